@@ -1,0 +1,52 @@
+# CoopDX: `make run` serves the portal with demo data; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint check bench worker beat messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade --quiet pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+	@echo "CoopDX: http://127.0.0.1:8000/"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.dev
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_ENV=production SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
+		ALLOWED_HOSTS=coopdx.example.vn $(MANAGE) check --deploy --fail-level WARNING
+
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A coopdx worker --loglevel=INFO
+
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A coopdx beat --loglevel=INFO
+
+messages: $(VENV)/.dev
+	$(MANAGE) makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=scripts
+	$(BIN)/python scripts/fill_catalogues.py || echo "Translate the entries above in locale/vi/LC_MESSAGES/django.po"
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/staticfiles

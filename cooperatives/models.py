@@ -1,0 +1,243 @@
+"""Reference geography, sectors and the national cooperative registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .text import fold, nfc
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Province(models.Model):
+    """A province or centrally-governed city in force since 1 July 2025 (34 of them)."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=50)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Ward(models.Model):
+    """A ward, commune or special zone of a current province."""
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=50)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="wards")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ward/commune")
+        verbose_name_plural = _("wards/communes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegacyProvince(models.Model):
+    """One of the 63 provinces before 1 July 2025, with the province that succeeded it."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    successor = models.ForeignKey(
+        Province, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="predecessors"
+    )
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("pre-2025 province")
+        verbose_name_plural = _("pre-2025 provinces")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Sector(models.Model):
+    """One of the eight cooperative sectors of the national statistics."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+cooperative_code_validator = RegexValidator(
+    r"^\d{10}(-\d{3})?$",
+    _("The cooperative code must be 10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
+    code="invalid_code",
+)
+
+
+class CooperativeStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class Traceability(models.TextChoices):
+    NONE = "none", _("None")
+    PAPER = "paper", _("Paper records")
+    QR_PARTIAL = "qr_partial", _("QR codes on some products")
+    QR_ALL = "qr_all", _("QR codes on all products")
+
+
+class CooperativeQuerySet(models.QuerySet["Cooperative"]):
+    def visible_to(self, user: User) -> CooperativeQuerySet:
+        """The cooperatives a user may see: the whole country, one province or one HTX."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_national:
+            return self
+        if user.is_officer:
+            return self.filter(province_id=user.province_id)
+        if user.is_member:
+            return self.filter(pk=user.cooperative_id)
+        return self.none()
+
+
+class Cooperative(models.Model):
+    """A cooperative (hợp tác xã), keyed nationally by its official code."""
+
+    code = models.CharField(_("cooperative code"), max_length=14, unique=True, validators=[cooperative_code_validator])
+    name = models.CharField(_("name"), max_length=255)
+    # Folded name and code ("hop tac xa ...") so that search ignores diacritics on
+    # SQLite and PostgreSQL alike; kept in step by clean().
+    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cooperatives"
+    )
+    ward = models.ForeignKey(
+        Ward, verbose_name=_("ward/commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="cooperatives")
+    status = models.CharField(
+        _("status"), max_length=16, choices=CooperativeStatus.choices, default=CooperativeStatus.ACTIVE
+    )
+    members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    representative = models.CharField(_("representative"), max_length=150, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    traceability = models.CharField(
+        _("traceability in use"), max_length=16, choices=Traceability.choices, default=Traceability.NONE
+    )
+    # Latest accepted maturity level (0-5), kept by the survey services for filtering.
+    maturity_level = models.PositiveSmallIntegerField(
+        _("maturity level"), null=True, blank=True, validators=[MaxValueValidator(5)]
+    )
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+        indexes = [
+            models.Index(fields=["province", "sector", "status"], name="coop_province_sector_status"),
+            models.Index(fields=["province", "name"], name="coop_province_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        self.name = nfc(self.name).strip()
+        self.search_text = self.build_search_text(self.name, self.code)
+        if self.ward_id and self.province_id and self.ward.province_id != self.province_id:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"ward": _("This ward/commune is not in the chosen province.")})
+
+    @staticmethod
+    def build_search_text(name: str, code: str) -> str:
+        return f"{fold(name)} {code}"[:300]
+
+
+class OcopProduct(models.Model):
+    """A product certified under the One Commune One Product programme."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("cooperative"), on_delete=models.CASCADE, related_name="ocop_products"
+    )
+    name = models.CharField(_("product"), max_length=255)
+    stars = models.PositiveSmallIntegerField(_("star rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    year_certified = models.PositiveSmallIntegerField(
+        _("year certified"), validators=[MinValueValidator(2018), MaxValueValidator(2100)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-stars", "name"]
+        verbose_name = _("OCOP product")
+        verbose_name_plural = _("OCOP products")
+        constraints = [
+            models.CheckConstraint(name="ocop_stars_1_5", condition=models.Q(stars__gte=1, stars__lte=5)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.stars}★)"
+
+
+class Platform(models.TextChoices):
+    SHOPEE = "shopee", "Shopee"
+    LAZADA = "lazada", "Lazada"
+    TIKI = "tiki", "Tiki"
+    TIKTOK = "tiktok", "TikTok Shop"
+    POSTMART = "postmart", "Postmart"
+    VOSO = "voso", "Voso"
+    PROVINCIAL = "provincial", _("Provincial trade platform")
+    OTHER = "other", _("Other")
+
+
+class EcommerceListing(models.Model):
+    """Where a cooperative sells online: a national marketplace or a provincial platform."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("cooperative"), on_delete=models.CASCADE, related_name="listings"
+    )
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    url = models.URLField(_("address (URL)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["platform"]
+        verbose_name = _("e-commerce listing")
+        verbose_name_plural = _("e-commerce listings")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "url"], name="listing_unique_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()}: {self.url}"

@@ -1,0 +1,80 @@
+"""Writes to the registry. The browser, the API, the importer and the admin all come here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Cooperative
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EDITABLE_FIELDS = (
+    "code",
+    "name",
+    "province",
+    "ward",
+    "sector",
+    "status",
+    "members_count",
+    "founded_on",
+    "address",
+    "phone",
+    "email",
+    "representative",
+    "website",
+    "traceability",
+)
+
+
+def _check_can_edit(*, cooperative: Cooperative, by: User) -> None:
+    if by.is_national_admin:
+        return
+    if by.is_officer and cooperative.province_id == by.province_id:
+        return
+    raise PermissionDenied(_("You may only edit cooperatives of your own province."))
+
+
+@transaction.atomic
+def cooperative_create(*, by: User, **fields: Any) -> Cooperative:
+    """Register a cooperative. An officer's cooperative always lands in their province."""
+    if by.is_officer:
+        fields["province"] = by.province
+    cooperative = Cooperative(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    _check_can_edit(cooperative=cooperative, by=by)
+    cooperative.full_clean()
+    cooperative._history_user = by  # type: ignore[attr-defined]
+    cooperative.save()
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_update(*, cooperative: Cooperative, by: User, **fields: Any) -> Cooperative:
+    """Change a cooperative's profile; the change is kept in its history."""
+    _check_can_edit(cooperative=cooperative, by=by)
+    if by.is_officer:
+        # The province comes from the officer's scope, never from the request.
+        fields.pop("province", None)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(cooperative, name, value)
+    cooperative.full_clean()
+    cooperative._history_user = by  # type: ignore[attr-defined]
+    cooperative.save()
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = True) -> Cooperative:
+    """Archive (or restore) a cooperative instead of deleting it."""
+    _check_can_edit(cooperative=cooperative, by=by)
+    cooperative.is_archived = archived
+    cooperative._history_user = by  # type: ignore[attr-defined]
+    cooperative.save(update_fields=["is_archived", "updated_at"])
+    return cooperative

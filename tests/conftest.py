@@ -1,0 +1,106 @@
+"""Shared fixtures: one user per role, two provinces (A = Đồng Tháp, B = Đắk Lắk)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import CooperativeFactory, UserFactory, province
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip a test whose real service is missing, except in CI, where that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+def tcp_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(settings):
+    """Tasks run in-process in tests, even when a broker is configured (no worker listens).
+
+    The real-worker test starts its own worker and producer instead.
+    """
+    from coopdx.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def province_a():
+    return province("82")
+
+
+@pytest.fixture
+def province_b():
+    return province("66")
+
+
+@pytest.fixture
+def coop_a(province_a):
+    return CooperativeFactory(province=province_a, name="Hợp tác xã Nông nghiệp Tân Dương")
+
+
+@pytest.fixture
+def coop_b(province_b):
+    return CooperativeFactory(province=province_b, name="Hợp tác xã Cà phê Ea Tu", code="6600000001")
+
+
+@pytest.fixture
+def national_admin(db):
+    return UserFactory(username="admin", role=Role.NATIONAL_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def ministry_analyst(db):
+    return UserFactory(username="ministry", role=Role.MINISTRY_ANALYST)
+
+
+@pytest.fixture
+def officer_a(province_a):
+    return UserFactory(username="officer_a", role=Role.PROVINCIAL_OFFICER, province=province_a)
+
+
+@pytest.fixture
+def officer_b(province_b):
+    return UserFactory(username="officer_b", role=Role.PROVINCIAL_OFFICER, province=province_b)
+
+
+@pytest.fixture
+def member_a(coop_a):
+    return UserFactory(username="member_a", role=Role.COOPERATIVE_MEMBER, cooperative=coop_a)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        # force_login: the login form itself (with lockout) is tested through real POSTs.
+        client.force_login(user)
+        return client
+
+    return _login

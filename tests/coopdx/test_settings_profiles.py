@@ -1,0 +1,75 @@
+"""The one settings module: safe with no environment, strict in production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}
+    }
+    clean.update(env)
+    code = (
+        f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='coopdx.settings'; django.setup(); "
+        f"from django.conf import settings; print({expression})"
+    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def test_no_environment_means_sqlite_under_var_and_eager_tasks():
+    result = _settings_in_subprocess(
+        {},
+        "settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default']['NAME'], settings.CELERY_TASK_ALWAYS_EAGER",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout
+    assert str(ROOT / "var" / "coopdx.sqlite3") in result.stdout
+    assert result.stdout.strip().endswith("True")
+
+
+def test_database_and_broker_urls_switch_to_postgresql_and_redis():
+    result = _settings_in_subprocess(
+        {"DATABASE_URL": "postgres://u@db.example:5432/coopdx", "CELERY_BROKER_URL": "redis://broker:6379/0"},
+        "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
+    assert "False" in result.stdout
+    assert "redis://broker:6379/0" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key_from_the_environment():
+    result = _settings_in_subprocess({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "coopdx.example.vn"}, "1")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("env_name", ["production"])
+def test_production_profile_passes_the_deploy_check_with_no_findings(env_name):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        {
+            "DJANGO_ENV": env_name,
+            "SECRET_KEY": "k" * 20 + "Zx9!qW3#eR5$tY7&uI1*oP0(aS2)dF4_gH6",
+            "ALLOWED_HOSTS": "coopdx.example.vn",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

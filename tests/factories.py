@@ -1,0 +1,44 @@
+"""Factories for tests: real rows in the real database, built on the shipped reference data."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from cooperatives.models import Cooperative, Province, Sector, Ward
+
+PASSWORD = "Mat-khau-an-toan-2026"
+
+
+def province(code: str) -> Province:
+    return Province.objects.get(code=code)
+
+
+class CooperativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    code = factory.Sequence(lambda n: f"{8200000000 + n:010d}")
+    name = factory.Sequence(lambda n: f"Hợp tác xã Nông nghiệp Thử nghiệm {n}")
+    province = factory.LazyFunction(lambda: province("82"))
+    ward = factory.LazyAttribute(lambda o: Ward.objects.filter(province=o.province).order_by("code").first())
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="NN"))
+    members_count = 25
+    search_text = factory.LazyAttribute(lambda o: Cooperative.build_search_text(o.name, o.code))
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
+    role = Role.NATIONAL_ADMIN
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
