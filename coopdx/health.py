@@ -23,7 +23,8 @@ def broker_status() -> str:
     from coopdx.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL is passed explicitly: Celery would otherwise prefer the process environment.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # noqa: BLE001
         return "down"

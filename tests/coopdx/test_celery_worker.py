@@ -13,7 +13,9 @@ from django.db import connection
 from tests.conftest import require_service, tcp_open
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Celery prefers a CELERY_BROKER_URL from the environment over any configuration, so the
+# worker and the producer both use it when it is set.
+REDIS_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.mark.services

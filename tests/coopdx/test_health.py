@@ -11,16 +11,10 @@ def test_healthz_reports_database_ok_and_eager_broker_without_redis(client, sett
 
 @pytest.mark.django_db
 def test_healthz_is_503_and_names_the_broker_when_it_is_unreachable(client, settings):
-    from coopdx.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Port 1 on loopback: nothing listens there, so the connection is refused at once.
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
     assert body["broker"] == "down"
@@ -37,14 +31,8 @@ def test_healthz_reports_a_configured_redis_broker_as_ok(client, settings):
 
     broker = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
     require_service(tcp_open(broker, 6379), f"Redis at {broker}")
-    from coopdx.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url
-    app.conf.broker_url = broker
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
+    settings.CELERY_BROKER_URL = broker
+    response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"
