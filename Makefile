@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint check bench worker beat messages clean
+.PHONY: run test lint check bench bench-data bench-import worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,12 @@ messages: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var/staticfiles
+
+# --- Benchmarks (never part of `make test`); PostgreSQL at DATABASE_URL, default coopdx_bench.
+bench: bench-import
+
+bench-data: $(VENV)/.dev
+	$(BIN)/python -m bench.generate
+
+bench-import: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_import

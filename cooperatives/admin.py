@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Cooperative, EcommerceListing, LegacyProvince, OcopProduct, Province, Sector, Ward
+from . import services
+from .models import Cooperative, EcommerceListing, ImportJob, LegacyProvince, OcopProduct, Province, Sector, Ward
 
 
 @admin.register(Province)
@@ -45,4 +47,40 @@ class CooperativeAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name")
     list_select_related = ("province", "sector")
     raw_id_fields = ("ward",)
+    fields = (*services.EDITABLE_FIELDS, "is_archived", "maturity_level")
+    readonly_fields = ("maturity_level",)
     inlines = (OcopProductInline, EcommerceListingInline)
+    actions = ("archive_selected",)
+
+    def save_model(self, request, obj, form, change):
+        # The admin writes through the same services as every other path (history, scope).
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            services.cooperative_update(cooperative=Cooperative.objects.get(pk=obj.pk), by=request.user, **fields)
+            if "is_archived" in form.changed_data:
+                services.cooperative_archive(
+                    cooperative=obj, by=request.user, archived=form.cleaned_data["is_archived"]
+                )
+            obj.refresh_from_db()
+        else:
+            created = services.cooperative_create(by=request.user, **fields)
+            obj.pk = created.pk
+            obj.refresh_from_db()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead of delete
+
+    @admin.action(description=_("Archive the selected cooperatives"))
+    def archive_selected(self, request, queryset):
+        for cooperative in queryset:
+            services.cooperative_archive(cooperative=cooperative, by=request.user)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "created_by", "scope_province", "status", "created_at", "finished_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

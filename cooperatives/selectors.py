@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Cooperative, CooperativeStatus, Province, Sector
+from .models import Cooperative, CooperativeStatus, ImportJob, Province, Sector, Ward
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,3 +63,56 @@ def province_overview(*, user: User) -> QuerySet[Province]:
             filter=Q(cooperatives__is_archived=False, cooperatives__status=CooperativeStatus.ACTIVE),
         )
     )
+
+
+def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[dict[str, object]]:
+    """The cooperative's change history, newest first: who, when, and each field's old → new.
+
+    One query for the records plus one per referenced table; each record is compared with
+    the one before it, so no query runs per record.
+    """
+    records = list(
+        cooperative.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    labels = {f.name: str(f.verbose_name) for f in Cooperative._meta.get_fields() if hasattr(f, "verbose_name")}
+    referenced: dict[str, dict[int, str]] = {"province": {}, "ward": {}, "sector": {}}
+    for model, name in ((Province, "province"), (Ward, "ward"), (Sector, "sector")):
+        ids = {getattr(r, f"{name}_id") for r in records if getattr(r, f"{name}_id")}
+        referenced[name] = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
+    choices = {
+        "status": dict(Cooperative._meta.get_field("status").flatchoices),
+        "traceability": dict(Cooperative._meta.get_field("traceability").flatchoices),
+    }
+
+    def shown(field: str, value: object) -> object:
+        if field in referenced:
+            return referenced[field].get(value, value)  # type: ignore[arg-type]
+        if field in choices:
+            return choices[field].get(value, value)
+        return value
+
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            for change in record.diff_against(previous).changes:
+                changes.append(
+                    {
+                        "field": labels.get(change.field, change.field),
+                        "old": shown(change.field, change.old),
+                        "new": shown(change.field, change.new),
+                    }
+                )
+        entries.append({"record": record, "changes": changes})
+    return entries
+
+
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
+    """Imports the user started; national administrators see every import."""
+    jobs = ImportJob.objects.select_related("created_by", "scope_province")
+    return jobs if user.is_national_admin else jobs.filter(created_by=user)
+
+
+def import_job_get(*, user: User, pk: int) -> ImportJob:
+    return get_object_or_404(import_job_list(user=user), pk=pk)

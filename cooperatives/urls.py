@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,5 +6,13 @@ app_name = "cooperatives"
 
 urlpatterns = [
     path("", views.cooperative_list, name="list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.cooperative_export, name="export"),
+    path("new/", views.cooperative_create, name="create"),
     path("<int:pk>/", views.cooperative_detail, name="detail"),
+    path("<int:pk>/edit/", views.cooperative_update, name="update"),
+    path("<int:pk>/archive/", views.cooperative_archive, name="archive"),
+    path("import/", views.import_upload, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job_detail, name="import_job"),
+    path("import/<int:pk>/confirm/", views.import_job_confirm_view, name="import_confirm"),
 ]

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import exports, selectors, services
 from .filters import CooperativeFilter
+from .forms import CooperativeForm, ImportUploadForm
+from .importing.files import ImportFileError
+from .importing.jobs import import_job_confirm, import_job_create
+from .models import Cooperative
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered(request: HttpRequest) -> CooperativeFilter:
+    return CooperativeFilter(
+        request.GET or None,
+        queryset=selectors.cooperative_list(user=request.user),
+        provinces=selectors.province_list(user=request.user),
+    )
 
 
 @login_required
 @permission_required("cooperatives.view_registry", raise_exception=True)
 def cooperative_list(request: HttpRequest) -> HttpResponse:
-    provinces = selectors.province_list(user=request.user)
-    filterset = CooperativeFilter(
-        request.GET or None, queryset=selectors.cooperative_list(user=request.user), provinces=provinces
-    )
+    filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -32,14 +47,22 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("cooperatives.view_registry", raise_exception=True)
+def cooperative_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filterset = _filtered(request)
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    rows = exports.export_rows(queryset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="htx-{stamp}.csv"'
+        return response
+    return FileResponse(exports.xlsx_file(rows), as_attachment=True, filename=f"htx-{stamp}.xlsx", content_type=XLSX)
+
+
+@login_required
 def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cooperative = selectors.cooperative_get(user=request.user, pk=pk)
-    # One query: each record is compared with the one before it (the next in this order).
-    records = list(cooperative.history.select_related("history_user").order_by("-history_date", "-history_id")[:51])
-    changes = [
-        {"record": record, "changes": record.diff_against(records[i + 1]).changes if i + 1 < len(records) else []}
-        for i, record in enumerate(records[:50])
-    ]
     return render(
         request,
         "cooperatives/cooperative_detail.html",
@@ -47,7 +70,97 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cooperative": cooperative,
             "ocop_products": cooperative.ocop_products.all(),
             "listings": cooperative.listings.all(),
-            "changes": changes,
+            "changes": selectors.cooperative_changes(cooperative=cooperative),
             "can_edit": request.user.has_perm("cooperatives.change_cooperative", cooperative),
         },
     )
+
+
+@login_required
+@permission_required("cooperatives.add_cooperative", raise_exception=True)
+def cooperative_create(request: HttpRequest) -> HttpResponse:
+    form = CooperativeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperative = services.cooperative_create(by=request.user, **form.cleaned_profile())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The cooperative has been registered."))
+            return redirect("cooperatives:detail", pk=cooperative.pk)
+    return render(request, "cooperatives/cooperative_form.html", {"form": form, "cooperative": None})
+
+
+def _editable(request: HttpRequest, pk: int) -> Cooperative:
+    cooperative = selectors.cooperative_get(user=request.user, pk=pk)
+    if not request.user.has_perm("cooperatives.change_cooperative", cooperative):
+        raise PermissionDenied
+    return cooperative
+
+
+@login_required
+def cooperative_update(request: HttpRequest, pk: int) -> HttpResponse:
+    cooperative = _editable(request, pk)
+    form = CooperativeForm(request.POST or None, instance=cooperative, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cooperative_update(cooperative=cooperative, by=request.user, **form.cleaned_profile())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("cooperatives:detail", pk=cooperative.pk)
+    return render(request, "cooperatives/cooperative_form.html", {"form": form, "cooperative": cooperative})
+
+
+@login_required
+@require_POST
+def cooperative_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    cooperative = _editable(request, pk)
+    archived = request.POST.get("archived", "1") == "1"
+    services.cooperative_archive(cooperative=cooperative, by=request.user, archived=archived)
+    messages.success(
+        request, _("The cooperative has been archived.") if archived else _("The cooperative is restored.")
+    )
+    return redirect("cooperatives:detail", pk=cooperative.pk)
+
+
+@login_required
+@permission_required("cooperatives.import_cooperatives", raise_exception=True)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(uploaded_file=form.cleaned_data["file"], by=request.user)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("cooperatives:import_job", pk=job.pk)
+    jobs = selectors.import_job_list(user=request.user)[:10]
+    return render(request, "cooperatives/import_upload.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@permission_required("cooperatives.import_cooperatives", raise_exception=True)
+def import_template(request: HttpRequest) -> FileResponse:
+    return FileResponse(
+        exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    template = "cooperatives/_import_job_status.html" if request.htmx else "cooperatives/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    try:
+        import_job_confirm(job=job, by=request.user)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+    return redirect("cooperatives:import_job", pk=job.pk)

@@ -1,0 +1,125 @@
+"""Streaming exports of the registry (CSV and XLSX), formula injection neutralised."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import translation
+
+from .models import Cooperative
+from .resources import TEMPLATE_HEADERS, CooperativeResource
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_rows(queryset: QuerySet[Cooperative]) -> Iterator[list[object]]:
+    """The header row, then one row per cooperative, read in chunks (constant memory)."""
+    resource = CooperativeResource()
+    with translation.override("vi"):
+        yield resource.get_export_headers()
+        for cooperative in queryset.select_related("province", "ward", "sector").iterator(chunk_size=2000):
+            yield [neutralise(value) for value in resource.export_resource(cooperative)]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(rows: Iterator[list[object]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM, so that Excel opens UTF-8 Vietnamese correctly
+    for row in rows:
+        yield writer.writerow(["" if value is None else value for value in row])
+
+
+def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
+    """Write the rows with openpyxl's write-only mode to a temporary file, ready to stream."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("HTX")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value="" if value is None else value)
+            # openpyxl treats a string starting with "=" as a formula unless told otherwise.
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    handle = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def template_workbook() -> tempfile.SpooledTemporaryFile:
+    """The import template: an empty first sheet with the headers, then guidance and code lists."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from .models import CooperativeStatus, Province, Sector
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "HTX"
+    sheet.append(list(TEMPLATE_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate([14, 40, 20, 24, 26, 18, 14, 16, 40, 16, 28, 28], start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Hướng dẫn")
+    with translation.override("vi"):
+        for line in (
+            ["Nhập mỗi hợp tác xã trên một dòng của trang HTX, giữ nguyên dòng tiêu đề."],
+            ["Mã số HTX: 10 chữ số (mã số doanh nghiệp/mã số thuế), chi nhánh thêm -3 chữ số, ví dụ 0101234567-001."],
+            ["Tỉnh/Thành phố: tên hoặc mã tỉnh hiện hành; tên tỉnh trước 01/7/2025 được chuyển sang tỉnh kế thừa."],
+            ["Lĩnh vực: tên hoặc mã (xem trang Danh mục). Trạng thái: Đang hoạt động, Tạm ngừng hoạt động, Giải thể."],
+            ["Ngày thành lập: dd/mm/yyyy. Không dùng công thức; dán giá trị."],
+            ["Nhập lại cùng một tệp sẽ cập nhật theo Mã số HTX, không tạo bản ghi trùng."],
+            [],
+            ["Ví dụ:"],
+            list(TEMPLATE_HEADERS),
+            [
+                "0101234567",
+                "Hợp tác xã Nông nghiệp Mẫu",
+                "Hà Nội",
+                "Phường Ba Đình",
+                "Nông nghiệp",
+                "Đang hoạt động",
+                25,
+                "15/03/2012",
+                "Số 1 đường Mẫu",
+                "0243 123 4567",
+                "htxmau@example.vn",
+                "",
+            ],
+        ):
+            guide.append(line)
+        lists = workbook.create_sheet("Danh mục")
+        lists.append(["Lĩnh vực", "Mã lĩnh vực", "", "Tỉnh/Thành phố", "Mã tỉnh", "", "Trạng thái"])
+        sectors = list(Sector.objects.values_list("name", "code"))
+        provinces = list(Province.objects.order_by("code").values_list("name", "code"))
+        statuses = [label for _, label in CooperativeStatus.choices]
+        for index in range(max(len(sectors), len(provinces), len(statuses))):
+            sector = sectors[index] if index < len(sectors) else ("", "")
+            province = provinces[index] if index < len(provinces) else ("", "")
+            status = str(statuses[index]) if index < len(statuses) else ""
+            lists.append([*sector, "", *province, "", status])
+    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

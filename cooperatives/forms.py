@@ -1,0 +1,60 @@
+"""Registry forms: validation messages in the user's language, province from scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cooperative, Province, Ward
+from .services import EDITABLE_FIELDS
+
+
+class CooperativeForm(forms.ModelForm):
+    founded_on = forms.DateField(
+        label=_("Founding date"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        help_text=_("dd/mm/yyyy"),
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.is_officer:
+            # The province comes from the officer's scope; the field is shown, never trusted.
+            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            self.fields["province"].initial = user.province_id
+            self.fields["province"].disabled = True
+        province_id = (
+            self.data.get("province")
+            or self.initial.get("province")
+            or (self.instance.province_id if self.instance.pk else None)
+        )
+        if user.is_officer:
+            province_id = user.province_id
+        self.fields["ward"].queryset = (
+            Ward.objects.filter(province_id=province_id) if province_id else Ward.objects.none()
+        )
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("The official code cannot be changed.")
+
+    def cleaned_profile(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if self.instance.pk:
+            data.pop("code", None)
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

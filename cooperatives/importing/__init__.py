@@ -1,0 +1,1 @@
+"""Registry import: file reading (:mod:`.files`) and row validation/upsert (:mod:`.registry`)."""
