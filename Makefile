@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint check bench bench-data bench-import worker beat messages clean
+.PHONY: run test lint check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +52,24 @@ clean:
 	rm -rf $(VENV) var/staticfiles
 
 # --- Benchmarks (never part of `make test`); PostgreSQL at DATABASE_URL, default coopdx_bench.
-bench: bench-import
+bench: bench-import bench-aggregate bench-dashboard bench-api
 
 bench-data: $(VENV)/.dev
-	$(BIN)/python -m bench.generate
+	$(BIN)/python -m bench.generate --responses
 
 bench-import: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_import
+
+bench-aggregate: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_aggregate
+
+bench-dashboard: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_dashboard
+
+bench-api: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_api
+
+# x10 headroom: its own database, so the national one stays as it is.
+bench-x10: $(VENV)/.dev
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_aggregate --scale 10
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_api --scale 10

@@ -17,6 +17,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("cooperatives:list"), _("Cooperatives")))
         elif getattr(user, "is_member", False) and user.cooperative_id:
             items.append((reverse("cooperatives:detail", args=[user.cooperative_id]), _("My cooperative")))
+        if user.has_perm("directives.view_board"):
+            items.append((reverse("directives:list"), _("Directive tasks")))
+        items.append(
+            (reverse("surveys:home"), _("Self-assessment") if getattr(user, "is_member", False) else _("Surveys"))
+        )
         if user.is_staff:
             items.append((reverse("admin:index"), _("Administration")))
     return {"nav_items": items}

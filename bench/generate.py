@@ -123,13 +123,61 @@ def generate(*, scale: int = 1, seed: int = 2022, out: Path) -> Path:
     return path
 
 
+ROUND_CODES = ("BENCH2024", "BENCH2025", "BENCH2026")
+
+
+def _answer(question: dict, propensity: float, rng: random.Random) -> object:
+    options = sorted(question["options"], key=lambda o: o["score"])
+    if question["kind"] in ("single", "yes_no"):
+        index = min(len(options) - 1, max(0, int(rng.gauss(propensity, 0.25) * len(options))))
+        return options[index]["code"]
+    if question["kind"] == "multiple":
+        chosen = [o["code"] for o in options if not o.get("exclusive") and o["score"] > 0 and rng.random() < propensity]
+        if chosen:
+            return ";".join(chosen)
+        exclusive = [o["code"] for o in options if o.get("exclusive")]
+        return exclusive[0] if exclusive else options[0]["code"]
+    if question["kind"] == "number":
+        return max(0, int(rng.gauss(propensity * 8, 2)))
+    return rng.choice(["Thiếu vốn đầu tư", "Thiếu người có kỹ năng số", "Internet chưa ổn định"])
+
+
+def generate_responses(*, scale: int = 1, seed: int = 2022, out: Path) -> list[Path]:
+    """Three rounds of complete paper responses for every cooperative of the registry file."""
+    import openpyxl
+
+    questionnaire = json.loads((ROOT / "surveys" / "data" / "questionnaire_national_v1.json").read_text("utf-8"))
+    questions = [q for pillar in questionnaire["pillars"] for q in pillar["questions"]]
+    registry = openpyxl.load_workbook(out / f"registry_x{scale}.xlsx", read_only=True)
+    codes = [row[0] for row in registry.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    registry.close()
+    rng = random.Random(seed + 1)
+    propensity = {code: min(0.95, max(0.05, rng.gauss(0.35, 0.18))) for code in codes}
+    paths = []
+    for year, round_code in enumerate(ROUND_CODES):
+        path = out / f"responses_{round_code}_x{scale}.xlsx"
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Phiếu")
+        sheet.append(["Mã số HTX", *[q["code"] for q in questions]])
+        for code in codes:
+            level = propensity[code] + 0.08 * year
+            sheet.append([code, *[_answer(q, level, rng) for q in questions]])
+        workbook.save(path)
+        paths.append(path)
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--responses", action="store_true", help="also write three rounds of responses")
     args = parser.parse_args()
     print(generate(scale=args.scale, seed=args.seed, out=args.out))
+    if args.responses:
+        for path in generate_responses(scale=args.scale, seed=args.seed, out=args.out):
+            print(path)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "surveys",
+    "indicators",
     "directives",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -67,15 +69,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "coopdx.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coopdx.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.DeniedAccessMiddleware",
     # Last, so that it sees the result of authentication on every request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,7 +115,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Fails open: with Redis down the site keeps serving (see coopdx/cache.py).
+            "BACKEND": "coopdx.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -161,6 +172,9 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout (seconds without a request), on top of the absolute SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+LOGIN_URL_PATH = "/accounts/login/"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
@@ -202,6 +216,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoopDX <no-reply@coopdx.local>")
+
+# --- Surveys ---------------------------------------------------------------------------
+# Only accepted responses count in the indicators, unless provinces agree to count submitted ones.
+SURVEYS_COUNT_SUBMITTED = env.bool("SURVEYS_COUNT_SUBMITTED", default=False)
+
+# --- Indicators --------------------------------------------------------------------------
+# With real workers, a registry at least this large is aggregated per province in parallel.
+INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=5000)
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,10 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "home_public.html")
-    context: dict[str, object] = {}
     if user.is_national or user.is_officer:
-        context["summary"] = registry.registry_summary(user=user)
-        context["provinces"] = registry.province_overview(user=user).order_by("-cooperatives_count")[:40]
+        # Officers and ministries land on their dashboard: the province's (or nation's) figures.
+        from indicators.views import dashboard_context
+
+        return render(request, "indicators/dashboard.html", dashboard_context(request))
+    context: dict[str, object] = {}
     if user.is_member and user.cooperative_id:
         context["cooperative"] = registry.cooperative_get(user=user, pk=user.cooperative_id)
     return render(request, "home.html", context)

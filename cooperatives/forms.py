@@ -58,3 +58,5 @@ class ImportUploadForm(forms.Form):
         label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    # Set when importing paper self-assessments of a survey round instead of the registry.
+    round = forms.CharField(required=False, widget=forms.HiddenInput, max_length=32)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .text import fold, nfc
@@ -21,7 +22,7 @@ class Province(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=50)
+    kind = models.CharField(pgettext_lazy("administrative unit", "kind"), max_length=50)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -39,7 +40,7 @@ class Ward(models.Model):
 
     code = models.CharField(_("code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=50)
+    kind = models.CharField(pgettext_lazy("administrative unit", "kind"), max_length=50)
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="wards")
 
     class Meta:
@@ -253,9 +254,17 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(models.Model):
-    """An uploaded registry file going through check → confirm → import, as a row a page polls."""
+class ImportKind(models.TextChoices):
+    REGISTRY = "registry", _("Cooperative registry")
+    RESPONSES = "responses", _("Paper self-assessments")
 
+
+class ImportJob(models.Model):
+    """An uploaded file going through check → confirm → import, as a row a page polls."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices, default=ImportKind.REGISTRY)
+    # What the importer needs besides the file, e.g. {"round": "KS2026"} for self-assessments.
+    options = models.JSONField(default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     created_by = models.ForeignKey(
@@ -279,8 +288,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("registry import")
-        verbose_name_plural = _("registry imports")
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return self.original_name

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Cooperative, CooperativeStatus, ImportJob, Province, Sector, Ward
+from .models import Cooperative, ImportJob, Province, Sector, Ward
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,34 +35,6 @@ def province_list(*, user: User) -> QuerySet[Province]:
     if user.is_member and user.cooperative_id:
         return Province.objects.filter(cooperatives__pk=user.cooperative_id)
     return Province.objects.none()
-
-
-def registry_summary(*, user: User) -> dict[str, object]:
-    """Counts of the user's cooperatives: total, active, and per sector (one query each)."""
-    cooperatives = cooperative_list(user=user)
-    totals = cooperatives.aggregate(
-        total=Count("pk", distinct=True),
-        active=Count("pk", filter=Q(status=CooperativeStatus.ACTIVE), distinct=True),
-        with_ocop=Count("pk", filter=Q(ocop_products__isnull=False), distinct=True),
-    )
-    per_sector = (
-        Sector.objects.annotate(
-            cooperatives_count=Count("cooperatives", filter=Q(cooperatives__in=cooperatives.values("pk")))
-        )
-        .order_by("position")
-        .values("code", "name", "name_en", "cooperatives_count")
-    )
-    return {"totals": totals, "per_sector": list(per_sector)}
-
-
-def province_overview(*, user: User) -> QuerySet[Province]:
-    """Provinces in the user's scope annotated with their active cooperative counts."""
-    return province_list(user=user).annotate(
-        cooperatives_count=Count(
-            "cooperatives",
-            filter=Q(cooperatives__is_archived=False, cooperatives__status=CooperativeStatus.ACTIVE),
-        )
-    )
 
 
 def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[dict[str, object]]:

@@ -17,7 +17,7 @@ from .filters import CooperativeFilter
 from .forms import CooperativeForm, ImportUploadForm
 from .importing.files import ImportFileError
 from .importing.jobs import import_job_confirm, import_job_create
-from .models import Cooperative
+from .models import Cooperative, ImportKind
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,16 +128,21 @@ def cooperative_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"round": request.GET.get("round")})
     if request.method == "POST" and form.is_valid():
+        survey_round = form.cleaned_data.get("round")
+        kind, options = (ImportKind.RESPONSES, {"round": survey_round}) if survey_round else (ImportKind.REGISTRY, {})
         try:
-            job = import_job_create(uploaded_file=form.cleaned_data["file"], by=request.user)
+            job = import_job_create(
+                uploaded_file=form.cleaned_data["file"], by=request.user, kind=kind, options=options
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             return redirect("cooperatives:import_job", pk=job.pk)
     jobs = selectors.import_job_list(user=request.user)[:10]
-    return render(request, "cooperatives/import_upload.html", {"form": form, "jobs": jobs})
+    round_code = form["round"].value()
+    return render(request, "cooperatives/import_upload.html", {"form": form, "jobs": jobs, "round_code": round_code})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 from urllib.parse import urlparse
@@ -9,7 +10,8 @@ from urllib.parse import urlparse
 import pytest
 
 from accounts.models import Role
-from tests.factories import CooperativeFactory, UserFactory, province
+from surveys.models import Questionnaire, SurveyRound
+from tests.factories import CooperativeFactory, UserFactory, complete_answers, province
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -52,12 +54,13 @@ def _eager_tasks(settings):
 
 
 @pytest.fixture
-def province_a():
+def province_a(db):
+    # `db` first: in transactional tests the reference data is restored by the database fixture.
     return province("82")
 
 
 @pytest.fixture
-def province_b():
+def province_b(db):
     return province("66")
 
 
@@ -104,3 +107,42 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def questionnaire(db):
+    return Questionnaire.objects.get(code="NATIONAL", version=1)
+
+
+@pytest.fixture
+def open_round(questionnaire):
+    today = datetime.date.today()
+    return SurveyRound.objects.create(
+        code="KS2026",
+        name_vi="Khảo sát 2026",
+        questionnaire=questionnaire,
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def previous_round(questionnaire):
+    today = datetime.date.today()
+    return SurveyRound.objects.create(
+        code="KS2025",
+        name_vi="Khảo sát 2025",
+        questionnaire=questionnaire,
+        opens_on=today - datetime.timedelta(days=400),
+        closes_on=today - datetime.timedelta(days=300),
+    )
+
+
+@pytest.fixture
+def best_answers(questionnaire):
+    return complete_answers(questionnaire, "best")
+
+
+@pytest.fixture
+def worst_answers(questionnaire):
+    return complete_answers(questionnaire, "worst")

@@ -42,3 +42,22 @@ class UserFactory(DjangoModelFactory):
     def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
+
+
+def complete_answers(questionnaire, pick="best"):
+    """A complete set of raw answers: the best (or worst) option of every question."""
+    result = {}
+    from surveys.models import Question
+
+    for question in Question.objects.filter(questionnaire=questionnaire).prefetch_related("options"):
+        options = sorted(question.options.all(), key=lambda o: o.score)
+        if question.kind in ("single", "yes_no"):
+            result[question.code] = (options[-1] if pick == "best" else options[0]).code
+        elif question.kind == "multiple":
+            chosen = [o.code for o in options if not o.exclusive and o.score > 0]
+            result[question.code] = chosen if pick == "best" else [options[0].code]
+        elif question.kind == "number":
+            result[question.code] = "1000" if pick == "best" else "0"
+        else:
+            result[question.code] = "Thiếu vốn"
+    return result

@@ -12,6 +12,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -80,38 +81,47 @@ def _read_xlsx(content: bytes) -> Sheet:
         raise ImportFileError(_("The file is named .xlsx but its content is not an Excel workbook."))
 
     import openpyxl  # openpyxl uses defusedxml when installed: entity attacks are refused.
-    from openpyxl.utils import get_column_letter
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on broken input
         raise ImportFileError(_("The workbook is damaged and cannot be opened.")) from error
     try:
-        worksheet = workbook.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise ImportFileError(_("The file is empty."))
-        sheet = Sheet(headers=_trim_headers([_text(value) for value in header_row][:MAX_COLUMNS]))
-        width = len(sheet.headers)
-        # Read-only mode yields every row in order (gaps filled), so numbering is positional.
-        for row_number, row in enumerate(rows, start=2):
-            values: list[Cell] = list(row[:width])
-            if not any(value is not None and value != "" for value in values):
-                continue
-            for index, value in enumerate(values):
-                # With data_only=False a formula cell reads as its "=..." source text.
-                if isinstance(value, str) and value.startswith("="):
-                    raise ImportFileError(
-                        _("Cell %(cell)s contains a formula. Paste values only (no formulas) and try again.")
-                        % {"cell": f"{get_column_letter(index + 1)}{row_number}"}
-                    )
-            sheet.rows.append((row_number, values + [None] * (width - len(values))))
-            if len(sheet.rows) > MAX_ROWS:
-                raise ImportFileError(_("The file has more than %(limit)s rows.") % {"limit": f"{MAX_ROWS:,}"})
-        return sheet
+        return _read_rows(workbook)
+    except ImportFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - XML errors, entity attacks (defusedxml), broken cells
+        raise ImportFileError(_("The workbook is damaged and cannot be opened.")) from error
     finally:
         workbook.close()
+
+
+def _read_rows(workbook: Any) -> Sheet:
+    from openpyxl.utils import get_column_letter
+
+    worksheet = workbook.worksheets[0]
+    rows = worksheet.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise ImportFileError(_("The file is empty."))
+    sheet = Sheet(headers=_trim_headers([_text(value) for value in header_row][:MAX_COLUMNS]))
+    width = len(sheet.headers)
+    # Read-only mode yields every row in order (gaps filled), so numbering is positional.
+    for row_number, row in enumerate(rows, start=2):
+        values: list[Cell] = list(row[:width])
+        if not any(value is not None and value != "" for value in values):
+            continue
+        for index, value in enumerate(values):
+            # With data_only=False a formula cell reads as its "=..." source text.
+            if isinstance(value, str) and value.startswith("="):
+                raise ImportFileError(
+                    _("Cell %(cell)s contains a formula. Paste values only (no formulas) and try again.")
+                    % {"cell": f"{get_column_letter(index + 1)}{row_number}"}
+                )
+        sheet.rows.append((row_number, values + [None] * (width - len(values))))
+        if len(sheet.rows) > MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(limit)s rows.") % {"limit": f"{MAX_ROWS:,}"})
+    return sheet
 
 
 def _read_csv(content: bytes) -> Sheet:

@@ -1,44 +1,112 @@
 """Import jobs: the browser's two-step import (check, then confirm) as rows a page polls.
 
-The same functions serve the management command, so a rule holds on both paths.
+One job model serves every kind of file (the registry, paper self-assessments); each kind
+has an importer with ``plan`` (check every row, write nothing) and ``apply`` (write a clean
+plan, all or nothing). The management commands call the same :func:`import_bytes`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from ..models import ImportJob, ImportJobStatus, Province
-from .files import MAX_FILE_BYTES, ImportFileError, read_table
-from .registry import ImportPlan, registry_import_apply, registry_import_plan
+from coopdx.queue import enqueue_on_commit, queue_available
+
+from ..models import ImportJob, ImportJobStatus, ImportKind, Province
+from .files import MAX_FILE_BYTES, ImportFileError, Sheet, read_table
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
+IMPORTERS = {
+    ImportKind.REGISTRY: "cooperatives.importing.registry.RegistryImporter",
+    ImportKind.RESPONSES: "surveys.importing.ResponseImporter",
+}
+
+
+class Plan(Protocol):
+    total_rows: int
+
+    @property
+    def ok(self) -> bool: ...
+
+    def summary(self) -> dict[str, Any]: ...
+
+    def stored_errors(self) -> list[dict[str, Any]]: ...
+
+
+class Importer(Protocol):
+    def check_options(self, *, options: dict[str, Any], by: User | None) -> None: ...
+
+    def plan(
+        self,
+        *,
+        sheet: Sheet,
+        options: dict[str, Any],
+        scope_province: Province | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> Plan: ...
+
+    def apply(self, *, plan: Any, by: User | None) -> dict[str, int]: ...
+
+
+def importer_for(kind: str) -> Importer:
+    return import_string(IMPORTERS[kind])()
+
+
+def import_bytes(
+    *,
+    kind: str,
+    filename: str,
+    content: bytes,
+    scope_province: Province | None,
+    by: User | None,
+    dry_run: bool,
+    options: dict[str, Any] | None = None,
+) -> tuple[Any, dict[str, int] | None]:
+    """Check a file and, unless ``dry_run`` or any row is bad, write it. Raises ImportFileError."""
+    importer = importer_for(kind)
+    sheet = read_table(filename, content)
+    plan = importer.plan(sheet=sheet, options=options or {}, scope_province=scope_province, progress=None)
+    if dry_run or not plan.ok:
+        return plan, None
+    return plan, importer.apply(plan=plan, by=by)
+
 
 def registry_import_bytes(
     *, filename: str, content: bytes, scope_province: Province | None, by: User | None, dry_run: bool
-) -> tuple[ImportPlan, dict[str, int] | None]:
-    """Check a file and, unless ``dry_run`` or any row is bad, write it. Raises ImportFileError."""
-    sheet = read_table(filename, content)
-    plan = registry_import_plan(sheet=sheet, scope_province=scope_province)
-    if dry_run or not plan.ok:
-        return plan, None
-    return plan, registry_import_apply(plan=plan, by=by)
+) -> tuple[Any, dict[str, int] | None]:
+    return import_bytes(
+        kind=ImportKind.REGISTRY,
+        filename=filename,
+        content=content,
+        scope_province=scope_province,
+        by=by,
+        dry_run=dry_run,
+    )
 
 
-def import_job_create(*, uploaded_file: UploadedFile, by: User) -> ImportJob:
+def import_job_create(
+    *, uploaded_file: UploadedFile, by: User, kind: str = ImportKind.REGISTRY, options: dict[str, Any] | None = None
+) -> ImportJob:
     """Store an upload and queue its check. Officers' imports are bound to their province."""
     if not by.has_perm("cooperatives.import_cooperatives"):
         raise PermissionDenied
+    options = options or {}
+    try:
+        importer_for(kind).check_options(options=options, by=by)
+    except ValidationError as error:
+        raise ImportFileError(" ".join(error.messages)) from error
     name = uploaded_file.name or ""
     if not name.lower().endswith((".xlsx", ".csv")):
         raise ImportFileError(_("Only .xlsx (Excel) and .csv files can be imported."))
@@ -46,7 +114,13 @@ def import_job_create(*, uploaded_file: UploadedFile, by: User) -> ImportJob:
         raise ImportFileError(_("The file is larger than %(limit)s MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)})
     if not uploaded_file.size:
         raise ImportFileError(_("The file is empty."))
+    if not queue_available():
+        raise ImportFileError(
+            _("The import service is temporarily unavailable (task queue down). Nothing was saved; try again later.")
+        )
     job = ImportJob.objects.create(
+        kind=kind,
+        options=options,
         file=uploaded_file,
         original_name=name[:255],
         created_by=by,
@@ -55,8 +129,16 @@ def import_job_create(*, uploaded_file: UploadedFile, by: User) -> ImportJob:
     )
     from ..tasks import validate_import_job
 
-    transaction.on_commit(lambda: validate_import_job.delay(job.pk))
+    enqueue_on_commit(validate_import_job, job.pk, on_failure=lambda error: _queue_failed(job.pk))
     return job
+
+
+def _queue_failed(job_id: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJobStatus.FAILED,
+        message=_("The import could not be queued because the task queue is down. Upload the file again later."),
+        finished_at=timezone.now(),
+    )
 
 
 def _read(job: ImportJob) -> bytes:
@@ -64,7 +146,7 @@ def _read(job: ImportJob) -> bytes:
         return handle.read()
 
 
-def _progress(job_id: int):
+def _progress(job_id: int) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
 
@@ -81,7 +163,9 @@ def import_job_validate(*, job_id: int) -> ImportJob:
         job.save(update_fields=["status"])
         try:
             sheet = read_table(job.original_name, _read(job))
-            plan = registry_import_plan(sheet=sheet, scope_province=job.scope_province, progress=_progress(job.pk))
+            plan = importer_for(job.kind).plan(
+                sheet=sheet, options=job.options, scope_province=job.scope_province, progress=_progress(job.pk)
+            )
         except ImportFileError as error:
             job.status, job.message = ImportJobStatus.INVALID, str(error)
         else:
@@ -104,30 +188,36 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
     job.status = ImportJobStatus.IMPORTING
     job.progress_done = 0
     job.save(update_fields=["status", "progress_done"])
+    if not queue_available():
+        raise ImportFileError(
+            _("The import service is temporarily unavailable (task queue down). Nothing was saved; try again later.")
+        )
     from ..tasks import apply_import_job
 
-    transaction.on_commit(lambda: apply_import_job.delay(job.pk))
+    enqueue_on_commit(apply_import_job, job.pk, on_failure=lambda error: _queue_failed(job.pk))
     return job
 
 
 def import_job_apply(*, job_id: int) -> ImportJob:
-    """Write a confirmed job. The file is checked again, since the registry may have moved."""
+    """Write a confirmed job. The file is checked again, since the data may have moved."""
     job = ImportJob.objects.select_related("scope_province", "created_by").get(pk=job_id)
     if job.status != ImportJobStatus.IMPORTING:
         return job  # done already, or never confirmed
     with translation.override(job.language):
         try:
-            plan, result = registry_import_bytes(
+            plan, result = import_bytes(
+                kind=job.kind,
                 filename=job.original_name,
                 content=_read(job),
                 scope_province=job.scope_province,
                 by=job.created_by,
                 dry_run=False,
+                options=job.options,
             )
         except ImportFileError as error:
             job.status, job.message = ImportJobStatus.INVALID, str(error)
         except Exception:
-            logger.exception("registry import %s failed", job.pk)
+            logger.exception("import %s failed", job.pk)
             job.status = ImportJobStatus.FAILED
             job.message = _("The import failed and nothing was written. Try again or contact the administrator.")
         else:

@@ -463,3 +463,16 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
                 default_user=by,
             )
     return {"created": len(plan.to_create), "updated": len(plan.to_update), "unchanged": plan.unchanged}
+
+
+class RegistryImporter:
+    """The registry as an import kind (see ``cooperatives.importing.jobs``)."""
+
+    def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
+        return None
+
+    def plan(self, *, sheet: Sheet, options: dict[str, Any], scope_province: Any, progress: Any) -> ImportPlan:
+        return registry_import_plan(sheet=sheet, scope_province=scope_province, progress=progress)
+
+    def apply(self, *, plan: ImportPlan, by: User | None) -> dict[str, int]:
+        return registry_import_apply(plan=plan, by=by)

@@ -7,15 +7,21 @@
     });
   }
   function confirmForms(root) {
-    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      if (form.dataset.confirmBound) return;
-      form.dataset.confirmBound = "1";
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    // A form asks before any submission; a button asks only when it is the one pressed.
+    root.querySelectorAll("form[data-confirm], button[data-confirm]").forEach(function (el) {
+      if (el.dataset.confirmBound) return;
+      el.dataset.confirmBound = "1";
+      el.addEventListener(el.tagName === "FORM" ? "submit" : "click", function (event) {
+        if (!window.confirm(el.dataset.confirm)) event.preventDefault();
       });
     });
   }
-  function init(root) { applyWidths(root); confirmForms(root); }
+  function printButtons(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+  function init(root) { applyWidths(root); confirmForms(root); printButtons(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target.parentNode || document); });
 })();

@@ -19,7 +19,7 @@ REDIS_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_a_task_from_redis_and_reaches_the_database(tmp_path):
     require_service(tcp_open(REDIS_URL, 6379), f"Redis at {REDIS_URL}")
     queue = f"test-{uuid.uuid4().hex[:8]}"

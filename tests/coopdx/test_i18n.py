@@ -50,3 +50,11 @@ def test_vietnamese_dates_are_day_first_and_numbers_grouped_with_dots():
         assert template.render(context) == "01/07/2025 28.237 28.237 83,5"
     with translation.override("en"):
         assert template.render(context) == "01/07/2025 28,237 28,237 83.5"
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
+    body = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()

@@ -11,6 +11,9 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("The demo data set is never loaded in production.")
         accounts = demo_data_seed()
+        from surveys.demo import demo_surveys_seed
+
+        demo_surveys_seed()
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<16} {account.label}")

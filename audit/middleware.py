@@ -1,0 +1,31 @@
+"""Record denied accesses (403, and 404 on object URLs) of identified callers."""
+
+import logging
+import re
+
+from django.http import HttpRequest
+
+logger = logging.getLogger("coopdx.security")
+# A 404 on a URL with an object id is what a probe of another scope looks like.
+OBJECT_URL = re.compile(r"/\d+(/|$)")
+
+
+class DeniedAccessMiddleware:
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        response = self.get_response(request)
+        status = response.status_code
+        if status == 403 or (status == 404 and OBJECT_URL.search(request.path)):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                from .models import DeniedAccess
+
+                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+                ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+                DeniedAccess.objects.create(
+                    user=user, method=request.method[:8], path=request.path[:500], status=status, ip_address=ip
+                )
+                logger.warning("denied %s %s %s for %s", status, request.method, request.path, user.pk)
+        return response

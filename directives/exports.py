@@ -1,0 +1,92 @@
+"""The task board as an Excel workbook, formula injection neutralised."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import DirectiveTask
+from .selectors import agency_current_map
+from .status import TaskStatus
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutralise(value: object) -> object:
+    """A text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def board_rows(tasks: QuerySet[DirectiveTask]) -> Iterator[list[object]]:
+    """The header row, then one row per task of the (scoped, filtered, status-annotated) board."""
+    from .models import Agency
+
+    current_map = agency_current_map()
+    agencies = {a.pk: a for a in Agency.objects.all()}
+    statuses = dict(TaskStatus.choices)
+    with translation.override("vi"):
+        yield [
+            _("Document"),
+            _("Clause"),
+            _("Task"),
+            _("Lead agency"),
+            _("Responsible agency today"),
+            _("Co-operating agencies"),
+            _("Province"),
+            _("Deadline"),
+            _("Reporting period"),
+            _("Due date judged"),
+            _("Status"),
+            _("Latest percent done"),
+            _("Reports"),
+            _("Linked indicators"),
+        ]
+        for task in tasks.prefetch_related("cooperating_agencies").iterator(chunk_size=500):
+            current = agencies[current_map.get(task.lead_agency_id, task.lead_agency_id)]
+            row = [
+                task.document.number,
+                task.clause,
+                task.content,
+                task.lead_agency.name,
+                current.name,
+                "; ".join(a.short_name for a in task.cooperating_agencies.all()),
+                task.province.short_name if task.province else "",
+                task.deadline,
+                str(task.get_reporting_period_display()) if task.reporting_period else "",
+                task.due_on,
+                str(statuses.get(task.status, task.status)),
+                task.latest_percent,
+                task.reports_count or 0,
+                ", ".join(task.indicator_codes or []),
+            ]
+            yield [neutralise(value) for value in row]
+
+
+def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
+    """Write the rows with openpyxl's write-only mode; every text cell is stored as text."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhiem vu")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value="" if value is None else value)
+            if isinstance(value, str):
+                # openpyxl would otherwise read a leading "=" as a formula.
+                cell.data_type = "s"
+            elif hasattr(value, "isoformat"):
+                cell.number_format = "DD/MM/YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

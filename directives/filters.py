@@ -1,0 +1,87 @@
+"""Filters of the task board, applied to tasks already scoped and annotated with their status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import Province
+
+from .models import Agency, DirectiveTask, Document
+from .selectors import agency_lineage_ids
+from .status import TaskStatus
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class TaskKind:
+    DEADLINE = "deadline"
+    RECURRING = "recurring"
+    choices = [(DEADLINE, _("With a deadline")), (RECURRING, _("Recurring (thường xuyên)"))]
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+
+
+class TaskBoardFilter(django_filters.FilterSet):
+    document = django_filters.ModelChoiceFilter(queryset=Document.objects.none(), label=_("Document"))
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.none(),
+        method="filter_agency",
+        label=_("Responsible agency"),
+        to_field_name="code",
+    )
+    province = django_filters.ModelChoiceFilter(
+        queryset=Province.objects.none(), to_field_name="code", label=_("Province")
+    )
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=TaskKind.choices, method="filter_kind", label=_("Kind"))
+    due_from = django_filters.DateFilter(
+        field_name="due_on",
+        lookup_expr="gte",
+        label=_("Due from"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=_date_widget(),
+    )
+    due_to = django_filters.DateFilter(
+        field_name="due_on",
+        lookup_expr="lte",
+        label=_("Due until"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=_date_widget(),
+    )
+
+    class Meta:
+        model = DirectiveTask
+        fields = ["document", "agency", "province", "status", "kind", "due_from", "due_to"]
+
+    def __init__(
+        self,
+        *args: Any,
+        documents: QuerySet[Document],
+        agencies: QuerySet[Agency],
+        provinces: QuerySet[Province],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["document"].queryset = documents
+        self.filters["agency"].queryset = agencies
+        self.filters["province"].queryset = provinces
+
+    def filter_agency(self, queryset: QuerySet[DirectiveTask], name: str, value: Agency) -> QuerySet[DirectiveTask]:
+        """Tasks the agency answers for today: its own and those of the agencies it succeeded."""
+        if not value:
+            return queryset
+        return queryset.filter(lead_agency_id__in=agency_lineage_ids(value.pk))
+
+    def filter_kind(self, queryset: QuerySet[DirectiveTask], name: str, value: str) -> QuerySet[DirectiveTask]:
+        if value == TaskKind.DEADLINE:
+            return queryset.filter(reporting_period="")
+        if value == TaskKind.RECURRING:
+            return queryset.exclude(reporting_period="")
+        return queryset

@@ -1,0 +1,160 @@
+"""Forms of directive tracking: choices limited to the user's scope, rules left to the services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .files import MAX_FILE_BYTES
+from .models import Agency, DirectiveTask, Document, ReportStatus
+from .services import DOCUMENT_FIELDS, TASK_FIELDS
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+
+
+def _date_field(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        help_text=_("dd/mm/yyyy"),
+    )
+
+
+class DocumentForm(forms.ModelForm):
+    issued_on = _date_field(_("Date issued"))
+    upload = forms.FileField(
+        label=_("Attached file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most 10 MB."),
+    )
+
+    class Meta:
+        model = Document
+        fields = [f for f in DOCUMENT_FIELDS if f != "code"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_agency"].queryset = selectors.agencies_for_officer_documents(user=user)
+        parents = selectors.document_list(user=user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+    def cleaned_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return data
+
+
+class IndicatorCodesField(forms.CharField):
+    """Codes typed as "ecommerce_pct, traceability_pct"; the model validates each one."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        text = super().to_python(value) or ""
+        return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
+
+
+class TaskForm(forms.ModelForm):
+    starts_on = _date_field(_("Starts on"))
+    deadline = _date_field(_("Deadline"), required=False)
+    indicator_codes = IndicatorCodesField(
+        label=_("Linked indicator codes"),
+        required=False,
+        help_text=_("Comma-separated, e.g. ecommerce_pct, traceability_pct."),
+    )
+
+    class Meta:
+        model = DirectiveTask
+        fields = [f for f in TASK_FIELDS if f != "code"] + ["cooperating_agencies"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "cooperating_agencies": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reporting_period"].help_text = _("Leave empty for a task with a deadline.")
+        self.fields["reporting_period"].choices = [
+            ("", _("— Has a deadline —")),
+            *self.fields["reporting_period"].choices[1:],
+        ]
+        self.fields["province"].queryset = selectors.province_list(user=user)
+        self.fields["cooperating_agencies"].queryset = Agency.objects.order_by("kind", "short_name")
+        if user.is_officer:
+            self.fields["lead_agency"].queryset = selectors.agencies_for_officer_documents(user=user)
+            # The province comes from the officer's scope; shown, never trusted.
+            self.fields["province"].initial = user.province_id
+            self.fields["province"].disabled = True
+
+    def cleaned_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in TASK_FIELDS if name in self.fields}
+        data["reporting_period"] = data.get("reporting_period") or ""
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        values = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (single(value, initial) for value in values) if f]
+
+
+class ReportForm(forms.Form):
+    period_start = forms.TypedChoiceField(label=_("Period"), required=False, coerce=str)
+    status = forms.ChoiceField(label=_("Status"), choices=ReportStatus.choices)
+    percent_done = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
+    narrative = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most %(limit)s MB each.")
+        % {"limit": MAX_FILE_BYTES // (1024 * 1024)},
+    )
+
+    def __init__(self, *args: Any, task: DirectiveTask, periods: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if task.reporting_period:
+            # Newest first; the period being judged now (the latest closed one) is preselected.
+            self.fields["period_start"].required = True
+            self.fields["period_start"].choices = [
+                (
+                    p.start.isoformat(),
+                    f"{date_format(p.start, 'SHORT_DATE_FORMAT')} – {date_format(p.end, 'SHORT_DATE_FORMAT')}",
+                )
+                for p in periods
+            ]
+            if len(periods) > 1:
+                self.fields["period_start"].initial = periods[1].start.isoformat()
+        else:
+            del self.fields["period_start"]
+
+    def cleaned_report(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        files = data.pop("evidence", [])
+        period = data.pop("period_start", None)
+        data["period_start"] = datetime.date.fromisoformat(period) if period else None
+        data["files"] = files
+        return data

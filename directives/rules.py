@@ -1,0 +1,40 @@
+"""Permissions of directive tracking: the one place that decides who may do what.
+
+Object scoping (what is 404) lives in ``directives.selectors``; these rules decide, for an
+object the user can see, whether they may change it or report on it. Services ask the same
+rules, so the browser, the admin and any other path agree.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from accounts.rules import is_national, is_national_admin, is_officer
+
+
+@rules.predicate
+def is_document_of_officer_province(user: object, document: object) -> bool:
+    """The document is issued by a body of the officer's province (its committee or departments)."""
+    agency = getattr(document, "issuing_agency", None) if document is not None else None
+    return agency is not None and agency.province_id is not None and agency.province_id == user.province_id  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def is_task_of_officer_province(user: object, task: object) -> bool:
+    """The task is assigned to the officer's province."""
+    province_id = getattr(task, "province_id", None) if task is not None else None
+    return province_id is not None and province_id == user.province_id  # type: ignore[attr-defined]
+
+
+# Reading: national roles and provincial officers (within scope); members have no access.
+rules.add_perm("directives.view_board", is_national | is_officer)
+rules.add_perm("directives.export_board", is_national | is_officer)
+# Documents: admins manage all; an officer manages those issued by their province's bodies.
+rules.add_perm("directives.add_document", is_national_admin | is_officer)
+rules.add_perm("directives.change_document", is_national_admin | (is_officer & is_document_of_officer_province))
+# Tasks: admins manage all; an officer manages the tasks of their province.
+rules.add_perm("directives.add_task", is_national_admin | is_officer)
+rules.add_perm("directives.change_task", is_national_admin | (is_officer & is_task_of_officer_province))
+# Reports: written for the responsible agency by an admin, or by the officer of the task's province.
+# Ministry analysts read everything and write nothing.
+rules.add_perm("directives.add_report", is_national_admin | (is_officer & is_task_of_officer_province))

@@ -1,0 +1,97 @@
+"""Nightly indicator snapshots: one trusted set of figures per day, round and scope."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class AggregationRun(models.Model):
+    """One computation of the indicators. At most one runs at a time (a partial unique index)."""
+
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    trigger = models.CharField(_("trigger"), max_length=16, default="beat")
+    triggered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("triggered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    round_code = models.CharField(_("round"), max_length=32, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    partitions_total = models.PositiveIntegerField(default=0)
+    partitions_done = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("indicator computation")
+        verbose_name_plural = _("indicator computations")
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=Q(status="running"), name="one_running_aggregation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.partitions_done / self.partitions_total) if self.partitions_total else 0
+
+
+class Scope(models.TextChoices):
+    NATION = "nation", _("Nation")
+    PROVINCE = "province", _("Province")
+    SECTOR = "sector", _("Sector (nation)")
+    PROVINCE_SECTOR = "province_sector", _("Sector (province)")
+
+
+class IndicatorSnapshot(models.Model):
+    """One figure: a metric of one round in one scope, as computed on ``snapshot_date``.
+
+    Percentages are stored exactly as numerator / denominator; they are rounded only when shown.
+    """
+
+    run = models.ForeignKey(AggregationRun, on_delete=models.PROTECT, related_name="snapshots")
+    snapshot_date = models.DateField(_("snapshot date"), db_index=True)
+    as_of = models.DateTimeField(_("as of"))
+    round = models.ForeignKey("surveys.SurveyRound", on_delete=models.CASCADE, related_name="snapshots")
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    province = models.ForeignKey(
+        "cooperatives.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sector = models.ForeignKey("cooperatives.Sector", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # "nation", "p:82", "s:NN" or "p:82|s:NN": unique with the date, round and metric.
+    scope_key = models.CharField(max_length=24)
+    metric = models.CharField(_("metric"), max_length=64)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=12, null=True)
+    numerator = models.BigIntegerField(null=True)
+    denominator = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["snapshot_date", "round", "scope_key", "metric"]
+        verbose_name = _("indicator figure")
+        verbose_name_plural = _("indicator figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot_date", "round", "scope_key", "metric"], name="snapshot_unique_figure"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "scope", "metric", "snapshot_date"], name="snapshot_lookup"),
+            models.Index(fields=["province", "round", "snapshot_date"], name="snapshot_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_date} {self.round_id} {self.scope_key} {self.metric}={self.value}"

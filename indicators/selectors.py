@@ -1,0 +1,238 @@
+"""Reads of the indicator snapshots for the dashboard and the API.
+
+Everything comes from the snapshot tables, never from responses: a dashboard costs the same
+handful of queries whether the registry holds 300 cooperatives or 280,000.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Max, QuerySet
+
+from cooperatives.models import Province, Sector
+from cooperatives.text import fold
+from surveys.models import IndicatorDefinition, SurveyRound
+
+from .models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CARD_METRICS = (
+    "survey_coverage_pct",
+    "maturity_score_avg",
+    "dx_necessary_pct",
+    "dx_plan_pct",
+    "online_sales_pct",
+    "ecommerce_pct",
+    "traceability_pct",
+    "digital_accounting_pct",
+)
+LEVEL_METRICS = tuple(f"level_{level}_count" for level in range(6))
+
+
+@dataclass
+class Card:
+    metric: str
+    label: str
+    value: Decimal | None
+    previous: Decimal | None
+    national: Decimal | None
+    rank: int | None
+    ranked: int
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def metric_labels() -> dict[str, str]:
+    """Names of the metrics in the user's language (the indicator definitions are data)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "cooperatives_total": _("Active cooperatives"),
+        "surveyed_total": _("Self-assessments counted"),
+        "survey_coverage_pct": _("Share that assessed themselves"),
+        "maturity_score_avg": _("Average maturity score"),
+        **{f"level_{level}_count": _("Level %(level)s") % {"level": level} for level in range(6)},
+    }
+    for definition in IndicatorDefinition.objects.filter(is_active=True):
+        labels[f"{definition.code}_pct"] = definition.name
+    return labels
+
+
+def province_for(*, user: User, code: str | None) -> Province | None:
+    """The province a dashboard shows: an officer's own; a national user's choice (or none)."""
+    if user.is_officer:
+        return user.province
+    if user.is_national and code:
+        return Province.objects.filter(code=code).first()
+    return None
+
+
+def latest_run() -> AggregationRun | None:
+    return AggregationRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
+
+
+def snapshot_date(on: datetime.date | None = None) -> datetime.date | None:
+    """The latest snapshot date (or the latest on or before ``on``)."""
+    snapshots = IndicatorSnapshot.objects.all()
+    if on:
+        snapshots = snapshots.filter(snapshot_date__lte=on)
+    return snapshots.aggregate(latest=Max("snapshot_date"))["latest"]
+
+
+def rounds_with_figures(day: datetime.date | None) -> list[SurveyRound]:
+    if day is None:
+        return []
+    round_ids = IndicatorSnapshot.objects.filter(snapshot_date=day).values("round_id").distinct()
+    return list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
+
+
+def figures(
+    *,
+    day: datetime.date,
+    scope_keys: list[str],
+    metrics: tuple[str, ...] | None = None,
+    rounds: list[SurveyRound] | None = None,
+) -> dict[tuple[int, str, str], Decimal | None]:
+    """(round id, scope key, metric) → value for the day: one query."""
+    snapshots = IndicatorSnapshot.objects.filter(snapshot_date=day, scope_key__in=scope_keys)
+    if metrics:
+        snapshots = snapshots.filter(metric__in=metrics)
+    if rounds is not None:
+        snapshots = snapshots.filter(round__in=rounds)
+    return {
+        (round_id, key, metric): value
+        for round_id, key, metric, value in snapshots.values_list("round_id", "scope_key", "metric", "value")
+    }
+
+
+def dashboard(*, user: User, province: Province | None, round_code: str = "") -> dict[str, Any]:
+    """Everything the dashboard shows, in a constant number of queries."""
+    day = snapshot_date()
+    rounds = rounds_with_figures(day)
+    if not rounds or day is None:
+        return {"empty": True, "run": latest_run(), "province": province}
+    current = next((r for r in rounds if r.code == round_code), rounds[-1])
+    previous = next((r for r in reversed(rounds) if r.opens_on < current.opens_on), None)
+    key = f"p:{province.code}" if province else "nation"
+    values = figures(day=day, scope_keys=list({key, "nation"}))
+    labels = metric_labels()
+    ranking = _ranking(day=day, survey_round=current) if province else {}
+    cards = [
+        Card(
+            metric=metric,
+            label=labels.get(metric, metric),
+            value=values.get((current.pk, key, metric)),
+            previous=values.get((previous.pk, key, metric)) if previous else None,
+            national=values.get((current.pk, "nation", metric)) if province else None,
+            rank=ranking.get(metric, {}).get(province.code) if province else None,
+            ranked=len(ranking.get(metric, {})),
+        )
+        for metric in CARD_METRICS
+    ]
+    trend_metrics = ("maturity_score_avg", "dx_plan_pct", "online_sales_pct", "ecommerce_pct", "traceability_pct")
+    trend = [
+        {
+            "round": r,
+            **{m: values.get((r.pk, key, m)) for m in trend_metrics},
+            "national_score": values.get((r.pk, "nation", "maturity_score_avg")),
+        }
+        for r in rounds
+    ]
+    levels = [{"level": level, "count": values.get((current.pk, key, f"level_{level}_count"))} for level in range(6)]
+    return {
+        "empty": False,
+        "day": day,
+        "as_of": IndicatorSnapshot.objects.filter(snapshot_date=day).values_list("as_of", flat=True).first(),
+        "run": latest_run(),
+        "province": province,
+        "rounds": rounds,
+        "round": current,
+        "previous_round": previous,
+        "cards": cards,
+        "totals": {
+            "cooperatives": values.get((current.pk, key, "cooperatives_total")),
+            "surveyed": values.get((current.pk, key, "surveyed_total")),
+        },
+        "trend": trend,
+        "trend_metrics": [(m, labels.get(m, m)) for m in trend_metrics],
+        "levels": levels,
+        "sectors": sector_table(day=day, survey_round=current, province=province, labels=labels),
+    }
+
+
+def _ranking(*, day: datetime.date, survey_round: SurveyRound) -> dict[str, dict[str, int]]:
+    """Each card metric's rank of every province (1 = highest value), from one query."""
+    rows = IndicatorSnapshot.objects.filter(
+        snapshot_date=day, round=survey_round, scope=Scope.PROVINCE, metric__in=CARD_METRICS, value__isnull=False
+    ).values_list("metric", "scope_key", "value")
+    by_metric: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
+    for metric, key, value in rows:
+        by_metric[metric].append((value, key.removeprefix("p:")))
+    return {
+        metric: {code: index for index, (_, code) in enumerate(sorted(pairs, key=lambda p: -p[0]), start=1)}
+        for metric, pairs in by_metric.items()
+    }
+
+
+def sector_table(
+    *, day: datetime.date, survey_round: SurveyRound, province: Province | None, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    scope = Scope.PROVINCE_SECTOR if province else Scope.SECTOR
+    snapshots = IndicatorSnapshot.objects.filter(snapshot_date=day, round=survey_round, scope=scope)
+    if province:
+        snapshots = snapshots.filter(province=province)
+    cells: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for sector_id, metric, value in snapshots.values_list("sector_id", "metric", "value"):
+        cells[sector_id][metric] = value
+    return [{"sector": sector, **cells.get(sector.pk, {})} for sector in Sector.objects.order_by("position")]
+
+
+def province_table(*, survey_round: SurveyRound, day: datetime.date, metric: str) -> list[dict[str, Any]]:
+    """Every province with the chosen metric and the key figures, for the national view and map."""
+    wanted = {metric, "cooperatives_total", "surveyed_total", "survey_coverage_pct", "maturity_score_avg"}
+    cells: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for province_id, name, value in IndicatorSnapshot.objects.filter(
+        snapshot_date=day, round=survey_round, scope=Scope.PROVINCE, metric__in=wanted
+    ).values_list("province_id", "metric", "value"):
+        cells[province_id][name] = value
+    provinces = sorted(Province.objects.all(), key=lambda p: fold(p.short_name))
+    return [
+        {"province": province, "value": cells.get(province.pk, {}).get(metric), **cells.get(province.pk, {})}
+        for province in provinces
+    ]
+
+
+def snapshot_rows(*, queryset: QuerySet[IndicatorSnapshot]) -> QuerySet[IndicatorSnapshot]:
+    return queryset.select_related("round", "province", "sector")
+
+
+def indicator_series(*, metrics: list[str], scope_key: str) -> dict[str, list[dict[str, Any]]]:
+    """Each metric's value per round at the latest snapshot, for one scope (two queries)."""
+    if not metrics:
+        return {}
+    day = snapshot_date()
+    if day is None:
+        return {metric: [] for metric in metrics}
+    rows = (
+        IndicatorSnapshot.objects.filter(snapshot_date=day, scope_key=scope_key, metric__in=metrics)
+        .select_related("round")
+        .order_by("round__opens_on")
+    )
+    series: dict[str, list[dict[str, Any]]] = {metric: [] for metric in metrics}
+    for row in rows:
+        points = series[row.metric]
+        before = points[-1]["value"] if points else None
+        change = row.value - before if row.value is not None and before is not None else None
+        points.append({"round": row.round, "value": row.value, "as_of": row.as_of, "change": change})
+    return series

@@ -1,0 +1,188 @@
+"""The officers' and ministries' dashboard, read from the nightly snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopdx.queue import QueueUnavailable
+from cooperatives.exports import neutralise, xlsx_file
+from cooperatives.models import Province
+from cooperatives.text import fold
+from surveys import selectors as survey_selectors
+from surveys.models import SurveyRound
+
+from . import aggregation, selectors
+from .map import province_map
+from .models import AggregationRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _can_see_dashboard(user: Any) -> bool:
+    return user.is_authenticated and (user.is_national or user.is_officer)
+
+
+def dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    province = selectors.province_for(user=user, code=request.GET.get("province"))
+    data = selectors.dashboard(user=user, province=province, round_code=request.GET.get("round", ""))
+    if user.is_national:
+        data["all_provinces"] = sorted(Province.objects.all(), key=lambda p: fold(p.short_name))
+    if data["empty"]:
+        return data
+    metric = request.GET.get("metric", "ecommerce_pct")
+    labels = selectors.metric_labels()
+    if metric not in labels:
+        metric = "ecommerce_pct"
+    data["metric"] = metric
+    data["metric_choices"] = [(code, label) for code, label in labels.items() if code.endswith(("_pct", "_avg"))]
+    if user.is_national and province is None:
+        table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
+        data["province_rows"] = table
+        data["map"] = province_map(table)
+    if user.is_officer:
+        open_round = SurveyRound.objects.filter(code=data["round"].code).first()
+        if open_round and open_round.is_open():
+            data["open_round"] = open_round
+            data["open_round_counts"] = survey_selectors.round_counts(survey_round=open_round, user=user)
+    data["chart"] = {
+        "levels": {
+            "labels": [str(row["level"]) for row in data["levels"]],
+            "values": [float(row["count"] or 0) for row in data["levels"]],
+            "label": _("Cooperatives"),
+        },
+        "trend": {
+            "labels": [row["round"].name for row in data["trend"]],
+            "series": [
+                {
+                    "label": label,
+                    "values": [None if row[m] is None else round(float(row[m]), 1) for row in data["trend"]],
+                }
+                for m, label in data["trend_metrics"]
+            ],
+        },
+    }
+    return data
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not _can_see_dashboard(request.user):
+        raise PermissionDenied
+    return render(request, "indicators/dashboard.html", dashboard_context(request))
+
+
+def _table(request: HttpRequest, name: str) -> tuple[list[str], list[list[Any]]]:
+    data = dashboard_context(request)
+    if data["empty"]:
+        return [_("No figures yet")], []
+    if name == "cards":
+        header = [_("Indicator"), _("Value"), _("Previous round"), _("National"), _("Rank")]
+        rows = [[c.label, c.value, c.previous, c.national, c.rank] for c in data["cards"]]
+    elif name == "trend":
+        header = [_("Round"), *[label for _m, label in data["trend_metrics"]]]
+        rows = [[row["round"].name, *[row[m] for m, _label in data["trend_metrics"]]] for row in data["trend"]]
+    elif name == "levels":
+        header = [_("Level"), _("Cooperatives")]
+        rows = [[row["level"], row["count"]] for row in data["levels"]]
+    elif name == "sectors":
+        header = [
+            _("Sector"),
+            _("Active cooperatives"),
+            _("Self-assessments counted"),
+            _("Average maturity score"),
+            *[c.label for c in data["cards"][2:]],
+        ]
+        rows = [
+            [
+                row["sector"].name,
+                row.get("cooperatives_total"),
+                row.get("surveyed_total"),
+                row.get("maturity_score_avg"),
+                *[row.get(c.metric) for c in data["cards"][2:]],
+            ]
+            for row in data["sectors"]
+        ]
+    elif name == "provinces" and "province_rows" in data:
+        header = [
+            _("Province"),
+            _("Code"),
+            dict(data["metric_choices"]).get(data["metric"], data["metric"]),
+            _("Active cooperatives"),
+            _("Self-assessments counted"),
+            _("Average maturity score"),
+        ]
+        rows = [
+            [
+                row["province"].name,
+                row["province"].code,
+                row["value"],
+                row.get("cooperatives_total"),
+                row.get("surveyed_total"),
+                row.get("maturity_score_avg"),
+            ]
+            for row in data["province_rows"]
+        ]
+    else:
+        raise PermissionDenied
+    # Every row says when the figures were computed and from which round.
+    as_of = data["as_of"].strftime("%d/%m/%Y %H:%M") if data["as_of"] else ""
+    rounded = [
+        [*[round(float(v), 1) if hasattr(v, "quantize") else v for v in row], data["round"].name, as_of] for row in rows
+    ]
+    return [*[str(h) for h in header], _("Round"), _("As of")], rounded
+
+
+@login_required
+def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if not _can_see_dashboard(request.user):
+        raise PermissionDenied
+    header, rows = _table(request, table)
+    filename = f"coopdx-{table}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([[neutralise(v) for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    handle = xlsx_file(iter([header, *[[neutralise(v) for v in row] for row in rows]]))
+    response = HttpResponse(handle.read(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_national_admin:
+        raise PermissionDenied
+    try:
+        aggregation.trigger_refresh(by=request.user)
+    except aggregation.AggregationBusy:
+        messages.warning(request, _("A computation is already running."))
+    except QueueUnavailable:
+        messages.error(request, _("The task queue is not reachable; the figures could not be refreshed now."))
+    else:
+        messages.info(request, _("The figures are being recomputed."))
+    return redirect("indicators:dashboard")
+
+
+@login_required
+def run_status(request: HttpRequest) -> HttpResponse:
+    if not _can_see_dashboard(request.user):
+        raise PermissionDenied
+    run = AggregationRun.objects.order_by("-started_at").first()
+    return render(request, "indicators/_run_status.html", {"latest": run})

@@ -1,0 +1,128 @@
+"""Questionnaires are managed here. A published version is shown read-only: changes go into a
+new version (the "new version" action), so rounds and scores never shift under anyone."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import questionnaires
+from .models import Advice, IndicatorDefinition, Option, Pillar, Question, Questionnaire, Response, SurveyRound
+
+
+class FrozenWhenPublished:
+    """Read-only once the owning questionnaire is published."""
+
+    def _published(self, obj) -> bool:
+        return bool(obj is not None and obj.owning_questionnaire().is_published)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._published(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._published(obj)
+
+
+class PillarInline(admin.TabularInline):
+    model = Pillar
+    extra = 0
+    fields = ("position", "code", "name_vi", "name_en", "weight")
+
+    def _locked(self, obj):
+        return obj is not None and obj.is_published
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ("code", "version", "title_vi", "published_at")
+    inlines = (PillarInline,)
+    actions = ("new_version", "publish")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return [f.name for f in Questionnaire._meta.fields]
+        return ("published_at",)
+
+    @admin.action(description=_("Create a new editable version"))
+    def new_version(self, request, queryset):
+        for questionnaire in queryset:
+            draft = questionnaires.questionnaire_new_version(questionnaire=questionnaire)
+            self.message_user(request, _("Created %(name)s.") % {"name": draft})
+
+    @admin.action(description=_("Publish (freezes the version)"))
+    def publish(self, request, queryset):
+        for questionnaire in queryset:
+            try:
+                questionnaires.questionnaire_publish(questionnaire=questionnaire)
+            except ValidationError as error:
+                self.message_user(request, f"{questionnaire}: {' '.join(error.messages)}", messages.ERROR)
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ("position", "code", "label_vi", "label_en", "score", "exclusive")
+
+    def _locked(self, obj):
+        return obj is not None and obj.questionnaire.is_published
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj)
+
+
+@admin.register(Question)
+class QuestionAdmin(FrozenWhenPublished, admin.ModelAdmin):
+    list_display = ("code", "questionnaire", "pillar", "kind", "weight", "required")
+    list_filter = ("questionnaire", "kind")
+    search_fields = ("code", "text_vi")
+    inlines = (OptionInline,)
+
+
+@admin.register(Pillar)
+class PillarAdmin(FrozenWhenPublished, admin.ModelAdmin):
+    list_display = ("code", "questionnaire", "name_vi", "weight")
+    list_filter = ("questionnaire",)
+
+
+@admin.register(Advice)
+class AdviceAdmin(FrozenWhenPublished, admin.ModelAdmin):
+    list_display = ("pillar", "level")
+    list_filter = ("pillar__questionnaire", "level")
+
+
+@admin.register(IndicatorDefinition)
+class IndicatorDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "question_code", "option_codes", "is_active")
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "questionnaire", "province", "opens_on", "closes_on")
+    list_filter = ("province",)
+
+
+@admin.register(Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    list_display = ("cooperative", "round", "status", "score", "level", "is_proxy", "updated_at")
+    list_filter = ("round", "status")
+    search_fields = ("cooperative__code", "cooperative__name")
+    raw_id_fields = ("cooperative",)
+    readonly_fields = [f.name for f in Response._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # responses are written through the survey pages, the API or imports

@@ -1,0 +1,354 @@
+"""Paper self-assessments in bulk: a template per round, then an all-or-nothing import.
+
+The template has ``Mã số HTX`` and one column per question code. A cell holds an option
+code (several joined by ``;`` for multiple choice), a number or a text. Rows are checked
+with the same rules as the browser (``services.parse_answer``) and scored with the same
+function, then written in batches: a few queries per thousand rows, none per row.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from cooperatives.importing.files import Sheet
+from cooperatives.importing.registry import MAX_STORED_ERRORS, RowError, _parse_code
+from cooperatives.models import Cooperative
+from cooperatives.resources import header_key
+
+from .models import Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
+from .questionnaires import questionnaire_spec
+from .scoring import AnswerValue, ScoreResult, score_response
+from .services import counted_statuses, parse_answer
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CODE_HEADER = "Mã số HTX"
+BATCH = 2000
+
+
+@dataclass
+class ResponseRow:
+    row: int
+    cooperative_id: int
+    values: dict[str, AnswerValue]
+    result: ScoreResult
+    existing: Response | None = None
+
+
+@dataclass
+class ResponsePlan:
+    survey_round: SurveyRound | None = None
+    total_rows: int = 0
+    rows: list[ResponseRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.survey_round is not None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "total_rows": self.total_rows,
+            "new": sum(1 for r in self.rows if r.existing is None),
+            "changed": sum(1 for r in self.rows if r.existing is not None),
+            "unchanged": 0,
+            "error_rows": len({e.row for e in self.errors}),
+            "errors_total": len(self.errors),
+            "unknown_columns": [],
+            "legacy_province_rows": 0,
+            "round": self.survey_round.code if self.survey_round else "",
+        }
+
+    def stored_errors(self) -> list[dict[str, Any]]:
+        return [e.as_dict() for e in self.errors[:MAX_STORED_ERRORS]]
+
+
+def _round_for(options: dict[str, Any]) -> SurveyRound:
+    survey_round = SurveyRound.objects.select_related("questionnaire").filter(code=options.get("round", "")).first()
+    if survey_round is None:
+        raise ValidationError(_("Choose an existing survey round for the import."))
+    return survey_round
+
+
+def response_template(survey_round: SurveyRound) -> tempfile.SpooledTemporaryFile:
+    """An XLSX template for a round: the answer sheet, then each question's codes explained."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    questions = list(
+        Question.objects.filter(questionnaire=survey_round.questionnaire)
+        .select_related("pillar")
+        .prefetch_related("options")
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Phiếu"
+    sheet.append([CODE_HEADER, *[q.code for q in questions]])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    guide = workbook.create_sheet("Câu hỏi")
+    guide.append(["Mã câu hỏi", "Trụ cột", "Câu hỏi", "Cách ghi", "Mã phương án", "Phương án"])
+    for question in questions:
+        how = {
+            "single": "một mã phương án",
+            "yes_no": "yes hoặc no",
+            "multiple": "một hoặc nhiều mã, cách nhau bằng dấu ;",
+            "number": "một số" + (f" ({question.unit_vi})" if question.unit_vi else ""),
+            "text": "văn bản ngắn",
+        }[question.kind]
+        options = list(question.options.all())
+        guide.append(
+            [
+                question.code,
+                question.pillar.name_vi,
+                question.text_vi,
+                how,
+                options[0].code if options else "",
+                options[0].label_vi if options else "",
+            ]
+        )
+        for option in options[1:]:
+            guide.append(["", "", "", "", option.code, option.label_vi])
+    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+class ResponseImporter:
+    def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
+        survey_round = _round_for(options)
+        if by is not None and not by.is_national_admin and not survey_round.is_open():
+            raise ValidationError(_("This survey round is closed."))
+
+    def plan(self, *, sheet: Sheet, options: dict[str, Any], scope_province: Any, progress: Any) -> ResponsePlan:
+        plan = ResponsePlan(total_rows=len(sheet.rows))
+        try:
+            plan.survey_round = _round_for(options)
+        except ValidationError as error:
+            plan.errors.append(RowError(1, CODE_HEADER, " ".join(error.messages)))
+            return plan
+        survey_round = plan.survey_round
+        questions = {
+            q.code.upper(): q
+            for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
+        }
+        spec = questionnaire_spec(survey_round.questionnaire)
+        required = [q.code for p in spec for q in p.questions if q.required]
+        code_column = None
+        columns: dict[int, Question] = {}
+        for index, header in enumerate(sheet.headers):
+            if header_key(header) in (header_key(CODE_HEADER), "ma htx", "code"):
+                code_column = index
+            elif header.strip().upper() in questions:
+                columns[index] = questions[header.strip().upper()]
+            elif header.strip():
+                plan.errors.append(
+                    RowError(
+                        1, header, _('"%(value)s" is not a question of this questionnaire.') % {"value": header[:60]}
+                    )
+                )
+        if code_column is None:
+            plan.errors.append(
+                RowError(1, CODE_HEADER, _("Required column missing: %(columns)s") % {"columns": CODE_HEADER})
+            )
+        if plan.errors:
+            return plan
+
+        codes = [_parse_code(cells[code_column]) for _, cells in sheet.rows]
+        cooperatives = {
+            c.code: c
+            for c in Cooperative.objects.filter(code__in=set(codes), is_archived=False).only(
+                "pk", "code", "province_id"
+            )
+        }
+        existing = {
+            r.cooperative_id: r
+            for r in Response.objects.filter(round=survey_round, cooperative__in=cooperatives.values())
+        }
+        seen: dict[str, int] = {}
+        for done, ((row_number, cells), code) in enumerate(zip(sheet.rows, codes, strict=True), start=1):
+            cooperative = cooperatives.get(code)
+            error_count = len(plan.errors)
+            if cooperative is None:
+                plan.errors.append(
+                    RowError(
+                        row_number,
+                        CODE_HEADER,
+                        _("The cooperative %(code)s is not in the registry.") % {"code": code[:20]},
+                    )
+                )
+            elif scope_province is not None and cooperative.province_id != scope_province.pk:
+                # Same words as a missing cooperative: another province's registry is not revealed.
+                plan.errors.append(
+                    RowError(
+                        row_number,
+                        CODE_HEADER,
+                        _("The cooperative %(code)s is not in the registry.") % {"code": code[:20]},
+                    )
+                )
+            elif survey_round.province_id and cooperative.province_id != survey_round.province_id:
+                plan.errors.append(
+                    RowError(row_number, CODE_HEADER, _("This round is not for this cooperative's province."))
+                )
+            elif code in seen:
+                plan.errors.append(
+                    RowError(
+                        row_number,
+                        CODE_HEADER,
+                        _("The code %(code)s appears twice in the file (also in row %(row)s).")
+                        % {"code": code, "row": seen[code]},
+                    )
+                )
+            elif existing.get(cooperative.pk) and existing[cooperative.pk].status == ResponseStatus.ACCEPTED:
+                plan.errors.append(
+                    RowError(
+                        row_number,
+                        CODE_HEADER,
+                        _("This cooperative's response has been accepted and can no longer change."),
+                    )
+                )
+            seen.setdefault(code, row_number)
+            values: dict[str, AnswerValue] = {}
+            for index, question in columns.items():
+                raw = cells[index] if index < len(cells) else None
+                if isinstance(raw, float) and raw.is_integer():
+                    raw = int(raw)
+                try:
+                    values[question.code] = parse_answer(question, None if raw is None else str(raw))
+                except ValidationError as error:
+                    plan.errors.append(RowError(row_number, question.code, " ".join(error.messages)))
+            missing = [c for c in required if c not in values or values[c].is_empty]
+            if missing:
+                plan.errors.append(
+                    RowError(
+                        row_number,
+                        ", ".join(missing[:5]),
+                        _("%(count)s required questions are still unanswered.") % {"count": len(missing)},
+                    )
+                )
+            if len(plan.errors) == error_count and cooperative is not None:
+                plan.rows.append(
+                    ResponseRow(
+                        row_number, cooperative.pk, values, score_response(spec, values), existing.get(cooperative.pk)
+                    )
+                )
+            if progress and done % 1000 == 0:
+                progress(done, plan.total_rows)
+        plan.errors.sort(key=lambda e: e.row)
+        return plan
+
+    def apply(self, *, plan: ResponsePlan, by: User | None) -> dict[str, int]:
+        return responses_import_apply(plan=plan, by=by)
+
+
+def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, int]:
+    """Write a clean plan: responses upserted per (cooperative, round), answers replaced, scored."""
+    if not plan.ok:
+        raise ValueError("refusing to write a plan with errors")
+    survey_round = plan.survey_round
+    assert survey_round is not None
+    now = timezone.now()
+    questions = {
+        q.code: q for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
+    }
+    option_ids = {(q.code, o.code): o.pk for q in questions.values() for o in q.options.all()}
+    with transaction.atomic():
+        updates = [row for row in plan.rows if row.existing is not None]
+        creates = [row for row in plan.rows if row.existing is None]
+        for row in updates:
+            response = row.existing
+            assert response is not None
+            _fill(response, row, by, now)
+        if updates:
+            responses = [row.existing for row in updates]
+            Answer.objects.filter(response__in=responses).delete()
+            PillarScore.objects.filter(response__in=responses).delete()
+            bulk_update_with_history(
+                responses,
+                Response,
+                ["status", "score", "level", "entered_by", "is_proxy", "submitted_at", "revision", "updated_at"],
+                batch_size=BATCH,
+                default_user=by,
+            )
+        new_responses = []
+        for row in creates:
+            response = Response(round=survey_round, cooperative_id=row.cooperative_id, created_at=now)
+            _fill(response, row, by, now)
+            row.existing = response
+            new_responses.append(response)
+        if new_responses:
+            bulk_create_with_history(new_responses, Response, batch_size=BATCH, default_user=by)
+            if any(r.pk is None for r in new_responses):
+                ids = dict(
+                    Response.objects.filter(
+                        round=survey_round, cooperative_id__in=[r.cooperative_id for r in creates]
+                    ).values_list("cooperative_id", "pk")
+                )
+                for response in new_responses:
+                    response.pk = ids[response.cooperative_id]
+        answers: list[Answer] = []
+        answer_options: list[tuple[int, list[int]]] = []
+        pillar_scores: list[PillarScore] = []
+        for row in plan.rows:
+            response = row.existing
+            assert response is not None
+            for code, value in row.values.items():
+                if value.is_empty:
+                    continue
+                answers.append(
+                    Answer(response_id=response.pk, question=questions[code], number=value.number, text=value.text)
+                )
+                answer_options.append((len(answers) - 1, [option_ids[(code, c)] for c in value.options]))
+            pillar_scores.extend(
+                PillarScore(
+                    response_id=response.pk, pillar_code=pillar, score=score, level=row.result.pillar_levels[pillar]
+                )
+                for pillar, score in row.result.pillar_scores.items()
+            )
+        Answer.objects.bulk_create(answers, batch_size=BATCH)
+        Through = Answer.options.through
+        Through.objects.bulk_create(
+            [
+                Through(answer_id=answers[index].pk, option_id=option_id)
+                for index, options in answer_options
+                for option_id in options
+            ],
+            batch_size=BATCH * 5,
+        )
+        PillarScore.objects.bulk_create(pillar_scores, batch_size=BATCH)
+        cooperatives_refresh_maturity(cooperative_ids=[row.cooperative_id for row in plan.rows])
+    return {"created": len(creates), "updated": len(updates), "unchanged": 0}
+
+
+def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> None:
+    response.status = ResponseStatus.SUBMITTED
+    response.score = row.result.score
+    response.level = row.result.level
+    response.entered_by = by
+    response.is_proxy = True
+    response.submitted_at = now
+    response.revision = (response.revision or 0) + 1
+    response.updated_at = now
+
+
+def cooperatives_refresh_maturity(*, cooperative_ids: list[int]) -> None:
+    """Set each cooperative's maturity level to its latest counted response's, in one UPDATE per batch."""
+    latest = (
+        Response.objects.filter(cooperative=OuterRef("pk"), status__in=counted_statuses())
+        .order_by("-round__opens_on")
+        .values("level")[:1]
+    )
+    for start in range(0, len(cooperative_ids), 5000):
+        Cooperative.objects.filter(pk__in=cooperative_ids[start : start + 5000]).update(maturity_level=Subquery(latest))

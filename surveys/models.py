@@ -1,0 +1,375 @@
+"""The maturity self-assessment: versioned questionnaires, rounds, responses and answers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+LEVEL_NAMES = {
+    0: _("Not yet digital"),
+    1: _("Starting"),
+    2: _("Beginning"),
+    3: _("Forming"),
+    4: _("Advanced"),
+    5: _("Leading"),
+}
+
+
+def level_name(level: int | None) -> str:
+    return str(LEVEL_NAMES.get(level, "—")) if level is not None else "—"
+
+
+class Bilingual(models.Model):
+    """Vietnamese and English text, shown in the user's language."""
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str) -> str:
+        language = (translation.get_language() or "vi")[:2]
+        value = getattr(self, f"{field}_{language}", "") if language in ("vi", "en") else ""
+        return value or getattr(self, f"{field}_vi")
+
+
+class Questionnaire(Bilingual):
+    """One version of a questionnaire. Once published it never changes; edits make a new version."""
+
+    code = models.CharField(_("code"), max_length=32)
+    version = models.PositiveIntegerField(_("version"))
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class QuestionnairePart(Bilingual):
+    """Pillars, questions and options: frozen with their questionnaire once it is published."""
+
+    class Meta:
+        abstract = True
+
+    def owning_questionnaire(self) -> Questionnaire:
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        questionnaire = self.owning_questionnaire()
+        if questionnaire.is_published:
+            raise ValidationError(_("A published questionnaire cannot change; create a new version."))
+
+
+class Pillar(QuestionnairePart):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="pillars")
+    code = models.CharField(_("code"), max_length=32)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="pillar_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def owning_questionnaire(self) -> Questionnaire:
+        return self.questionnaire
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    YES_NO = "yes_no", _("Yes / no")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Short text")
+
+
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
+
+
+class Question(QuestionnairePart):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(_("code"), max_length=48)
+    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
+    text_vi = models.TextField(_("question (Vietnamese)"))
+    text_en = models.TextField(_("question (English)"), blank=True)
+    help_vi = models.TextField(_("help (Vietnamese)"), blank=True)
+    help_en = models.TextField(_("help (English)"), blank=True)
+    unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=50, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    scored = models.BooleanField(_("scored"), default=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    # Multiple choice: the options' scores add up, capped at this.
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), null=True, blank=True)
+    # Number questions: [[minimum, score], ...] in increasing order, starting at [0, 0].
+    bands = models.JSONField(_("score bands"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["pillar__position", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="question_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text_vi[:60]}"
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
+
+    @property
+    def help(self) -> str:
+        return self.localized("help")
+
+    @property
+    def unit(self) -> str:
+        return self.localized("unit")
+
+    def owning_questionnaire(self) -> Questionnaire:
+        return self.questionnaire
+
+
+class Option(QuestionnairePart):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("code"), max_length=48)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=255)
+    label_en = models.CharField(_("label (English)"), max_length=255, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), default=0, validators=[MaxValueValidator(5)])
+    exclusive = models.BooleanField(_("excludes the others"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="option_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label_vi}"
+
+    @property
+    def label(self) -> str:
+        return self.localized("label")
+
+    def owning_questionnaire(self) -> Questionnaire:
+        return self.question.questionnaire
+
+
+class Advice(QuestionnairePart):
+    """What a cooperative whose pillar is at ``level`` should do next."""
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="advice")
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(5)])
+    text_vi = models.TextField(_("advice (Vietnamese)"))
+    text_en = models.TextField(_("advice (English)"), blank=True)
+
+    class Meta:
+        ordering = ["pillar__position", "level"]
+        verbose_name = _("advice")
+        verbose_name_plural = _("advice")
+        constraints = [models.UniqueConstraint(fields=["pillar", "level"], name="advice_pillar_level")]
+
+    def __str__(self) -> str:
+        return f"{self.pillar_id}:{self.level}"
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
+
+    def owning_questionnaire(self) -> Questionnaire:
+        return self.pillar.questionnaire
+
+
+class IndicatorDefinition(Bilingual):
+    """A national indicator as data: the share of counted responses choosing these options."""
+
+    code = models.CharField(_("code"), max_length=48, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    question_code = models.CharField(_("question code"), max_length=48)
+    option_codes = models.JSONField(_("option codes"), default=list)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("indicator definition")
+        verbose_name_plural = _("indicator definitions")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class SurveyRound(Bilingual):
+    """A round of self-assessment (e.g. "Khảo sát 2026"), national or for one province."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="rounds")
+    province = models.ForeignKey(
+        "cooperatives.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a national round."),
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+
+    class Meta:
+        ordering = ["-opens_on"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        constraints = [
+            models.CheckConstraint(name="round_window", condition=models.Q(closes_on__gte=models.F("opens_on"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def clean(self) -> None:
+        if self.questionnaire_id and not self.questionnaire.is_published:
+            raise ValidationError({"questionnaire": _("A round needs a published questionnaire.")})
+
+    def is_open(self, on: object = None) -> bool:
+        today = on or timezone.localdate()
+        return self.opens_on <= today <= self.closes_on  # type: ignore[operator]
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Response(models.Model):
+    """A cooperative's self-assessment in one round (one per cooperative and round)."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="responses")
+    cooperative = models.ForeignKey(
+        "cooperatives.Cooperative", verbose_name=_("cooperative"), on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    entered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_proxy = models.BooleanField(_("entered by an officer"), default=False)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("maturity level"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    # Optimistic lock: two tabs editing one response cannot silently overwrite each other.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [models.UniqueConstraint(fields=["round", "cooperative"], name="response_round_cooperative")]
+        indexes = [models.Index(fields=["round", "status"], name="response_round_status")]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id} / {self.round_id}"
+
+    @property
+    def level_name(self) -> str:
+        return level_name(self.level)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ResponseStatus.DRAFT, ResponseStatus.RETURNED, ResponseStatus.SUBMITTED)
+
+
+class Answer(models.Model):
+    """The answer to one question: the chosen options, a number or a text."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    options = models.ManyToManyField(Option, related_name="+", blank=True)
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_response_question")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.question_id}"
+
+
+class PillarScore(models.Model):
+    """A scored response's result in one pillar, as rows so that averages are database aggregates."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="pillar_scores")
+    pillar_code = models.CharField(max_length=32)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    level = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "pillar_code"], name="pillar_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.pillar_code}={self.score}"

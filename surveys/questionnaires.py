@@ -1,0 +1,210 @@
+"""Questionnaire versions: loading the shipped national questionnaire, new versions, publishing,
+and the frozen scoring structure of a version."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .scoring import OptionSpec, PillarSpec, QuestionSpec
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NATIONAL_FILE = DATA_DIR / "questionnaire_national_v1.json"
+
+
+def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
+    """Create (once) and publish a questionnaire version from its JSON description.
+
+    Idempotent: an existing (code, version) is left as it is, since a published version
+    never changes. Indicator definitions are upserted by code. ``apps`` lets a data
+    migration pass its historical registry.
+    """
+    Questionnaire = apps.get_model("surveys", "Questionnaire")
+    Pillar = apps.get_model("surveys", "Pillar")
+    Question = apps.get_model("surveys", "Question")
+    Option = apps.get_model("surveys", "Option")
+    Advice = apps.get_model("surveys", "Advice")
+    IndicatorDefinition = apps.get_model("surveys", "IndicatorDefinition")
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.filter(code=data["code"], version=data["version"]).first()
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(
+                code=data["code"],
+                version=data["version"],
+                title_vi=data["title"]["vi"],
+                title_en=data["title"].get("en", ""),
+                source=data.get("source", ""),
+            )
+            for p_index, pillar_data in enumerate(data["pillars"]):
+                pillar = Pillar.objects.create(
+                    questionnaire=questionnaire,
+                    code=pillar_data["code"],
+                    name_vi=pillar_data["name"]["vi"],
+                    name_en=pillar_data["name"].get("en", ""),
+                    weight=Decimal(str(pillar_data.get("weight", 1))),
+                    position=p_index,
+                )
+                for level, text in sorted(pillar_data.get("advice", {}).items()):
+                    Advice.objects.create(
+                        pillar=pillar, level=int(level), text_vi=text["vi"], text_en=text.get("en", "")
+                    )
+                for q_index, q in enumerate(pillar_data["questions"]):
+                    question = Question.objects.create(
+                        questionnaire=questionnaire,
+                        pillar=pillar,
+                        code=q["code"],
+                        kind=q["kind"],
+                        text_vi=q["text"]["vi"],
+                        text_en=q["text"].get("en", ""),
+                        help_vi=q.get("help", {}).get("vi", ""),
+                        help_en=q.get("help", {}).get("en", ""),
+                        unit_vi=q.get("unit", {}).get("vi", ""),
+                        unit_en=q.get("unit", {}).get("en", ""),
+                        required=q.get("required", True),
+                        scored=q.get("scored", True),
+                        weight=Decimal(str(q.get("weight", 1))),
+                        max_score=q.get("max_score"),
+                        bands=q.get("bands", []),
+                        position=q_index,
+                    )
+                    Option.objects.bulk_create(
+                        [
+                            Option(
+                                question=question,
+                                code=o["code"],
+                                label_vi=o["label"]["vi"],
+                                label_en=o["label"].get("en", ""),
+                                score=o.get("score", 0),
+                                exclusive=o.get("exclusive", False),
+                                position=o_index,
+                            )
+                            for o_index, o in enumerate(q.get("options", []))
+                        ]
+                    )
+            questionnaire.published_at = timezone.now()
+            questionnaire.save(update_fields=["published_at"])
+        for position, indicator in enumerate(data.get("indicators", [])):
+            IndicatorDefinition.objects.update_or_create(
+                code=indicator["code"],
+                defaults={
+                    "name_vi": indicator["name"]["vi"],
+                    "name_en": indicator["name"].get("en", ""),
+                    "description_vi": indicator.get("description", {}).get("vi", ""),
+                    "description_en": indicator.get("description", {}).get("en", ""),
+                    "question_code": indicator["question"],
+                    "option_codes": indicator["options"],
+                    "position": position,
+                },
+            )
+    return questionnaire
+
+
+def national_questionnaire_load(apps: Any = global_apps) -> Any:
+    with open(NATIONAL_FILE, encoding="utf-8") as handle:
+        return questionnaire_load(json.load(handle), apps)
+
+
+@transaction.atomic
+def questionnaire_new_version(*, questionnaire: Any) -> Any:
+    """Copy a questionnaire into the next version, as an editable draft."""
+    from .models import Advice, Option, Pillar, Questionnaire
+
+    latest = Questionnaire.objects.filter(code=questionnaire.code).order_by("-version").first()
+    draft = Questionnaire.objects.create(
+        code=questionnaire.code,
+        version=latest.version + 1,
+        title_vi=questionnaire.title_vi,
+        title_en=questionnaire.title_en,
+        source=questionnaire.source,
+    )
+    for pillar in questionnaire.pillars.prefetch_related("questions__options", "advice"):
+        new_pillar = Pillar.objects.create(
+            questionnaire=draft,
+            code=pillar.code,
+            name_vi=pillar.name_vi,
+            name_en=pillar.name_en,
+            weight=pillar.weight,
+            position=pillar.position,
+        )
+        Advice.objects.bulk_create(
+            [
+                Advice(pillar=new_pillar, level=a.level, text_vi=a.text_vi, text_en=a.text_en)
+                for a in pillar.advice.all()
+            ]
+        )
+        for question in pillar.questions.all():
+            options = list(question.options.all())
+            question.pk = None
+            question.questionnaire = draft
+            question.pillar = new_pillar
+            question.save()
+            Option.objects.bulk_create(
+                [
+                    Option(
+                        question=question,
+                        code=o.code,
+                        label_vi=o.label_vi,
+                        label_en=o.label_en,
+                        score=o.score,
+                        exclusive=o.exclusive,
+                        position=o.position,
+                    )
+                    for o in options
+                ]
+            )
+    return draft
+
+
+def questionnaire_publish(*, questionnaire: Any) -> Any:
+    from .models import Questionnaire
+
+    if questionnaire.is_published:
+        raise ValidationError(_("This version is already published."))
+    if not questionnaire.questions.exists():
+        raise ValidationError(_("A questionnaire needs at least one question before it is published."))
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(published_at=timezone.now())
+    questionnaire.refresh_from_db()
+    return questionnaire
+
+
+@lru_cache(maxsize=32)
+def _spec_cached(questionnaire_id: int, published_at: Any) -> tuple[PillarSpec, ...]:
+    from .models import Pillar
+
+    pillars = Pillar.objects.filter(questionnaire_id=questionnaire_id).prefetch_related("questions__options")
+    return tuple(
+        PillarSpec(
+            code=pillar.code,
+            weight=pillar.weight,
+            questions=tuple(
+                QuestionSpec(
+                    code=q.code,
+                    kind=q.kind,
+                    weight=q.weight,
+                    scored=q.scored,
+                    required=q.required,
+                    max_score=q.max_score,
+                    bands=tuple((Decimal(str(minimum)), int(score)) for minimum, score in q.bands),
+                    options=tuple(OptionSpec(o.code, o.score, o.exclusive) for o in q.options.all()),
+                )
+                for q in pillar.questions.all()
+            ),
+        )
+        for pillar in pillars
+    )
+
+
+def questionnaire_spec(questionnaire: Any) -> tuple[PillarSpec, ...]:
+    """The scoring structure of a version. Cached for published versions, which never change."""
+    if questionnaire.published_at is None:
+        return _spec_cached.__wrapped__(questionnaire.pk, None)
+    return _spec_cached(questionnaire.pk, questionnaire.published_at)

@@ -1,0 +1,143 @@
+"""Scoring a self-assessment: pure functions, the same for the browser, the API and imports.
+
+The rules (documented for users in docs/scoring.md):
+
+1. Each scored question gives a fraction between 0 and 1:
+   - single choice / yes-no: the chosen option's score ÷ the question's best option score;
+   - multiple choice: the chosen options' scores added up, capped at ``max_score``, ÷ ``max_score``;
+   - number: the score of the highest band whose minimum the number reaches, ÷ 5;
+   - unanswered: 0.
+2. A pillar's score (0-100) is the weighted mean of its questions' fractions × 100.
+3. The overall score (0-100) is the weighted mean of the pillar scores.
+4. A pillar's level follows its score: < 10 → 0, < 20 → 1, < 40 → 2, < 60 → 3, < 80 → 4, else 5
+   (the bands of the national SME digital-transformation index, Decision 1970/QĐ-BTTTT).
+5. The overall level is the highest level L whose lower bound (10, 20, 40, 60, 80 for L = 1…5)
+   the overall score reaches AND for which enough pillars are at L or above: at least 4 of 6
+   for levels 1-4, all pillars for level 5. Otherwise 0.
+
+Scores are rounded half-up to two decimals, so a response always gets the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+LEVEL_BOUNDS = (Decimal(10), Decimal(20), Decimal(40), Decimal(60), Decimal(80))  # lower bounds of levels 1..5
+PILLARS_NEEDED_SHARE = Decimal(4) / Decimal(6)
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    code: str
+    score: int
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    kind: str
+    weight: Decimal
+    scored: bool = True
+    required: bool = True
+    max_score: int | None = None
+    bands: tuple[tuple[Decimal, int], ...] = ()
+    options: tuple[OptionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class PillarSpec:
+    code: str
+    weight: Decimal
+    questions: tuple[QuestionSpec, ...]
+
+
+@dataclass
+class AnswerValue:
+    options: Sequence[str] = ()
+    number: Decimal | None = None
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.options and self.number is None and not self.text.strip()
+
+
+@dataclass
+class ScoreResult:
+    score: Decimal
+    level: int
+    pillar_scores: dict[str, Decimal] = field(default_factory=dict)
+    pillar_levels: dict[str, int] = field(default_factory=dict)
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def question_fraction(question: QuestionSpec, answer: AnswerValue | None) -> Decimal:
+    """The share (0 to 1) of the question's best answer that this answer reaches."""
+    if answer is None or answer.is_empty:
+        return Decimal(0)
+    scores = {option.code: option.score for option in question.options}
+    if question.kind in ("single", "yes_no"):
+        best = max(scores.values(), default=0)
+        chosen = scores.get(answer.options[0], 0) if answer.options else 0
+        return Decimal(chosen) / Decimal(best) if best else Decimal(0)
+    if question.kind == "multiple":
+        cap = question.max_score or sum(s for s in scores.values() if s > 0)
+        total = min(sum(scores.get(code, 0) for code in answer.options), cap)
+        return Decimal(total) / Decimal(cap) if cap else Decimal(0)
+    if question.kind == "number" and answer.number is not None:
+        reached = 0
+        for minimum, score in question.bands:
+            if answer.number >= minimum:
+                reached = score
+        return Decimal(reached) / Decimal(5)
+    return Decimal(0)
+
+
+def pillar_level(score: Decimal) -> int:
+    return sum(1 for bound in LEVEL_BOUNDS if score >= bound)
+
+
+def overall_level(score: Decimal, pillar_levels: Iterable[int]) -> int:
+    levels = list(pillar_levels)
+    for level in range(5, 0, -1):
+        if score < LEVEL_BOUNDS[level - 1]:
+            continue
+        at_or_above = sum(1 for value in levels if value >= level)
+        needed = len(levels) if level == 5 else (PILLARS_NEEDED_SHARE * len(levels)).to_integral_value(ROUND_HALF_UP)
+        if at_or_above >= needed:
+            return level
+    return 0
+
+
+def score_response(pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue]) -> ScoreResult:
+    """Score a response from its answers (question code → value)."""
+    pillar_scores: dict[str, Decimal] = {}
+    pillar_levels: dict[str, int] = {}
+    weighted_total = Decimal(0)
+    weight_sum = Decimal(0)
+    for pillar in pillars:
+        scored = [q for q in pillar.questions if q.scored and q.weight > 0]
+        weights = sum((q.weight for q in scored), Decimal(0))
+        if weights:
+            value = sum((q.weight * question_fraction(q, answers.get(q.code)) for q in scored), Decimal(0))
+            pillar_score = _round(Decimal(100) * value / weights)
+        else:
+            pillar_score = Decimal(0)
+        pillar_scores[pillar.code] = pillar_score
+        pillar_levels[pillar.code] = pillar_level(pillar_score)
+        weighted_total += pillar.weight * pillar_score
+        weight_sum += pillar.weight
+    score = _round(weighted_total / weight_sum) if weight_sum else Decimal(0)
+    return ScoreResult(
+        score=score,
+        level=overall_level(score, pillar_levels.values()),
+        pillar_scores=pillar_scores,
+        pillar_levels=pillar_levels,
+    )

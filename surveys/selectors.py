@@ -1,0 +1,168 @@
+"""Reads of rounds and responses, scoped to the user."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User as UserModel
+from cooperatives.models import Cooperative
+
+from .models import Advice, PillarScore, Response, ResponseStatus, SurveyRound
+from .services import counted_statuses
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def round_list(*, user: User) -> QuerySet[SurveyRound]:
+    """Rounds that concern the user: national ones and those of their province."""
+    rounds = SurveyRound.objects.select_related("questionnaire", "province")
+    if user.is_national:
+        return rounds
+    if user.is_officer:
+        return rounds.filter(Q(province__isnull=True) | Q(province_id=user.province_id))
+    if user.is_member and user.cooperative_id:
+        return rounds.filter(Q(province__isnull=True) | Q(province__cooperatives__pk=user.cooperative_id))
+    return rounds.none()
+
+
+def round_get(*, user: User, code: str) -> SurveyRound:
+    return get_object_or_404(round_list(user=user), code=code)
+
+
+def response_list(*, user: User) -> QuerySet[Response]:
+    responses = Response.objects.select_related("round", "cooperative", "cooperative__province")
+    if user.is_national:
+        return responses
+    if user.is_officer:
+        return responses.filter(cooperative__province_id=user.province_id)
+    if user.is_member:
+        return responses.filter(cooperative_id=user.cooperative_id)
+    return responses.none()
+
+
+def response_get(*, user: User, pk: int) -> Response:
+    """One response; 404 when missing or outside the user's scope (the same answer for both)."""
+    return get_object_or_404(response_list(user=user).select_related("round__questionnaire"), pk=pk)
+
+
+def round_progress(*, survey_round: SurveyRound, user: User, province_id: int | None = None) -> list[dict[str, Any]]:
+    """Every cooperative in scope with its state in the round: not started, draft, submitted,
+    returned or accepted. Two queries whatever the number of cooperatives."""
+    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False).select_related("ward")
+    if survey_round.province_id:
+        cooperatives = cooperatives.filter(province_id=survey_round.province_id)
+    if province_id:
+        cooperatives = cooperatives.filter(province_id=province_id)
+    responses = Response.objects.filter(round=survey_round, cooperative=OuterRef("pk"))
+    cooperatives = cooperatives.annotate(
+        response_id=Subquery(responses.values("pk")[:1]),
+        response_status=Subquery(responses.values("status")[:1]),
+        response_level=Subquery(responses.values("level")[:1]),
+    ).order_by("name")
+    emails: dict[int, list[str]] = {}
+    for cooperative_id, email in (
+        UserModel.objects.filter(cooperative__in=cooperatives.values("pk"), is_active=True)
+        .exclude(email="")
+        .values_list("cooperative_id", "email")
+    ):
+        emails.setdefault(cooperative_id, []).append(email)
+    return [
+        {
+            "cooperative": cooperative,
+            "response_id": cooperative.response_id,
+            "state": cooperative.response_status or "not_started",
+            "level": cooperative.response_level,
+            "member_emails": emails.get(cooperative.pk, []),
+        }
+        for cooperative in cooperatives
+    ]
+
+
+def round_counts(*, survey_round: SurveyRound, user: User) -> dict[str, int]:
+    """How many cooperatives in scope are in each state (database counts only)."""
+    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False)
+    if survey_round.province_id:
+        cooperatives = cooperatives.filter(province_id=survey_round.province_id)
+    by_status = dict(
+        Response.objects.filter(round=survey_round, cooperative__in=cooperatives)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = cooperatives.count()
+    started = sum(by_status.values())
+    return {"total": total, "not_started": total - started, **{s: by_status.get(s, 0) for s in ResponseStatus.values}}
+
+
+def response_pillars(*, response: Response) -> list[dict[str, Any]]:
+    """The response's pillars with score, level, the province average and advice for its level."""
+    questionnaire = response.round.questionnaire
+    pillars = list(questionnaire.pillars.all())
+    scores = {p.pillar_code: p for p in PillarScore.objects.filter(response=response)}
+    province_average = dict(
+        PillarScore.objects.filter(
+            response__round_id=response.round_id,
+            response__cooperative__province_id=response.cooperative.province_id,
+            response__status__in=(*counted_statuses(), ResponseStatus.SUBMITTED),
+        )
+        .values("pillar_code")
+        .annotate(avg=Avg("score"))
+        .values_list("pillar_code", "avg")
+    )
+    advice = {(a.pillar_id, a.level): a for a in Advice.objects.filter(pillar__questionnaire=questionnaire)}
+    rows = []
+    for pillar in pillars:
+        score = scores.get(pillar.code)
+        rows.append(
+            {
+                "pillar": pillar,
+                "score": score.score if score else None,
+                "level": score.level if score else None,
+                "province_average": _round(province_average.get(pillar.code)),
+                "advice": advice.get((pillar.pk, score.level)) if score else None,
+            }
+        )
+    return rows
+
+
+def _round(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def previous_response(*, response: Response) -> Response | None:
+    """The same cooperative's scored response in the round before this one."""
+    return (
+        Response.objects.filter(
+            cooperative_id=response.cooperative_id,
+            round__opens_on__lt=response.round.opens_on,
+            score__isnull=False,
+        )
+        .select_related("round")
+        .order_by("-round__opens_on")
+        .first()
+    )
+
+
+def province_average_score(*, response: Response) -> Decimal | None:
+    value = Response.objects.filter(
+        round_id=response.round_id,
+        cooperative__province_id=response.cooperative.province_id,
+        status__in=(*counted_statuses(), ResponseStatus.SUBMITTED),
+    ).aggregate(avg=Avg("score"))["avg"]
+    return _round(value)
+
+
+def open_rounds_for_cooperative(*, cooperative: Cooperative) -> list[SurveyRound]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return list(
+        SurveyRound.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        .filter(Q(province__isnull=True) | Q(province_id=cooperative.province_id))
+        .select_related("questionnaire")
+    )

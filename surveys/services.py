@@ -1,0 +1,322 @@
+"""Writes to self-assessments. Browser, API and file import all come through here, so that
+scoping, validation and scoring hold on every path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cooperatives.models import Cooperative
+
+from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
+from .questionnaires import questionnaire_spec
+from .scoring import AnswerValue, ScoreResult, score_response
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+RawAnswer = str | Sequence[str] | int | float | Decimal | None
+
+
+class ResponseConflict(ValidationError):
+    """The response changed since the form was opened (another tab, another person)."""
+
+
+def counted_statuses() -> tuple[str, ...]:
+    """Statuses that count in the indicators: accepted, and submitted when the setting allows."""
+    if getattr(settings, "SURVEYS_COUNT_SUBMITTED", False):
+        return (ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED)
+    return (ResponseStatus.ACCEPTED,)
+
+
+def may_answer_for(user: User, cooperative: Cooperative) -> bool:
+    if user.is_member:
+        return user.cooperative_id == cooperative.pk
+    if user.is_officer:
+        return user.province_id == cooperative.province_id
+    return user.is_national_admin
+
+
+def _round_applies(survey_round: SurveyRound, cooperative: Cooperative) -> bool:
+    return survey_round.province_id is None or survey_round.province_id == cooperative.province_id
+
+
+@transaction.atomic
+def response_start(*, survey_round: SurveyRound, cooperative: Cooperative, by: User) -> Response:
+    """The cooperative's response in the round, created as a draft on first use."""
+    if not may_answer_for(by, cooperative):
+        raise PermissionDenied
+    if not _round_applies(survey_round, cooperative):
+        raise ValidationError(_("This round is not for this cooperative's province."))
+    response = Response.objects.filter(round=survey_round, cooperative=cooperative).first()
+    if response:
+        return response
+    if not survey_round.is_open():
+        raise ValidationError(_("This survey round is closed."))
+    response = Response(round=survey_round, cooperative=cooperative, entered_by=by, is_proxy=not by.is_member)
+    response._history_user = by  # type: ignore[attr-defined]
+    response.save()
+    return response
+
+
+def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
+    """Turn a raw value (option codes, a number, a text) into an answer, or say what is wrong."""
+    if raw is None or raw == "" or raw == []:
+        return AnswerValue()
+    if question.kind in CHOICE_KINDS:
+        codes = [raw] if isinstance(raw, str) else [str(code) for code in raw]  # type: ignore[union-attr]
+        codes = [code.strip() for part in codes for code in part.split(";") if code.strip()]
+        valid = {option.code: option for option in question.options.all()}
+        unknown = [code for code in codes if code not in valid]
+        if unknown:
+            raise ValidationError(
+                _("Unknown option %(codes)s for question %(question)s.")
+                % {"codes": ", ".join(unknown), "question": question.code}
+            )
+        if len(set(codes)) != len(codes):
+            raise ValidationError(_("An option is given twice."))
+        if question.kind != QuestionKind.MULTIPLE and len(codes) > 1:
+            raise ValidationError(_("Question %(question)s takes one answer only.") % {"question": question.code})
+        if len(codes) > 1 and any(valid[code].exclusive for code in codes):
+            raise ValidationError(
+                _('"%(label)s" cannot be combined with other answers.')
+                % {"label": next(valid[c].label for c in codes if valid[c].exclusive)}
+            )
+        return AnswerValue(options=codes)
+    if question.kind == QuestionKind.NUMBER:
+        try:
+            number = Decimal(str(raw).replace(",", ".").strip())
+        except InvalidOperation as error:
+            raise ValidationError(_("Enter a number.")) from error
+        if not number.is_finite() or number < 0 or number >= Decimal("1e10"):
+            raise ValidationError(_("Enter a number of zero or more."))
+        return AnswerValue(number=number)
+    text = str(raw).strip()
+    if len(text) > 500:
+        raise ValidationError(_("Keep the answer under 500 characters."))
+    return AnswerValue(text=text)
+
+
+def _questions(response: Response) -> dict[str, Question]:
+    return {
+        q.code: q
+        for q in Question.objects.filter(questionnaire_id=response.round.questionnaire_id).prefetch_related("options")
+    }
+
+
+@transaction.atomic
+def response_save_answers(
+    *, response: Response, answers: Mapping[str, RawAnswer], by: User, revision: int | None = None
+) -> Response:
+    """Save some answers of a draft (a page of the questionnaire). Checks the revision the
+    form was opened at, so two tabs cannot silently overwrite each other."""
+    response = Response.objects.select_for_update().select_related("round", "cooperative").get(pk=response.pk)
+    if not may_answer_for(by, response.cooperative):
+        raise PermissionDenied
+    if not response.is_editable:
+        raise ValidationError(_("This response has been accepted and can no longer change."))
+    if not response.round.is_open():
+        raise ValidationError(_("This survey round is closed."))
+    if revision is not None and revision != response.revision:
+        raise ResponseConflict(
+            _(
+                "This self-assessment was changed in another window or by someone else after you opened it. "
+                "Reload the page to see the latest answers, then make your changes again."
+            )
+        )
+    questions = _questions(response)
+    errors: dict[str, list[str]] = {}
+    parsed: dict[Question, AnswerValue] = {}
+    for code, raw in answers.items():
+        question = questions.get(code)
+        if question is None:
+            errors.setdefault(code, []).append(_("Unknown question."))
+            continue
+        try:
+            parsed[question] = parse_answer(question, raw)
+        except ValidationError as error:
+            errors.setdefault(code, []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    _write_answers(response, parsed)
+    if response.status in (ResponseStatus.SUBMITTED, ResponseStatus.RETURNED):
+        # An edited response must be submitted again before it counts.
+        response.status = ResponseStatus.DRAFT
+    response.revision += 1
+    response.entered_by = by
+    response.is_proxy = response.is_proxy or not by.is_member
+    response._history_user = by  # type: ignore[attr-defined]
+    response.save()
+    return response
+
+
+def _write_answers(response: Response, parsed: Mapping[Question, AnswerValue]) -> None:
+    existing = {a.question_id: a for a in Answer.objects.filter(response=response, question__in=list(parsed))}
+    for question, value in parsed.items():
+        answer = existing.get(question.pk)
+        if value.is_empty:
+            if answer:
+                answer.delete()
+            continue
+        if answer is None:
+            answer = Answer(response=response, question=question)
+        answer.number = value.number
+        answer.text = value.text
+        answer.save()
+        if question.kind in CHOICE_KINDS:
+            options = {o.code: o for o in question.options.all()}
+            answer.options.set([options[code] for code in value.options])
+
+
+def response_answer_values(response: Response) -> dict[str, AnswerValue]:
+    """The saved answers by question code (two queries)."""
+    values: dict[str, AnswerValue] = {}
+    answers = Answer.objects.filter(response=response).select_related("question").prefetch_related("options")
+    for answer in answers:
+        values[answer.question.code] = AnswerValue(
+            options=[o.code for o in answer.options.all()], number=answer.number, text=answer.text
+        )
+    return values
+
+
+def response_unanswered(response: Response, values: Mapping[str, AnswerValue] | None = None) -> list[str]:
+    """Codes of required questions still without an answer, in questionnaire order."""
+    values = response_answer_values(response) if values is None else values
+    return [
+        q.code
+        for pillar in questionnaire_spec(response.round.questionnaire)
+        for q in pillar.questions
+        if q.required and (q.code not in values or values[q.code].is_empty)
+    ]
+
+
+def response_compute(response: Response, values: Mapping[str, AnswerValue] | None = None) -> ScoreResult:
+    values = response_answer_values(response) if values is None else values
+    return score_response(questionnaire_spec(response.round.questionnaire), values)
+
+
+def apply_score(response: Response, result: ScoreResult) -> None:
+    """Store the result on the response (saved by the caller) and its pillar rows."""
+    response.score = result.score
+    response.level = result.level
+    PillarScore.objects.filter(response=response).delete()
+    PillarScore.objects.bulk_create(
+        [
+            PillarScore(response=response, pillar_code=code, score=value, level=result.pillar_levels[code])
+            for code, value in result.pillar_scores.items()
+        ]
+    )
+
+
+@transaction.atomic
+def response_submit(*, response: Response, by: User, revision: int | None = None) -> Response:
+    """Submit a complete response: it is scored and goes to the province for review."""
+    response = (
+        Response.objects.select_for_update().select_related("round__questionnaire", "cooperative").get(pk=response.pk)
+    )
+    if not may_answer_for(by, response.cooperative):
+        raise PermissionDenied
+    if response.status == ResponseStatus.ACCEPTED:
+        raise ValidationError(_("This response has been accepted and can no longer change."))
+    if not response.round.is_open():
+        raise ValidationError(_("This survey round is closed."))
+    if revision is not None and revision != response.revision:
+        raise ResponseConflict(
+            _(
+                "This self-assessment was changed in another window or by someone else after you opened it. "
+                "Reload the page to see the latest answers, then make your changes again."
+            )
+        )
+    values = response_answer_values(response)
+    missing = response_unanswered(response, values)
+    if missing:
+        raise ValidationError(
+            _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"
+        )
+    apply_score(response, response_compute(response, values))
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.revision += 1
+    response._history_user = by  # type: ignore[attr-defined]
+    response.save()
+    return response
+
+
+@transaction.atomic
+def response_review(*, response: Response, by: User, accept: bool, comment: str = "") -> Response:
+    """A provincial officer (or national admin) accepts a submitted response or returns it."""
+    response = Response.objects.select_for_update().select_related("cooperative").get(pk=response.pk)
+    if not (by.is_national_admin or (by.is_officer and by.province_id == response.cooperative.province_id)):
+        raise PermissionDenied
+    if response.status != ResponseStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted response can be reviewed."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": [_("Say what needs correcting when you return a response.")]})
+    response.status = ResponseStatus.ACCEPTED if accept else ResponseStatus.RETURNED
+    response.reviewed_by = by
+    response.reviewed_at = timezone.now()
+    response.review_comment = comment.strip()
+    response.revision += 1
+    response._history_user = by  # type: ignore[attr-defined]
+    response.save()
+    if accept:
+        cooperative_refresh_maturity(cooperative_id=response.cooperative_id)
+    return response
+
+
+def cooperative_refresh_maturity(*, cooperative_id: int) -> None:
+    """Keep the registry's maturity level equal to the latest counted response's level."""
+    latest = (
+        Response.objects.filter(cooperative_id=cooperative_id, status__in=counted_statuses())
+        .order_by("-round__opens_on")
+        .values_list("level", flat=True)
+        .first()
+    )
+    Cooperative.objects.filter(pk=cooperative_id).update(maturity_level=latest)
+
+
+def round_send_reminders(*, survey_round: SurveyRound, by: User, cooperative_ids: Sequence[int]) -> int:
+    """E-mail the cooperatives of the officer's province that have not submitted. Returns the count."""
+    from .selectors import round_progress
+
+    progress = round_progress(survey_round=survey_round, user=by)
+    pending = [row for row in progress if row["state"] in ("not_started", "draft", "returned")]
+    wanted = {int(pk) for pk in cooperative_ids}
+    messages = []
+    for row in pending:
+        cooperative = row["cooperative"]
+        if wanted and cooperative.pk not in wanted:
+            continue
+        recipients = [email for email in [cooperative.email, *row["member_emails"]] if email]
+        if not recipients:
+            continue
+        subject = _("Reminder: digital transformation self-assessment %(round)s") % {"round": survey_round.name}
+        body = _(
+            'Dear %(name)s,\n\nThe self-assessment round "%(round)s" closes on %(closes)s. '
+            "Please log in to CoopDX to complete and submit it.\n\n%(officer)s"
+        ) % {
+            "name": cooperative.name,
+            "round": survey_round.name,
+            "closes": survey_round.closes_on.strftime("%d/%m/%Y"),
+            "officer": by.get_full_name() or by.username,
+        }
+        messages.append((subject, body, None, recipients))
+    send_mass_mail(messages, fail_silently=False)
+    return len(messages)
+
+
+def round_create(*, by: User, **fields: Any) -> SurveyRound:
+    if not by.is_national_admin:
+        raise PermissionDenied
+    survey_round = SurveyRound(**fields)
+    survey_round.full_clean()
+    survey_round.save()
+    return survey_round

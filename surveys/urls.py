@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", views.survey_home, name="home"),
+    path("rounds/<str:code>/", views.round_detail, name="round"),
+    path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
+    path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
+    path("rounds/<str:code>/start/<int:cooperative_id>/", views.response_start, name="start"),
+    path("responses/<int:pk>/", views.response_result, name="result"),
+    path("responses/<int:pk>/page/<int:page>/", views.response_fill, name="fill"),
+    path("responses/<int:pk>/submit/", views.response_submit, name="submit"),
+    path("responses/<int:pk>/review/", views.response_review, name="review"),
+]

@@ -1,0 +1,187 @@
+"""The status rule at each boundary, as a pure function and as the board's database expression."""
+
+import datetime
+
+import pytest
+
+from directives import selectors
+from directives.status import (
+    ReportFact,
+    TaskStatus,
+    latest_closed_period,
+    period_containing,
+    period_history,
+    status_for,
+    task_status,
+)
+from tests.directives.conftest import TaskFactory, at_vn, report
+
+D = datetime.date
+DEADLINE = D(2025, 6, 30)
+
+
+def _deadline_status(done_on, today):
+    reports = [ReportFact(done=True, submitted_on=done_on)] if done_on else []
+    return task_status(deadline=DEADLINE, reporting_period="", starts_on=D(2025, 1, 1), reports=reports, today=today)
+
+
+def test_due_today_and_not_done_is_still_in_time():
+    assert _deadline_status(None, DEADLINE).status == TaskStatus.IN_PROGRESS
+
+
+def test_not_done_the_day_after_the_deadline_is_overdue():
+    assert _deadline_status(None, DEADLINE + datetime.timedelta(days=1)).status == TaskStatus.OVERDUE
+
+
+def test_done_on_the_deadline_is_done_on_time():
+    assert _deadline_status(DEADLINE, D(2025, 8, 1)).status == TaskStatus.DONE_ON_TIME
+
+
+def test_done_the_day_after_the_deadline_is_done_late():
+    assert _deadline_status(DEADLINE + datetime.timedelta(days=1), D(2025, 8, 1)).status == TaskStatus.DONE_LATE
+
+
+def test_an_in_progress_report_never_completes_a_task():
+    reports = [ReportFact(done=False, submitted_on=D(2025, 6, 1))]
+    result = task_status(
+        deadline=DEADLINE, reporting_period="", starts_on=D(2025, 1, 1), reports=reports, today=D(2025, 7, 1)
+    )
+    assert result.status == TaskStatus.OVERDUE
+
+
+def test_the_first_done_report_counts_not_a_later_one():
+    reports = [ReportFact(done=True, submitted_on=D(2025, 6, 1)), ReportFact(done=True, submitted_on=D(2025, 7, 9))]
+    result = task_status(
+        deadline=DEADLINE, reporting_period="", starts_on=D(2025, 1, 1), reports=reports, today=D(2025, 8, 1)
+    )
+    assert result.status == TaskStatus.DONE_ON_TIME
+    assert result.completed_on == D(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "start", "end"),
+    [
+        ("monthly", D(2025, 3, 1), D(2025, 2, 1), D(2025, 2, 28)),
+        ("monthly", D(2025, 1, 15), D(2024, 12, 1), D(2024, 12, 31)),
+        ("quarterly", D(2025, 5, 20), D(2025, 1, 1), D(2025, 3, 31)),
+        ("half_yearly", D(2025, 7, 1), D(2025, 1, 1), D(2025, 6, 30)),
+        ("yearly", D(2025, 12, 31), D(2024, 1, 1), D(2024, 12, 31)),
+    ],
+)
+def test_latest_closed_period_is_the_last_whole_calendar_period_before_today(period, today, start, end):
+    closed = latest_closed_period(period, today)
+    assert (closed.start, closed.end) == (start, end)
+    assert closed.due == end + datetime.timedelta(days=15)
+
+
+def _quarterly(reports, today):
+    return task_status(
+        deadline=None, reporting_period="quarterly", starts_on=D(2024, 1, 1), reports=reports, today=today
+    )
+
+
+# Judged on Q1 2025 (1/1–31/3), whose report is due on 15/4/2025.
+Q1 = D(2025, 1, 1)
+
+
+def test_recurring_report_on_the_last_grace_day_is_on_time():
+    result = _quarterly([ReportFact(done=True, submitted_on=D(2025, 4, 15), period_start=Q1)], D(2025, 5, 1))
+    assert result.status == TaskStatus.DONE_ON_TIME
+    assert result.due == D(2025, 4, 15)
+
+
+def test_recurring_report_after_the_grace_days_is_late():
+    result = _quarterly([ReportFact(done=True, submitted_on=D(2025, 4, 16), period_start=Q1)], D(2025, 5, 1))
+    assert result.status == TaskStatus.DONE_LATE
+
+
+def test_recurring_report_missing_after_the_grace_days_is_overdue():
+    assert _quarterly([], D(2025, 4, 16)).status == TaskStatus.OVERDUE
+
+
+def test_recurring_report_missing_within_the_grace_days_is_still_in_time():
+    assert _quarterly([], D(2025, 4, 15)).status == TaskStatus.IN_PROGRESS
+
+
+def test_a_report_for_another_period_does_not_count():
+    other = ReportFact(done=True, submitted_on=D(2025, 1, 10), period_start=D(2024, 10, 1))
+    assert _quarterly([other], D(2025, 4, 20)).status == TaskStatus.OVERDUE
+
+
+def test_recurring_task_is_in_time_while_its_first_period_runs():
+    result = task_status(
+        deadline=None, reporting_period="yearly", starts_on=D(2025, 3, 1), reports=[], today=D(2025, 11, 1)
+    )
+    assert result.status == TaskStatus.IN_PROGRESS
+    assert result.period is None
+
+
+def test_period_history_judges_every_period_newest_first():
+    reports = [
+        ReportFact(done=True, submitted_on=D(2025, 1, 10), period_start=D(2024, 10, 1)),
+        ReportFact(done=True, submitted_on=D(2025, 4, 30), period_start=D(2025, 1, 1)),
+    ]
+    history = period_history(
+        starts_on=D(2024, 8, 15), reporting_period="quarterly", reports=reports, today=D(2025, 5, 2)
+    )
+    assert [(r.period.start, r.status, r.is_open) for r in history] == [
+        (D(2025, 4, 1), TaskStatus.IN_PROGRESS, True),
+        (D(2025, 1, 1), TaskStatus.DONE_LATE, False),
+        (D(2024, 10, 1), TaskStatus.DONE_ON_TIME, False),
+        (D(2024, 7, 1), TaskStatus.OVERDUE, False),
+    ]
+
+
+def test_status_for_is_deterministic_given_today():
+    assert period_containing(D(2024, 2, 29), "monthly").end == D(2024, 2, 29)
+    for _ in range(3):
+        assert status_for(due=D(2025, 1, 1), completed_on=None, today=D(2025, 1, 1)) == TaskStatus.IN_PROGRESS
+
+
+# --- The database expression agrees with the pure function --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_done_date_is_the_viet_nam_date_of_the_report(national_admin):
+    task = TaskFactory(deadline=DEADLINE)
+    # 17:30 UTC on 30 June is 00:30 on 1 July in Viet Nam: one day late.
+    report(task, by=national_admin, at=datetime.datetime(2025, 6, 30, 17, 30, tzinfo=datetime.UTC))
+    row = selectors.task_list(user=national_admin, today=D(2025, 8, 1)).get(pk=task.pk)
+    assert row.completed_on == D(2025, 7, 1)
+    assert row.status == TaskStatus.DONE_LATE
+
+
+SCENARIOS = [
+    # (deadline, reporting period, reports as (status, Viet Nam date, period start), today)
+    (DEADLINE, "", [], DEADLINE),
+    (DEADLINE, "", [], D(2025, 7, 1)),
+    (DEADLINE, "", [("done", DEADLINE, None)], D(2025, 9, 1)),
+    (DEADLINE, "", [("done", D(2025, 7, 1), None)], D(2025, 9, 1)),
+    (DEADLINE, "", [("in_progress", D(2025, 6, 1), None)], D(2025, 9, 1)),
+    (None, "quarterly", [("done", D(2025, 4, 15), Q1)], D(2025, 5, 1)),
+    (None, "quarterly", [("done", D(2025, 4, 16), Q1)], D(2025, 5, 1)),
+    (None, "quarterly", [], D(2025, 4, 15)),
+    (None, "quarterly", [], D(2025, 4, 16)),
+    (None, "monthly", [("done", D(2025, 3, 2), D(2025, 2, 1))], D(2025, 3, 20)),
+    (None, "half_yearly", [("in_progress", D(2025, 7, 2), D(2025, 1, 1))], D(2025, 7, 20)),
+    (None, "yearly", [], D(2024, 6, 1)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("deadline", "period", "reports", "today"), SCENARIOS)
+def test_board_status_in_the_database_matches_the_pure_function(national_admin, deadline, period, reports, today):
+    task = TaskFactory(deadline=deadline, reporting_period=period, starts_on=D(2024, 1, 1))
+    for status, day, period_start in reports:
+        report(
+            task,
+            by=national_admin,
+            status=status,
+            at=at_vn(day.year, day.month, day.day, 23),
+            period_start=period_start,
+        )
+    row = selectors.task_list(user=national_admin, today=today).get(pk=task.pk)
+    expected, _history = selectors.task_assessment(task=task, reports=selectors.task_reports(task=task), today=today)
+    assert row.status == expected.status
+    assert row.due_on == expected.due
+    assert row.completed_on == expected.completed_on

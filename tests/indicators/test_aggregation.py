@@ -1,0 +1,234 @@
+"""Indicators computed for small hand-made data sets, compared with figures worked out by hand.
+
+Data: Đồng Tháp (82) has 4 active cooperatives (3 agricultural, 1 transport) and one suspended;
+Đắk Lắk (66) has 1 agricultural one. Round KS2026 (all accepted unless said):
+  82-a NN: DX_NEED yes, ONLINE_CHANNELS marketplace+social, TRACEABILITY qr_all, ACCOUNTING software
+  82-b NN: DX_NEED no,  ONLINE_CHANNELS none,               TRACEABILITY paper,  ACCOUNTING paper
+  82-c VT: DX_NEED yes, ONLINE_CHANNELS website,            TRACEABILITY none,   ACCOUNTING einvoice
+  82-d NN: submitted only (not counted)
+  66-a NN: DX_NEED yes, ONLINE_CHANNELS provincial_platform, TRACEABILITY qr_partial, ACCOUNTING spreadsheet
+By hand, for Đồng Tháp: 4 active, 3 counted → coverage 75 %; dx_necessary 2/3 = 66.666…%;
+online_sales 2/3; ecommerce 1/3; website 1/3; traceability 1/3; digital_accounting 2/3.
+Nation: 5 active, 4 counted → 80 %; dx_necessary 3/4 = 75 %; ecommerce 2/4 = 50 %;
+traceability 2/4; digital_accounting 2/4; online_sales 3/4.
+Sector NN nationally: 4 active, 3 counted; ecommerce 2/3.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection
+from django_celery_beat.models import PeriodicTask
+
+from indicators import aggregation
+from indicators.models import AggregationRun, IndicatorSnapshot, RunStatus
+from surveys.models import Response, ResponseStatus
+from surveys.services import response_save_answers, response_start, response_submit
+from tests.factories import CooperativeFactory, complete_answers
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def answer(questionnaire, survey_round, cooperative, admin, accept=True, **chosen):
+    values = complete_answers(questionnaire, "worst")
+    values.update(chosen)
+    response = response_start(survey_round=survey_round, cooperative=cooperative, by=admin)
+    response_save_answers(response=response, answers=values, by=admin)
+    response = response_submit(response=response, by=admin)
+    if accept:
+        Response.objects.filter(pk=response.pk).update(status=ResponseStatus.ACCEPTED)
+    return response
+
+
+@pytest.fixture
+def data(questionnaire, open_round, national_admin, province_a, province_b):
+    from cooperatives.models import Sector
+
+    transport = Sector.objects.get(code="VT")
+    a = CooperativeFactory(province=province_a, code="8200000001")
+    b = CooperativeFactory(province=province_a, code="8200000002")
+    c = CooperativeFactory(province=province_a, code="8200000003", sector=transport)
+    d = CooperativeFactory(province=province_a, code="8200000004")
+    CooperativeFactory(province=province_a, code="8200000005", status="suspended")
+    e = CooperativeFactory(province=province_b, code="6600000001")
+    q, r, admin = questionnaire, open_round, national_admin
+    answer(
+        q,
+        r,
+        a,
+        admin,
+        DX_NEED="yes",
+        ONLINE_CHANNELS=["marketplace", "social"],
+        TRACEABILITY="qr_all",
+        ACCOUNTING=["software"],
+    )
+    answer(q, r, b, admin, DX_NEED="no", ONLINE_CHANNELS=["none"], TRACEABILITY="paper", ACCOUNTING=["paper"])
+    answer(q, r, c, admin, DX_NEED="yes", ONLINE_CHANNELS=["website"], TRACEABILITY="none", ACCOUNTING=["einvoice"])
+    answer(q, r, d, admin, accept=False, DX_NEED="yes", ONLINE_CHANNELS=["website"])
+    answer(
+        q,
+        r,
+        e,
+        admin,
+        DX_NEED="yes",
+        ONLINE_CHANNELS=["provincial_platform"],
+        TRACEABILITY="qr_partial",
+        ACCOUNTING=["spreadsheet"],
+    )
+    return r
+
+
+def values(scope_key, survey_round):
+    return {s.metric: s.value for s in IndicatorSnapshot.objects.filter(scope_key=scope_key, round=survey_round)}
+
+
+def close(value, numerator, denominator):
+    return abs(value - Decimal(100) * numerator / denominator) < Decimal("1e-9")
+
+
+def test_province_figures_match_the_hand_count(data):
+    aggregation.aggregate_indicators()
+    dt = values("p:82", data)
+    assert dt["cooperatives_total"] == 4
+    assert dt["surveyed_total"] == 3
+    assert dt["survey_coverage_pct"] == 75
+    assert close(dt["dx_necessary_pct"], 2, 3)
+    assert close(dt["online_sales_pct"], 2, 3)
+    assert close(dt["ecommerce_pct"], 1, 3)
+    assert close(dt["website_pct"], 1, 3)
+    assert close(dt["traceability_pct"], 1, 3)
+    assert close(dt["digital_accounting_pct"], 2, 3)
+    assert dt["dx_plan_pct"] == 0
+    assert sum(dt[f"level_{level}_count"] for level in range(6)) == 3
+
+
+def test_nation_and_sector_figures_match_the_hand_count(data):
+    aggregation.aggregate_indicators()
+    nation = values("nation", data)
+    assert (nation["cooperatives_total"], nation["surveyed_total"]) == (5, 4)
+    assert nation["survey_coverage_pct"] == 80
+    assert nation["dx_necessary_pct"] == 75
+    assert nation["ecommerce_pct"] == 50
+    assert nation["online_sales_pct"] == 75
+    assert nation["traceability_pct"] == 50
+    assert nation["digital_accounting_pct"] == 50
+    agriculture = values("s:NN", data)
+    assert (agriculture["cooperatives_total"], agriculture["surveyed_total"]) == (4, 3)
+    assert close(agriculture["ecommerce_pct"], 2, 3)
+    transport_dt = values("p:82|s:VT", data)
+    assert (transport_dt["surveyed_total"], transport_dt["website_pct"]) == (1, 100)
+
+
+def test_percentages_are_stored_exactly_with_numerator_and_denominator(data):
+    aggregation.aggregate_indicators()
+    figure = IndicatorSnapshot.objects.get(scope_key="p:82", round=data, metric="dx_necessary_pct")
+    assert (figure.numerator, figure.denominator) == (2, 3)
+    assert str(figure.value).startswith("66.666666666")
+
+
+def test_submitted_responses_count_when_the_setting_says_so(data, settings):
+    settings.SURVEYS_COUNT_SUBMITTED = True
+    aggregation.aggregate_indicators()
+    assert values("p:82", data)["surveyed_total"] == 4
+
+
+def test_running_twice_the_same_day_gives_identical_figures(data):
+    aggregation.aggregate_indicators()
+    first = sorted(IndicatorSnapshot.objects.values_list("scope_key", "metric", "value", "numerator", "denominator"))
+    aggregation.aggregate_indicators()
+    second = sorted(IndicatorSnapshot.objects.values_list("scope_key", "metric", "value", "numerator", "denominator"))
+    assert first == second
+    assert IndicatorSnapshot.objects.values("snapshot_date").distinct().count() == 1
+
+
+def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monkeypatch):
+    aggregation.aggregate_indicators()
+    before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
+    real_bulk_create = IndicatorSnapshot.objects.bulk_create
+
+    def half_then_die(objs, batch_size=None, **kwargs):
+        real_bulk_create(objs[: len(objs) // 2], batch_size=batch_size)
+        raise RuntimeError("simulated crash mid-write")
+
+    monkeypatch.setattr(IndicatorSnapshot.objects, "bulk_create", half_then_die)
+    with pytest.raises(RuntimeError):
+        aggregation.aggregate_indicators()
+    assert sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value")) == before
+    failed = AggregationRun.objects.order_by("-started_at").first()
+    assert failed.status == RunStatus.FAILED
+    assert "simulated crash" in failed.message
+
+
+def test_two_runs_cannot_both_write(data):
+    holder = aggregation.run_start(trigger="test")
+    with pytest.raises(aggregation.AggregationBusy):
+        aggregation.aggregate_indicators()
+    assert not IndicatorSnapshot.objects.exists()
+    aggregation.run_fail(run_id=holder.pk, message="released")
+    aggregation.aggregate_indicators()
+    assert IndicatorSnapshot.objects.exists()
+
+
+def test_the_lock_is_enforced_by_the_database():
+    AggregationRun.objects.create(trigger="one")
+    with pytest.raises(IntegrityError):
+        AggregationRun.objects.create(trigger="two")
+
+
+def test_an_abandoned_run_does_not_block_forever(data):
+    stuck = aggregation.run_start(trigger="test")
+    AggregationRun.objects.filter(pk=stuck.pk).update(started_at=stuck.started_at - datetime.timedelta(hours=4))
+    aggregation.aggregate_indicators()
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED
+
+
+def test_a_cooperative_imported_under_a_former_province_counts_in_its_successor(
+    questionnaire, open_round, national_admin
+):
+    from cooperatives.importing.jobs import registry_import_bytes
+    from cooperatives.models import Cooperative
+    from tests.sheets import row, xlsx_bytes
+
+    registry_import_bytes(
+        filename="a.xlsx",
+        content=xlsx_bytes([row(code="9100000001", province="Kiên Giang")]),
+        scope_province=None,
+        by=None,
+        dry_run=False,
+    )
+    cooperative = Cooperative.objects.get(code="9100000001")
+    answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    aggregation.aggregate_indicators()
+    assert values("p:91", open_round)["ecommerce_pct"] == 100
+    counted_elsewhere = IndicatorSnapshot.objects.filter(
+        scope_key__startswith="p:", metric="surveyed_total", value__gt=0
+    ).exclude(province__code="91")
+    assert not counted_elsewhere.exists()
+
+
+def test_the_nightly_beat_entry_exists_once_at_one_in_the_morning_viet_nam_time():
+    entries = PeriodicTask.objects.filter(task="indicators.aggregate")
+    assert entries.count() == 1
+    crontab = entries.get().crontab
+    assert (crontab.minute, crontab.hour) == ("0", "1")
+    assert str(crontab.timezone) == "Asia/Ho_Chi_Minh"
+
+
+def test_the_queries_of_an_aggregation_do_not_grow_with_cooperatives(
+    questionnaire, open_round, national_admin, province_a, django_assert_max_num_queries
+):
+    for index in range(12):
+        cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
+        answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
+    with django_assert_max_num_queries(25) as captured:
+        aggregation.aggregate_indicators()
+    small = len(captured)
+    for index in range(12, 40):
+        cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
+        answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
+    with django_assert_max_num_queries(small) as captured:
+        aggregation.aggregate_indicators()
+    assert values("p:82", open_round)["surveyed_total"] == 40
+    assert connection.vendor in ("sqlite", "postgresql")

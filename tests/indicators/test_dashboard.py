@@ -1,0 +1,135 @@
+"""The dashboard reads the snapshot: figures, rank, map, downloads, and constant query counts."""
+
+import csv
+import io
+
+import pytest
+
+from indicators import aggregation
+from indicators.models import AggregationRun, IndicatorSnapshot
+from tests.factories import CooperativeFactory
+from tests.indicators.test_aggregation import answer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures(questionnaire, open_round, previous_round, national_admin, province_a, province_b):
+    from surveys.models import Response
+
+    for index in range(3):
+        cooperative = CooperativeFactory(province=province_a, code=f"820000010{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    cooperative = CooperativeFactory(province=province_b, code="6600000100")
+    answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["none"])
+    # The previous round, closed now: its responses are written as a paper import would.
+    old = CooperativeFactory(province=province_a, code="8200000200")
+    Response.objects.create(round=previous_round, cooperative=old, status="accepted", score=10, level=1)
+    aggregation.aggregate_indicators()
+    return open_round
+
+
+def test_officer_home_is_the_province_dashboard_with_rank_and_national_value(login, officer_a, figures):
+    page = login(officer_a).get("/").content.decode()
+    assert "Đồng Tháp" in page
+    assert 'data-testid="cards"' in page
+    assert "1/2" in page  # e-commerce: Đồng Tháp 100 % ranks first of the two provinces with figures
+    assert 'data-testid="as-of"' in page
+    assert "Khảo sát 2026" in page
+
+
+def test_officer_cannot_switch_to_another_province(login, officer_a, figures):
+    page = login(officer_a).get("/dashboard/", {"province": "66"}).content.decode()
+    assert "Đồng Tháp" in page and "Tỉnh Đắk Lắk" not in page
+
+
+def test_national_view_has_the_map_and_the_province_table(login, ministry_analyst, figures):
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
+    assert page.count("<circle") == 34
+    assert 'data-testid="province-table"' in page
+    assert "<title>Đồng Tháp: 100,0</title>" in page
+
+
+def test_members_and_anonymous_have_no_dashboard(client, login, member_a):
+    assert client.get("/dashboard/").status_code == 302
+    assert login(member_a).get("/dashboard/").status_code == 403
+
+
+def test_every_table_downloads_with_round_and_as_of(login, ministry_analyst, figures):
+    client = login(ministry_analyst)
+    for table in ("cards", "trend", "levels", "sectors", "provinces"):
+        response = client.get(f"/dashboard/export/{table}.csv")
+        assert response.status_code == 200, table
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][-2:] == ["Đợt khảo sát", "Số liệu tính đến"]
+        assert len(rows) > 1
+        assert all(row[-2] == "Khảo sát 2026" for row in rows[1:])
+    xlsx = client.get("/dashboard/export/provinces.xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_dashboard_queries_do_not_grow_with_cooperatives(
+    login,
+    officer_a,
+    ministry_analyst,
+    questionnaire,
+    open_round,
+    national_admin,
+    province_a,
+    extra,
+    django_assert_max_num_queries,
+):
+    for index in range(extra):
+        cooperative = CooperativeFactory(province=province_a, code=f"82000003{index:02d}")
+        answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
+    aggregation.aggregate_indicators()
+    for user, limit in ((officer_a, 16), (ministry_analyst, 16)):
+        client = login(user)
+        client.get("/")
+        with django_assert_max_num_queries(limit):
+            assert client.get("/dashboard/").status_code == 200
+
+
+def test_only_a_national_admin_can_trigger_a_refresh(
+    login, national_admin, officer_a, figures, django_capture_on_commit_callbacks
+):
+    assert login(officer_a).post("/dashboard/refresh/").status_code == 403
+    before = AggregationRun.objects.count()
+    client = login(national_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/dashboard/refresh/")
+    assert AggregationRun.objects.count() == before + 1
+    latest = AggregationRun.objects.order_by("-started_at").first()
+    assert (latest.trigger, latest.triggered_by, latest.status) == ("manual", national_admin, "succeeded")
+    status = client.get("/dashboard/runs/latest/").content.decode()
+    assert 'data-status="succeeded"' in status
+
+
+def test_fanning_out_per_province_gives_the_same_figures(figures, settings, monkeypatch):
+    from indicators import tasks
+
+    def figures_now():
+        rows = IndicatorSnapshot.objects.values_list("scope_key", "metric", "value")
+        return sorted(rows, key=lambda r: (r[0], r[1], r[2] is None, r[2] or 0))
+
+    single = figures_now()
+    monkeypatch.setattr(aggregation, "should_fan_out", lambda: True)
+    tasks.aggregate_indicators.delay(trigger="test")
+    run = AggregationRun.objects.order_by("-started_at").first()
+    assert (run.status, run.partitions_total, run.partitions_done) == ("succeeded", 34, 34)
+    assert figures_now() == single
+
+
+def test_empty_dashboard_explains_when_figures_come(login, officer_a):
+    page = login(officer_a).get("/").content.decode()
+    assert "01:00" in page
+
+
+def test_a_task_page_shows_its_linked_indicator_round_by_round(login, national_admin, figures):
+    from directives.models import DirectiveTask
+
+    task = next(t for t in DirectiveTask.objects.all() if "ecommerce_pct" in t.indicator_codes)
+    page = login(national_admin).get(f"/directives/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="indicator-trend"' in page
+    assert "Khảo sát 2026" in page

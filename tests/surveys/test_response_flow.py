@@ -1,0 +1,205 @@
+"""The cooperative's experience and the province's review, through the real pages."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from surveys.models import Response, ResponseStatus
+from tests.factories import CooperativeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, survey_round, cooperative):
+    response = client.post(f"/surveys/rounds/{survey_round.code}/start/{cooperative.pk}/")
+    assert response.status_code == 302, response
+    return Response.objects.get(round=survey_round, cooperative=cooperative)
+
+
+def page_data(response, answers, codes, go="next"):
+    data = {"revision": response.revision, "go": go}
+    for code in codes:
+        value = answers[code]
+        data[code] = value
+    return data
+
+
+def pillar_codes(response, page):
+    pillar = list(response.round.questionnaire.pillars.all())[page - 1]
+    return [q.code for q in pillar.questions.all()]
+
+
+def fill_all(client, response, answers):
+    pages = response.round.questionnaire.pillars.count()
+    for page in range(1, pages + 1):
+        response.refresh_from_db()
+        client.post(
+            f"/surveys/responses/{response.pk}/page/{page}/", page_data(response, answers, pillar_codes(response, page))
+        )
+    response.refresh_from_db()
+
+
+def test_member_saves_a_page_leaves_and_finds_the_answers_again(login, member_a, coop_a, open_round, best_answers):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    codes = pillar_codes(response, 1)
+    result = client.post(f"/surveys/responses/{response.pk}/page/1/", page_data(response, best_answers, codes, "leave"))
+    assert result.status_code == 302
+    page = client.get(f"/surveys/responses/{response.pk}/page/1/").content.decode()
+    assert re.search(r'name="DX_NEED"[^>]*value="yes"[^>]*checked', page)
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.DRAFT
+    assert response.answers.count() == len([c for c in codes if best_answers[c]])
+    # The navigation counts what is still unanswered in the other parts.
+    assert re.search(r"2\. [^<]*\(\d+", page)
+
+
+def test_two_tabs_cannot_silently_overwrite_each_other(
+    login, member_a, coop_a, open_round, best_answers, worst_answers
+):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    codes = pillar_codes(response, 1)
+    stale = page_data(response, worst_answers, codes)
+    client.post(f"/surveys/responses/{response.pk}/page/1/", page_data(response, best_answers, codes))
+    conflict = client.post(f"/surveys/responses/{response.pk}/page/1/", stale, follow=True)
+    assert "cửa sổ khác" in conflict.content.decode()
+    dx_need = response.answers.get(question__code="DX_NEED")
+    assert [o.code for o in dx_need.options.all()] == ["yes"]
+
+
+def test_incomplete_response_cannot_be_submitted(login, member_a, coop_a, open_round):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
+    assert 'data-testid="unanswered"' in page
+    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.DRAFT
+    assert response.score is None
+
+
+def test_complete_response_is_scored_on_submit_and_shows_level_and_advice(
+    login, member_a, coop_a, open_round, best_answers
+):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    fill_all(client, response, best_answers)
+    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.SUBMITTED
+    assert (response.score, response.level) == (100, 5)
+    page = client.get(f"/surveys/responses/{response.pk}/").content.decode()
+    assert 'data-testid="level">5<' in page
+    assert "Dẫn dắt" in page
+    assert 'id="pillar-chart-data"' in page
+    assert response.pillar_scores.count() == 6
+
+
+def test_worst_answers_give_level_zero(login, member_a, coop_a, open_round, worst_answers):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    fill_all(client, response, worst_answers)
+    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    response.refresh_from_db()
+    assert (response.score, response.level) == (0, 0)
+
+
+def test_officer_returns_with_a_comment_then_accepts_and_the_registry_level_follows(
+    client, login, member_a, officer_a, coop_a, open_round, best_answers
+):
+    member = login(member_a)
+    response = start(member, open_round, coop_a)
+    fill_all(member, response, best_answers)
+    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    client.logout()
+    officer = login(officer_a)
+    officer.post(f"/surveys/responses/{response.pk}/review/", {"decision": "return", "comment": ""})
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.SUBMITTED  # a return needs a comment
+    officer.post(
+        f"/surveys/responses/{response.pk}/review/", {"decision": "return", "comment": "Kiểm tra lại số máy tính"}
+    )
+    response.refresh_from_db()
+    assert (response.status, response.review_comment) == (ResponseStatus.RETURNED, "Kiểm tra lại số máy tính")
+    client.logout()
+    member = login(member_a)
+    assert "Kiểm tra lại số máy tính" in member.get("/surveys/").content.decode()
+    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    client.logout()
+    officer = login(officer_a)
+    officer.post(f"/surveys/responses/{response.pk}/review/", {"decision": "accept", "comment": ""})
+    response.refresh_from_db()
+    coop_a.refresh_from_db()
+    assert response.status == ResponseStatus.ACCEPTED
+    assert response.reviewed_by == officer_a
+    assert coop_a.maturity_level == 5
+    # Accepted: no more edits.
+    client.logout()
+    member = login(member_a)
+    assert member.get(f"/surveys/responses/{response.pk}/page/1/").status_code == 302
+
+
+def test_officer_enters_a_response_on_behalf_of_a_cooperative(login, officer_a, coop_a, open_round, best_answers):
+    client = login(officer_a)
+    response = start(client, open_round, coop_a)
+    fill_all(client, response, best_answers)
+    assert (response.entered_by, response.is_proxy) == (officer_a, True)
+    assert response.history.filter(history_user=officer_a).exists()
+
+
+def test_officer_of_another_province_cannot_start_or_open(login, officer_b, coop_a, open_round):
+    client = login(officer_b)
+    assert client.post(f"/surveys/rounds/{open_round.code}/start/{coop_a.pk}/").status_code == 404
+    assert not Response.objects.exists()
+
+
+def test_member_never_sees_or_changes_another_cooperatives_response(
+    client, login, member_a, officer_a, coop_a, open_round, province_a, best_answers
+):
+    other = CooperativeFactory(province=province_a, code="8200000999")
+    officer = login(officer_a)
+    foreign = start(officer, open_round, other)
+    client.logout()
+    member = login(member_a)
+    for url in (
+        f"/surveys/responses/{foreign.pk}/",
+        f"/surveys/responses/{foreign.pk}/page/1/",
+        f"/surveys/responses/{foreign.pk}/submit/",
+    ):
+        assert member.get(url).status_code == 404
+    codes = pillar_codes(foreign, 1)
+    assert (
+        member.post(f"/surveys/responses/{foreign.pk}/page/1/", page_data(foreign, best_answers, codes)).status_code
+        == 404
+    )
+    assert member.post(f"/surveys/rounds/{open_round.code}/start/{other.pk}/").status_code == 404
+    assert not foreign.answers.exists()
+
+
+def test_officer_sees_who_answered_and_sends_reminders_to_the_rest(
+    login, officer_a, member_a, coop_a, open_round, province_a
+):
+    quiet = CooperativeFactory(province=province_a, code="8200000777", email="quiet@example.vn")
+    client = login(officer_a)
+    start(client, open_round, coop_a)
+    page = client.get(f"/surveys/rounds/{open_round.code}/").content.decode()
+    assert 'data-state="draft"' in page and 'data-state="not_started"' in page
+    client.post(f"/surveys/rounds/{open_round.code}/remind/", {})
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert "quiet@example.vn" in recipients
+    assert member_a.email in recipients
+    assert quiet.name in mail.outbox[0].body or quiet.name in mail.outbox[1].body
+
+
+def test_previous_round_and_province_average_shown_on_the_result(
+    login, national_admin, member_a, coop_a, open_round, best_answers
+):
+    from surveys.services import response_save_answers, response_start, response_submit
+
+    response = response_start(survey_round=open_round, cooperative=coop_a, by=national_admin)
+    response_save_answers(response=response, answers=best_answers, by=national_admin)
+    response_submit(response=response, by=national_admin)
+    page = login(member_a).get(f"/surveys/responses/{response.pk}/").content.decode()
+    assert "100,00" in page  # the province average (this response alone), Vietnamese decimals

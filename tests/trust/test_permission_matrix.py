@@ -1,0 +1,185 @@
+"""One permission matrix for every page: URL × role × method → expected status.
+
+Objects belong to province A (Đồng Tháp, officer_a, member_a's cooperative). Officer B (Đắk Lắk)
+must get 404 on every object URL of A: the same answer as a missing object. The API has its own
+table in tests/api; every URL name of the site must appear in one of the two, so a new URL
+without a row fails the suite.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cooperatives.models import ImportJob
+from surveys.models import Response
+from tests.factories import CooperativeFactory
+
+ROLES = ("anonymous", "member_a", "officer_a", "officer_b", "ministry_analyst", "national_admin")
+A, M, OA, OB, MI, AD = ROLES
+
+# url name → (method, path template, {role: status}); "*" = every role not listed.
+MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
+    ("home", "GET", "/", {"*": 200}),
+    ("healthz", "GET", "/healthz", {"*": 200}),
+    ("set_language", "POST", "/i18n/setlang/", {"*": 302}),
+    ("javascript-catalog", "GET", "/jsi18n/", {"*": 200}),
+    ("accounts:login", "GET", "/accounts/login/", {A: 200, "*": 302}),
+    ("accounts:logout", "POST", "/accounts/logout/", {"*": 302}),
+    ("accounts:password_change", "GET", "/accounts/password/change/", {A: 302, "*": 200}),
+    ("accounts:password_change_done", "GET", "/accounts/password/change/done/", {A: 302, "*": 200}),
+    ("accounts:password_reset", "GET", "/accounts/password/reset/", {"*": 200}),
+    ("accounts:password_reset_done", "GET", "/accounts/password/reset/done/", {"*": 200}),
+    ("accounts:password_reset_confirm", "GET", "/accounts/password/reset/MQ/bad-token/", {"*": 200}),
+    ("accounts:password_reset_complete", "GET", "/accounts/password/reset/complete/", {"*": 200}),
+    ("cooperatives:list", "GET", "/cooperatives/", {A: 302, M: 403, "*": 200}),
+    ("cooperatives:export", "GET", "/cooperatives/export.csv", {A: 302, M: 403, "*": 200}),
+    ("cooperatives:create", "GET", "/cooperatives/new/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("cooperatives:detail", "GET", "/cooperatives/{coop}/", {A: 302, OB: 404, "*": 200}),
+    ("cooperatives:update", "GET", "/cooperatives/{coop}/edit/", {A: 302, M: 403, OB: 404, MI: 403, "*": 200}),
+    ("cooperatives:archive", "POST", "/cooperatives/{coop}/archive/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    ("cooperatives:import", "GET", "/cooperatives/import/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("cooperatives:import_template", "GET", "/cooperatives/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("cooperatives:import_job", "GET", "/cooperatives/import/{job}/", {A: 302, OA: 200, AD: 200, "*": 404}),
+    (
+        "cooperatives:import_confirm",
+        "POST",
+        "/cooperatives/import/{job}/confirm/",
+        {A: 302, OA: 302, AD: 302, "*": 404},
+    ),
+    ("surveys:home", "GET", "/surveys/", {A: 302, "*": 200}),
+    ("surveys:round", "GET", "/surveys/rounds/{round}/", {A: 302, M: 403, "*": 200}),
+    ("surveys:remind", "POST", "/surveys/rounds/{round}/remind/", {A: 302, M: 403, MI: 403, "*": 302}),
+    ("surveys:template", "GET", "/surveys/rounds/{round}/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("surveys:start", "POST", "/surveys/rounds/{round}/start/{coop}/", {A: 302, OB: 404, MI: 403, "*": 302}),
+    ("surveys:result", "GET", "/surveys/responses/{response}/", {A: 302, OB: 404, "*": 200}),
+    ("surveys:fill", "GET", "/surveys/responses/{response}/page/1/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    ("surveys:submit", "GET", "/surveys/responses/{response}/submit/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    ("surveys:review", "POST", "/surveys/responses/{response}/review/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    ("indicators:dashboard", "GET", "/dashboard/", {A: 302, M: 403, "*": 200}),
+    ("indicators:export", "GET", "/dashboard/export/cards.csv", {A: 302, M: 403, "*": 200}),
+    ("indicators:refresh", "POST", "/dashboard/refresh/", {A: 302, AD: 302, "*": 403}),
+    ("indicators:run_status", "GET", "/dashboard/runs/latest/", {A: 302, M: 403, "*": 200}),
+    ("directives:list", "GET", "/directives/", {A: 302, M: 403, "*": 200}),
+    ("directives:board", "GET", "/directives/tasks/", {A: 302, M: 403, "*": 200}),
+    ("directives:export", "GET", "/directives/tasks/export.xlsx", {A: 302, M: 403, "*": 200}),
+    ("directives:task", "GET", "/directives/tasks/{task}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    ("directives:task_update", "GET", "/directives/tasks/{task}/edit/", {A: 302, M: 404, OB: 404, MI: 403, "*": 200}),
+    ("directives:document_create", "GET", "/directives/documents/new/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("directives:document", "GET", "/directives/documents/{document}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    (
+        "directives:document_export",
+        "GET",
+        "/directives/documents/{document}/export.xlsx",
+        {A: 302, M: 403, OB: 404, "*": 200},
+    ),
+    (
+        "directives:document_update",
+        "GET",
+        "/directives/documents/{document}/edit/",
+        {A: 302, M: 404, OB: 404, MI: 403, "*": 200},
+    ),
+    ("directives:document_file", "GET", "/directives/documents/{document}/file/", {A: 302, M: 403, OB: 404, "*": 200}),
+    (
+        "directives:task_create",
+        "GET",
+        "/directives/documents/{document}/tasks/new/",
+        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+    ),
+    ("directives:evidence", "GET", "/directives/evidence/{evidence}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    ("admin:index", "GET", "/admin/", {AD: 200, "*": 302}),
+]
+
+# Namespaces with their own matrix or their own permission system.
+COVERED_ELSEWHERE = ("api", "admin")
+
+
+def expected(statuses: dict[str, int], role: str) -> int:
+    return statuses.get(role, statuses.get("*"))
+
+
+@pytest.fixture
+def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
+    from directives.models import Agency, EvidenceFile
+    from tests.directives.conftest import DocumentFactory, TaskFactory, report
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    response = Response.objects.create(round=open_round, cooperative=coop_a, entered_by=officer_a)
+    CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
+    job = ImportJob.objects.create(
+        file=SimpleUploadedFile("a.xlsx", b"x"),
+        original_name="a.xlsx",
+        created_by=officer_a,
+        scope_province=officer_a.province,
+        status="invalid",
+    )
+    committee = Agency.objects.get(code="UBND-82")
+    document = DocumentFactory(
+        issuing_agency=committee,
+        file=SimpleUploadedFile("kh.pdf", b"%PDF-1.4 test"),
+        issued_on=datetime.date(2024, 3, 1),
+    )
+    task = TaskFactory(document=document, lead_agency=committee)
+    made = report(task, by=officer_a)
+    evidence = EvidenceFile.objects.create(
+        report=made,
+        file=SimpleUploadedFile("bb.pdf", b"%PDF-1.4 x"),
+        original_name="bb.pdf",
+        size=10,
+        content_type="application/pdf",
+    )
+    return {
+        "coop": coop_a.pk,
+        "round": open_round.code,
+        "response": response.pk,
+        "job": job.pk,
+        "task": task.pk,
+        "document": document.pk,
+        "evidence": evidence.pk,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, objects, role, request):
+    """Every row for one role; each request runs in a savepoint that is rolled back, so a write
+    (an archive, a review) never changes what the next row sees."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    cookies = client.cookies
+    failures = []
+    for name, method, template, statuses in MATRIX:
+        path = template.format(**objects) if "{" in template else template
+        client.cookies = copy.deepcopy(cookies)  # logout and the language switch change cookies
+        with transaction.atomic():
+            data = {"decision": "accept", "language": "vi", "next": "/"}
+            response = client.post(path, data) if method == "POST" else client.get(path)
+            transaction.set_rollback(True)
+        want = expected(statuses, role)
+        if response.status_code != want:
+            failures.append(f"{name}: {method} {path} → {response.status_code}, expected {want}")
+    assert failures == [], f"{role}:\n" + "\n".join(failures)
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_of_the_site_has_a_row_in_a_matrix():
+    covered = {row[0] for row in MATRIX}
+    missing = sorted(
+        name
+        for name in set(_names(get_resolver().url_patterns))
+        if name not in covered and not name.startswith(tuple(f"{ns}:" for ns in COVERED_ELSEWHERE))
+    )
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
