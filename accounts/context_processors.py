@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             (reverse("surveys:home"), _("Self-assessment") if getattr(user, "is_member", False) else _("Surveys"))
         )
+        if getattr(user, "is_national_admin", False):
+            items.append((reverse("accounts:tokens"), _("API tokens")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Administration")))
     return {"nav_items": items}

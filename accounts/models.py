@@ -73,3 +73,102 @@ class User(AbstractUser):
     @property
     def is_member(self) -> bool:
         return self.role == Role.COOPERATIVE_MEMBER and not self.is_superuser
+
+
+class ApiScope(models.TextChoices):
+    INDICATORS_READ = "indicators:read", _("Read indicators and directive tracking")
+    REGISTRY_READ = "registry:read", _("Read the cooperative registry")
+    RESPONSES_READ = "responses:read", _("Read self-assessments")
+    RESPONSES_WRITE = "responses:write", _("Enter self-assessments for cooperatives")
+    TASKS_WRITE = "tasks:write", _("Report progress on directive tasks")
+
+
+# Writing scopes act within one province; a national (ministry) token only reads.
+WRITE_SCOPES = (ApiScope.RESPONSES_WRITE, ApiScope.TASKS_WRITE)
+TOKEN_ROLES = (Role.MINISTRY_ANALYST, Role.PROVINCIAL_OFFICER)
+
+
+class ApiToken(models.Model):
+    """A machine's key to the API, issued by a national administrator to one organisation.
+
+    The token acts through its own service account (``user``): a ministry analyst for the
+    whole country, or a provincial officer of one province, so that the API reads through
+    the same scoped selectors and writes through the same services as the browser. Only the
+    SHA-256 of the secret is stored; the secret itself is shown once, when issued.
+    """
+
+    organisation = models.CharField(_("organisation"), max_length=255)
+    user = models.OneToOneField(
+        User, verbose_name=_("acting account"), on_delete=models.PROTECT, related_name="api_token"
+    )
+    role = models.CharField(_("acts as"), max_length=32, choices=[(r.value, r.label) for r in TOKEN_ROLES])
+    province = models.ForeignKey(
+        "cooperatives.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="issued_api_tokens"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                name="api_token_role_binding",
+                condition=(
+                    Q(role=Role.MINISTRY_ANALYST, province__isnull=True)
+                    | Q(role=Role.PROVINCIAL_OFFICER, province__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.prefix}…)"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list[object]] = {}
+        scopes = self.scopes
+        if not isinstance(scopes, list) or not scopes or not set(scopes) <= set(ApiScope.values):
+            errors.setdefault("scopes", []).append(_("Choose one or more of the listed scopes."))
+        elif self.role == Role.MINISTRY_ANALYST and set(scopes) & set(WRITE_SCOPES):
+            errors.setdefault("scopes", []).append(
+                _("A national token only reads; writing scopes need a province token.")
+            )
+        if self.role == Role.PROVINCIAL_OFFICER and not self.province_id:
+            errors.setdefault("province", []).append(_("A province token needs its province."))
+        if self.role == Role.MINISTRY_ANALYST and self.province_id:
+            errors.setdefault("province", []).append(_("A national token has no province."))
+        if errors:
+            raise ValidationError(errors)
+
+    def is_usable(self, at: object = None) -> bool:
+        from django.utils import timezone
+
+        now = at or timezone.now()
+        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at > timezone.now() else "expired"

@@ -227,16 +227,49 @@ INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=500
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A token first: its challenge makes unauthenticated API calls 401 rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coopdx.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["coopdx.api.permissions.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "coopdx.api.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "coopdx.api.pagination.KeysetPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "coopdx.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["coopdx.api.throttling.ApiRateThrottle"],
+    # Counted in the default cache: Redis (shared by all web processes) when REDIS_URL is set.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("API_RATE_TOKEN", default="120/min"),
+        "api_user": env.str("API_RATE_USER", default="300/min"),
+        "api_anon": env.str("API_RATE_ANON", default="30/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CoopDX API",
-    "DESCRIPTION": "Digital transformation of Viet Nam's cooperatives: registry, surveys and indicators.",
+    "DESCRIPTION": (
+        "Digital transformation of Viet Nam's cooperatives: registry, surveys, indicators and directive "
+        "tracking. Authenticate with `Authorization: Bearer <token>` (tokens are issued by a national "
+        "administrator) or a browser session. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The one PATCH (saving answers) requires its fields like a POST would.
+    "COMPONENT_SPLIT_PATCH": False,
+    "ENUM_NAME_OVERRIDES": {
+        "CooperativeStatusEnum": "cooperatives.models.CooperativeStatus",
+        "ResponseStatusEnum": "surveys.models.ResponseStatus",
+        "TaskStatusEnum": "directives.status.TaskStatus",
+        "ReportStatusEnum": "directives.models.ReportStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -16,6 +16,20 @@ from tests.factories import CooperativeFactory, UserFactory, complete_answers, p
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def ensure_reference_data() -> None:
+    """Provinces, wards, sectors and the national questionnaire, as the migrations load them.
+
+    Transactional tests end with a flush that removes this data; the loaders are idempotent.
+    """
+    from cooperatives.models import Province
+    from cooperatives.reference import reference_data_load
+    from surveys.questionnaires import national_questionnaire_load
+
+    if not Province.objects.exists():
+        reference_data_load()
+        national_questionnaire_load()
+
+
 def require_service(available: bool, what: str) -> None:
     """Skip a test whose real service is missing, except in CI, where that is a failure."""
     if available:

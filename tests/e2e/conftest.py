@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_service
+from tests.conftest import ensure_reference_data, require_service
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
@@ -79,15 +79,5 @@ def log_in(page, base_url, username, password):
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
-    """Make sure the shipped reference data is present in these transactional tests.
-
-    Serialized rollback restores it after a flush in most orders, but not after every mix of
-    earlier tests; the loaders are idempotent, so loading when it is missing is always safe.
-    """
-    from cooperatives.models import Province
-    from cooperatives.reference import reference_data_load
-    from surveys.questionnaires import national_questionnaire_load
-
-    if not Province.objects.exists():
-        reference_data_load()
-        national_questionnaire_load()
+    """Transactional tests end with a flush; load the shipped reference data again before each."""
+    ensure_reference_data()

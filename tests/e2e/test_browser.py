@@ -9,9 +9,9 @@ from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD
 from tests.sheets import row, xlsx_bytes
 
-# Transactional (the live server is another thread); serialized rollback restores the reference
-# data (provinces, questionnaire) that the flush after each test would otherwise remove.
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: the live server is another thread. The reference data that a flush removes is
+# loaded again before each test (tests/e2e/conftest.py).
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

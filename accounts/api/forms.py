@@ -1,0 +1,69 @@
+"""The token issue form of the administrators' page."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import WRITE_SCOPES, ApiScope, Role
+from cooperatives.models import Province
+
+
+def _default_expiry() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=365)
+
+
+class ApiTokenIssueForm(forms.Form):
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=255,
+        help_text=_("Who receives the token, e.g. the ministry's statistics department or a provincial system."),
+    )
+    role = forms.ChoiceField(
+        label=_("Acts as"),
+        choices=[
+            (Role.MINISTRY_ANALYST, _("A ministry analyst: reads national data")),
+            (Role.PROVINCIAL_OFFICER, _("A provincial officer of one province")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Role.MINISTRY_ANALYST,
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.order_by("short_name"),
+        required=False,
+        help_text=_("Only for a provincial token."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Writing scopes (entering self-assessments, reporting on tasks) need a provincial token."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        initial=_default_expiry,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        help_text=_("At most two years from today."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        role, province = data.get("role"), data.get("province")
+        if role == Role.PROVINCIAL_OFFICER and province is None:
+            self.add_error("province", _("A province token needs its province."))
+        if role == Role.MINISTRY_ANALYST:
+            data["province"] = None
+            if set(data.get("scopes") or ()) & set(WRITE_SCOPES):
+                self.add_error("scopes", _("A national token only reads; writing scopes need a province token."))
+        return data
+
+    def expires_at(self) -> datetime.datetime:
+        """The end of the chosen day, in Viet Nam's time."""
+        day = self.cleaned_data["expires_on"]
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))

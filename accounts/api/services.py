@@ -1,0 +1,155 @@
+"""The API token lifecycle: issue, authenticate, revoke. The token pages, the admin and the
+API's authentication class all come through here."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, Role, User
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cooperatives.models import Province
+
+# A token's last use is written at most this often, so that a busy integration does not
+# turn every read into a write.
+LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
+MAX_LIFETIME = datetime.timedelta(days=2 * 366)
+
+
+class TokenRejected(Exception):
+    """The presented secret is unknown, expired or revoked (the message says which)."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    # The only time the secret exists outside the caller's hands: show it once, never store it.
+    secret: str
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _new_secret() -> str:
+    # 32 random bytes, URL-safe: 43 characters; the first 8 are the displayed prefix.
+    while True:
+        secret = secrets.token_urlsafe(32)
+        if not ApiToken.objects.filter(secret_hash=secret_hash(secret)).exists():
+            return secret
+
+
+def _service_username(prefix: str) -> str:
+    base = f"api-{prefix}".lower()
+    username = base
+    while User.objects.filter(username__iexact=username).exists():
+        username = f"{base}-{secrets.token_hex(2)}"
+    return username
+
+
+@transaction.atomic
+def api_token_issue(
+    *,
+    by: User,
+    organisation: str,
+    role: str,
+    scopes: Iterable[str],
+    expires_at: datetime.datetime,
+    province: Province | None = None,
+) -> IssuedToken:
+    """Issue a token to an organisation (national administrators only).
+
+    The token gets its own service account (no usable password, so no browser login), bound
+    to the token's role and province: every read and write of the API goes through the same
+    scoping and services as a person in that role, and history names the token's account.
+    """
+    if not by.is_national_admin:
+        raise PermissionDenied(_("Only national administrators issue API tokens."))
+    if role not in (Role.MINISTRY_ANALYST, Role.PROVINCIAL_OFFICER):
+        raise ValidationError({"role": [_("A token acts as a ministry analyst or a provincial officer.")]})
+    now = timezone.now()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": [_("The expiry must be in the future.")]})
+    if expires_at > now + MAX_LIFETIME:
+        raise ValidationError({"expires_at": [_("A token may live at most two years.")]})
+    secret = _new_secret()
+    prefix = secret[:8]
+    organisation = organisation.strip()
+    user = User(
+        username=_service_username(prefix),
+        role=role,
+        province=province if role == Role.PROVINCIAL_OFFICER else None,
+        organisation=organisation,
+        first_name=organisation[:150],
+        last_name=f"(API {prefix})",
+    )
+    user.set_unusable_password()
+    token = ApiToken(
+        organisation=organisation,
+        role=role,
+        province=user.province,
+        scopes=sorted(set(scopes)),
+        prefix=prefix,
+        secret_hash=secret_hash(secret),
+        created_by=by,
+        expires_at=expires_at,
+    )
+    token.clean()
+    user.full_clean(exclude=["password"])
+    user.save()
+    token.user = user
+    token.full_clean()
+    token.save()
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken:
+    """The usable token with this secret, its last use recorded (at most once a minute)."""
+    token = (
+        ApiToken.objects.select_related("user", "user__province", "province")
+        .filter(secret_hash=secret_hash(secret))
+        .first()
+    )
+    if token is None:
+        raise TokenRejected(_("Invalid token."))
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRejected(_("This token has been revoked."))
+    if token.expires_at <= now:
+        raise TokenRejected(_("This token has expired."))
+    if not token.user.is_active:
+        raise TokenRejected(_("Invalid token."))
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+        # A conditional update: concurrent requests write once, and no row lock is held.
+        stale = now - LAST_USED_GRANULARITY
+        ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk).update(
+            last_used_at=now
+        )
+        token.last_used_at = now
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke a token for good; its service account is deactivated too (kept for history)."""
+    if not by.is_national_admin:
+        raise PermissionDenied(_("Only national administrators revoke API tokens."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        User.objects.filter(pk=token.user_id).update(is_active=False)
+    return token

@@ -1,0 +1,165 @@
+"""Directive tracking in the API: documents, tasks with their status today, progress reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from directives.models import Agency, DirectiveTask, Document, EvidenceFile, ReportStatus, TaskReport
+from directives.status import TaskStatus
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province.code", read_only=True, allow_null=True, default=None)
+    successor = serializers.CharField(
+        source="successor.code", read_only=True, allow_null=True, default=None, help_text="After a reorganisation."
+    )
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "short_name", "kind", "province", "successor", "dissolved_on"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    issuing_agency = serializers.CharField(source="issuing_agency.code", read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The document this one implements."
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "code",
+            "number",
+            "kind",
+            "title",
+            "issuing_agency",
+            "issued_on",
+            "parent",
+            "summary",
+            "file_name",
+        ]
+
+
+def _agency_code(context: dict[str, Any], agency_id: int | None) -> str | None:
+    return context["agency_codes"].get(agency_id) if agency_id else None
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A task with its status today (the Government Office's four categories)."""
+
+    document_number = serializers.CharField(source="document.number", read_only=True)
+    lead_agency = serializers.CharField(source="lead_agency.code", read_only=True)
+    current_agency = serializers.SerializerMethodField(
+        help_text="The agency answering for the task today (the lead agency's successor after a reorganisation)."
+    )
+    province = serializers.CharField(source="province.code", read_only=True, allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
+    due_on = serializers.DateField(read_only=True, allow_null=True, help_text="The date the task is judged against.")
+    completed_on = serializers.DateField(read_only=True, allow_null=True)
+    latest_percent = serializers.IntegerField(read_only=True, allow_null=True)
+    reports_count = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DirectiveTask
+        fields = [
+            "id",
+            "code",
+            "document",
+            "document_number",
+            "clause",
+            "content",
+            "lead_agency",
+            "current_agency",
+            "province",
+            "starts_on",
+            "deadline",
+            "reporting_period",
+            "indicator_codes",
+            "status",
+            "due_on",
+            "completed_on",
+            "latest_percent",
+            "reports_count",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_current_agency(self, task: DirectiveTask) -> str | None:
+        current = self.context["current_map"].get(task.lead_agency_id, task.lead_agency_id)
+        return _agency_code(self.context, current)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "size", "content_type"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    reporting_agency = serializers.CharField(source="reporting_agency.code", read_only=True)
+    submitted_by = serializers.SerializerMethodField()
+    evidence_files = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TaskReport
+        fields = [
+            "id",
+            "task",
+            "period_start",
+            "status",
+            "percent_done",
+            "narrative",
+            "reporting_agency",
+            "submitted_by",
+            "submitted_at",
+            "evidence_files",
+        ]
+
+    def get_submitted_by(self, report: TaskReport) -> str:
+        user = report.submitted_by
+        return user.get_full_name() or user.username
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    due = serializers.DateField()
+
+
+class TaskDetailSerializer(TaskSerializer):
+    cooperating_agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    note = serializers.CharField(read_only=True)
+    reports = serializers.SerializerMethodField(help_text="Progress reports, oldest first (never changed).")
+    report_periods = serializers.SerializerMethodField(
+        help_text="For a recurring task, the periods a report may be given for (period_start), newest first."
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "cooperating_agencies", "note", "reports", "report_periods"]
+
+    @extend_schema_field(ReportSerializer(many=True))
+    def get_reports(self, task: DirectiveTask) -> Any:
+        return ReportSerializer(self.context["reports"], many=True).data
+
+    @extend_schema_field(PeriodSerializer(many=True))
+    def get_report_periods(self, task: DirectiveTask) -> Any:
+        return PeriodSerializer(self.context["periods"], many=True).data
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    """A progress report; the rules (who, which period, done = 100 %, evidence) are the service's."""
+
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    percent_done = serializers.IntegerField(min_value=0, max_value=100)
+    narrative = serializers.CharField(max_length=20_000)
+    period_start = serializers.DateField(
+        required=False, allow_null=True, help_text="Recurring tasks: the first day of the period reported on."
+    )
+    evidence = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Multipart only: PDF, DOCX, XLSX, JPG or PNG files, at most 10 MB each.",
+    )

@@ -1,0 +1,175 @@
+"""Directive tracking over the API: read documents, tasks and reports in the caller's scope; an
+agency posts progress on its own tasks through ``directives.services.report_create``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import ApiScope
+from accounts.rules import is_national_admin, is_officer
+from coopdx.api.filters import ScopedFilterBackend
+from directives import selectors, services
+from directives.filters import TaskBoardFilter
+from directives.models import Agency, DirectiveTask, Document
+
+from .serializers import (
+    AgencySerializer,
+    DocumentSerializer,
+    ReportCreateSerializer,
+    ReportSerializer,
+    TaskDetailSerializer,
+    TaskSerializer,
+)
+
+# Directive tracking is monitoring data: read with indicators:read; an agency that reports on
+# its tasks (tasks:write) may read them too.
+READ_SCOPES = (ApiScope.INDICATORS_READ, ApiScope.TASKS_WRITE)
+TAG = ["Directives"]
+
+
+class DirectivesAccess:
+    request: Request
+    allowed: dict[str, Any] = {"GET": "directives.view_board"}
+    required_scopes: dict[str, Any] = {"GET": READ_SCOPES}
+
+    def agency_context(self) -> dict[str, Any]:
+        """Agency codes and the successor map, read once per request (two queries)."""
+        return {
+            "agency_codes": dict(Agency.objects.values_list("pk", "code")),
+            "current_map": selectors.agency_current_map(),
+        }
+
+
+@extend_schema(tags=TAG, summary="Agencies (bodies that issue documents or are given tasks)")
+class AgencyList(DirectivesAccess, generics.ListAPIView):
+    serializer_class = AgencySerializer
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        if getattr(self, "swagger_fake_view", False):
+            return Agency.objects.none()
+        return selectors.agency_choices(user=self.request.user).select_related("province", "successor")
+
+
+@extend_schema(tags=TAG, summary="Documents: resolutions, directives, plans (national and the caller's province)")
+class DocumentList(DirectivesAccess, generics.ListAPIView):
+    serializer_class = DocumentSerializer
+    filter_backends: list[Any] = []
+    ordering = ("pk",)
+
+    def get_queryset(self) -> QuerySet[Document]:
+        if getattr(self, "swagger_fake_view", False):
+            return Document.objects.none()
+        return selectors.document_list(user=self.request.user)
+
+
+@extend_schema(tags=TAG, summary="One document (404 outside the caller's scope)")
+class DocumentDetail(DirectivesAccess, generics.RetrieveAPIView):
+    serializer_class = DocumentSerializer
+    queryset = Document.objects.none()
+
+    def get_object(self) -> Document:
+        return selectors.document_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+@extend_schema(
+    tags=TAG,
+    summary="Tasks in the caller's scope, with their status today",
+    description="Filters as on the task board: document, agency (its successors' tasks included), province, "
+    "status, kind (deadline / recurring), due_from, due_to (YYYY-MM-DD).",
+)
+class TaskList(DirectivesAccess, generics.ListAPIView):
+    serializer_class = TaskSerializer
+    filter_backends = [ScopedFilterBackend]
+    filterset_class = TaskBoardFilter
+    ordering = ("pk",)
+
+    def get_queryset(self) -> QuerySet[DirectiveTask]:
+        if getattr(self, "swagger_fake_view", False):
+            return DirectiveTask.objects.none()
+        return selectors.task_list(user=self.request.user)
+
+    def get_filterset_extra_kwargs(self) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "documents": selectors.document_list(user=user),
+            "agencies": selectors.agency_choices(user=user),
+            "provinces": selectors.province_list(user=user),
+        }
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context.update(self.agency_context())
+        return context
+
+
+def _task_detail(view: DirectivesAccess, request: Request, pk: int) -> dict[str, Any]:
+    task = selectors.task_get(user=request.user, pk=pk)
+    context = {
+        "request": request,
+        "reports": selectors.task_reports(task=task),
+        "periods": services.report_periods(task=task),
+        **view.agency_context(),
+    }
+    return TaskDetailSerializer(task, context=context).data
+
+
+class TaskDetail(DirectivesAccess, generics.GenericAPIView):
+    serializer_class = TaskDetailSerializer
+    queryset = DirectiveTask.objects.none()
+
+    @extend_schema(tags=TAG, summary="One task with its reports and reportable periods (404 outside the scope)")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_task_detail(self, request, pk))
+
+
+class TaskReports(DirectivesAccess, generics.GenericAPIView):
+    serializer_class = ReportSerializer
+    queryset = DirectiveTask.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Posting: national administrators, and officers (or province tokens) for their province's
+    # tasks; the service checks the particular task (403 for a national task, for instance).
+    allowed = {"GET": "directives.view_board", "POST": is_national_admin | is_officer}
+    required_scopes = {"GET": READ_SCOPES, "POST": ApiScope.TASKS_WRITE}
+
+    @extend_schema(tags=TAG, summary="A task's progress reports, oldest first")
+    def get(self, request: Request, pk: int) -> Response:
+        task = selectors.task_get(user=request.user, pk=pk)
+        return Response(ReportSerializer(selectors.task_reports(task=task), many=True).data)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Post a progress report on a task of the caller's agency",
+        description=(
+            "Reports are only added, never changed. A report marked done must be at 100 %. Recurring tasks need "
+            "`period_start` (one of the task's `report_periods`). Evidence files can be sent as multipart/form-data "
+            "(field `evidence`, repeated)."
+        ),
+        request={"application/json": ReportCreateSerializer, "multipart/form-data": ReportCreateSerializer},
+        responses={201: ReportSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        task = selectors.task_get(user=request.user, pk=pk)
+        body = ReportCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        report = services.report_create(
+            task=task,
+            by=request.user,
+            status=data["status"],
+            percent_done=data["percent_done"],
+            narrative=data["narrative"],
+            period_start=data.get("period_start"),
+            files=data.get("evidence", []),
+        )
+        report = selectors.report_list(user=request.user).prefetch_related("evidence_files").get(pk=report.pk)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,222 @@
+"""Questionnaires, rounds and responses in the API. Writes only validate the shape; the
+rules (scope, revision, completeness, scoring) are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from surveys.models import (
+    IndicatorDefinition,
+    Option,
+    Pillar,
+    PillarScore,
+    Question,
+    Questionnaire,
+    Response,
+    SurveyRound,
+)
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["code", "label_vi", "label_en", "score", "exclusive", "position"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "code",
+            "kind",
+            "text_vi",
+            "text_en",
+            "help_vi",
+            "help_en",
+            "unit_vi",
+            "unit_en",
+            "required",
+            "scored",
+            "weight",
+            "max_score",
+            "bands",
+            "position",
+            "options",
+        ]
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pillar
+        fields = ["code", "name_vi", "name_en", "weight", "position", "questions"]
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "code", "version", "title_vi", "title_en", "published_at", "created_at"]
+
+
+class QuestionnaireDetailSerializer(QuestionnaireSerializer):
+    pillars = PillarSerializer(many=True, read_only=True)
+
+    class Meta(QuestionnaireSerializer.Meta):
+        fields = [*QuestionnaireSerializer.Meta.fields, "source", "pillars"]
+
+
+class IndicatorDefinitionSerializer(serializers.ModelSerializer):
+    metric = serializers.SerializerMethodField(help_text="The metric name in /indicators/ figures.")
+
+    class Meta:
+        model = IndicatorDefinition
+        fields = [
+            "code",
+            "metric",
+            "name_vi",
+            "name_en",
+            "description_vi",
+            "description_en",
+            "question_code",
+            "option_codes",
+            "position",
+            "is_active",
+        ]
+
+    def get_metric(self, definition: IndicatorDefinition) -> str:
+        return f"{definition.code}_pct"
+
+
+class QuestionnaireRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "code", "version"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    questionnaire = QuestionnaireRefSerializer(read_only=True)
+    province = serializers.CharField(
+        source="province.code", read_only=True, allow_null=True, default=None, help_text="Null: a national round."
+    )
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SurveyRound
+        fields = ["code", "name_vi", "name_en", "questionnaire", "province", "opens_on", "closes_on", "is_open"]
+
+    def get_is_open(self, survey_round: SurveyRound) -> bool:
+        return survey_round.is_open()
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    round = serializers.CharField(source="round.code", read_only=True)
+    cooperative_code = serializers.CharField(source="cooperative.code", read_only=True)
+    province = serializers.CharField(source="cooperative.province.code", read_only=True)
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "round",
+            "cooperative",
+            "cooperative_code",
+            "province",
+            "status",
+            "is_proxy",
+            "score",
+            "level",
+            "revision",
+            "submitted_at",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PillarScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PillarScore
+        fields = ["pillar_code", "score", "level"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    options = serializers.ListField(child=serializers.CharField(), help_text="Chosen option codes.")
+    number = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    text = serializers.CharField(allow_blank=True)
+
+
+class ResponseDetailSerializer(ResponseSerializer):
+    answers = serializers.SerializerMethodField(help_text="Saved answers by question code.")
+    pillar_scores = PillarScoreSerializer(many=True, read_only=True)
+
+    class Meta(ResponseSerializer.Meta):
+        fields = [*ResponseSerializer.Meta.fields, "review_comment", "answers", "pillar_scores"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(child=AnswerSerializer()))
+    def get_answers(self, response: Response) -> dict[str, Any]:
+        values = self.context["answers"]
+        return {
+            code: {"options": list(value.options), "number": value.number, "text": value.text}
+            for code, value in values.items()
+        }
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "A text, a number as text, or one option code."},
+            {"type": "number"},
+            {"type": "array", "items": {"type": "string"}, "description": "Option codes."},
+        ],
+        "nullable": True,
+        "description": "Null, an empty text or an empty list clears the answer.",
+    }
+)
+class AnswerValueField(serializers.Field):
+    """A raw answer as the browser form gives it: option code(s), a number or a text."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data is None or isinstance(data, str):
+            return data
+        if isinstance(data, bool):
+            raise serializers.ValidationError(_("Give option codes, a number or a text."))
+        if isinstance(data, (int, float)):
+            # As the browser form posts it: text. The service parses it per question kind.
+            return str(data)
+        if isinstance(data, list) and all(isinstance(item, str) for item in data):
+            return data
+        raise serializers.ValidationError(_("Give option codes, a number or a text."))
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class ResponseStartSerializer(serializers.Serializer):
+    round = serializers.SlugRelatedField(
+        slug_field="code", queryset=SurveyRound.objects.none(), help_text="The round's code, e.g. KS2026."
+    )
+
+    def __init__(self, *args: Any, rounds: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rounds is not None:
+            self.fields["round"].queryset = rounds
+
+
+class ResponseAnswersSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=0, help_text="The revision you read; a stale one is refused with 409 (optimistic locking)."
+    )
+    answers = serializers.DictField(child=AnswerValueField(), help_text="Answers by question code.")
+
+
+class ResponseSubmitSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=0, help_text="The revision you read; 409 when it is stale.")

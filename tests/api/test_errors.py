@@ -1,0 +1,140 @@
+"""One error shape everywhere, with a machine code and a message in the request's language."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def error(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    ("language", "not_found", "required"),
+    [("vi", "Không tìm thấy.", "Trường này là bắt buộc."), ("en", "Not found.", "This field is required.")],
+)
+def test_errors_speak_the_requests_language(language, not_found, required, as_caller, response_a):
+    client = as_caller("member_a")
+    missing = client.get("/api/v1/cooperatives/999999/", HTTP_ACCEPT_LANGUAGE=language)
+    assert missing.status_code == 404
+    assert error(missing) == {"code": "not_found", "message": not_found, "fields": {}}
+    invalid = client.patch(f"/api/v1/responses/{response_a.pk}/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert invalid.status_code == 400
+    body = error(invalid)
+    assert body["code"] == "invalid"
+    assert body["fields"] == {"revision": [required], "answers": [required]}
+    assert missing["Content-Language"] == language
+
+
+def test_vietnamese_is_the_default_language(as_caller):
+    assert error(as_caller("officer_a").get("/api/v1/cooperatives/999999/"))["message"] == "Không tìm thấy."
+
+
+def test_unauthenticated_is_401_with_a_bearer_challenge():
+    response = APIClient().get("/api/v1/cooperatives/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert error(response)["code"] == "not_authenticated"
+
+
+def test_a_role_without_access_is_403(as_caller):
+    body = error(as_caller("member_a").get("/api/v1/indicators/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert body == {
+        "code": "permission_denied",
+        "message": "You do not have permission to perform this action.",
+        "fields": {},
+    }
+
+
+def test_malformed_json_is_400_parse_error(as_caller, response_a):
+    response = as_caller("member_a").generic(
+        "PATCH", f"/api/v1/responses/{response_a.pk}/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400 and error(response)["code"] == "parse_error"
+
+
+def test_an_unsupported_body_type_is_415(as_caller, response_a):
+    response = as_caller("member_a").generic(
+        "PATCH", f"/api/v1/responses/{response_a.pk}/", "revision=1", content_type="text/plain"
+    )
+    assert response.status_code == 415 and error(response)["code"] == "unsupported_media_type"
+
+
+def test_an_unknown_method_is_405(as_caller):
+    response = as_caller("officer_a").put("/api/v1/cooperatives/", {}, format="json")
+    assert response.status_code == 405 and error(response)["code"] == "method_not_allowed"
+
+
+def test_a_session_write_without_the_csrf_token_is_refused(member_a, response_a):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    response = client.patch(f"/api/v1/responses/{response_a.pk}/", {"revision": 1, "answers": {}}, format="json")
+    assert response.status_code == 403 and error(response)["code"] == "permission_denied"
+
+
+def test_too_many_requests_are_429_with_retry_after(settings, as_caller):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "3/min"}}
+    client = as_caller("ministry_token")
+    assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 200]
+    throttled = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="en")
+    assert throttled.status_code == 429
+    assert error(throttled)["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+
+
+def test_throttling_counts_each_token_separately(settings, as_caller, national_admin):
+    from tests.api.conftest import issue
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "2/min"}}
+    client = as_caller("ministry_token")
+    client.get("/api/v1/sectors/")
+    client.get("/api/v1/sectors/")
+    assert client.get("/api/v1/sectors/").status_code == 429
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {issue(national_admin).secret}")
+    assert other.get("/api/v1/sectors/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"province": "\x00"},
+        {"maturity_level": "1e999"},
+        {"updated_since": "9999-99-99"},
+        {"ordering": "-"},
+        {"q": "' OR 1=1 --"},
+        {"cursor": "eyJvIjpbImlkIl0sInYiOlt7fV19"},
+        {"ward": "x" * 5000},
+    ],
+)
+def test_odd_filter_values_never_cause_a_server_error(query, as_caller, coop_a):
+    response = as_caller("ministry_analyst").get("/api/v1/cooperatives/", query)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert error(response)["fields"]
+
+
+def test_a_bug_answers_500_in_the_same_shape_and_is_reported(as_caller, monkeypatch):
+    from django.core.signals import got_request_exception
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("cooperatives.api.views.Sector.objects.order_by", broken)
+    reported = []
+    got_request_exception.connect(lambda **kwargs: reported.append(kwargs), weak=False, dispatch_uid="api-test")
+    client = as_caller("officer_a")
+    client.raise_request_exception = False
+    try:
+        response = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        got_request_exception.disconnect(dispatch_uid="api-test")
+    assert response.status_code == 500
+    assert error(response) == {"code": "server_error", "message": "A server error occurred.", "fields": {}}
+    assert "boom" not in response.content.decode()
+    assert reported
