@@ -39,8 +39,13 @@ def run_wrk(url: str, token: str | None, duration: int, connections: int) -> dic
         raise RuntimeError(output)
     requests, errors, duration_us, p50, p95, p99 = (int(v) for v in match.groups())
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p95_ms": p95 / 1000, "p99_ms": p99 / 1000,
-            "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
 
 
 def main() -> None:
@@ -64,7 +69,9 @@ def main() -> None:
         aggregate_indicators(trigger="bench")
     admin, _ = User.objects.get_or_create(username="bench.admin", defaults={"role": Role.NATIONAL_ADMIN})
     issued = api_token_issue(
-        by=admin, organisation="Benchmark", role=Role.MINISTRY_ANALYST,
+        by=admin,
+        organisation="Benchmark",
+        role=Role.MINISTRY_ANALYST,
         scopes=["registry:read", "indicators:read"],
         expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1),
     )
@@ -84,9 +91,24 @@ def main() -> None:
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "coopdx.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "3", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coopdx.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{PORT}"
