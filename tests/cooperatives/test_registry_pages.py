@@ -156,3 +156,14 @@ def test_admin_edits_go_through_the_service_and_are_in_the_history(login, nation
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = coop_a.history.order_by("-history_date").first()
     assert (latest.name, latest.history_user) == ("HTX Sửa Qua Admin", national_admin)
+
+
+def test_detail_page_shows_the_survey_history_as_a_maturity_trend(login, officer_a, coop_a, open_round, previous_round):
+    from surveys.models import Response
+
+    Response.objects.create(round=previous_round, cooperative=coop_a, status="accepted", score=31, level=2)
+    Response.objects.create(round=open_round, cooperative=coop_a, status="submitted", score=45, level=3)
+    page = login(officer_a).get(f"/cooperatives/{coop_a.pk}/").content.decode()
+    history = page[page.index('data-testid="survey-history"') :]
+    assert history.index("Khảo sát 2025") < history.index("Khảo sát 2026")
+    assert "Bắt đầu" in history and "Hình thành" in history
