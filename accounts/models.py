@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -33,6 +34,9 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    # Who changed an account's role, scope or status, and when (never the password hash).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
@@ -123,6 +127,9 @@ class ApiToken(models.Model):
         User, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    # Issue and revocation are audited; the secret's hash and the use timestamp are not copied.
+    history = HistoricalRecords(excluded_fields=["secret_hash", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/new/", views.token_issue, name="token_issue"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

@@ -67,3 +67,81 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token of %(organisation)s is revoked.") % {"organisation": token.organisation})
     return redirect("accounts:tokens")
+
+
+# --- Two-step verification ------------------------------------------------------------------
+
+
+def _qr_data_uri(url: str) -> str:
+    import base64
+    import io
+
+    from django_otp.qr import write_qrcode_image
+
+    buffer = io.BytesIO()
+    write_qrcode_image(url, buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on (or off) the authenticator-app code asked for at each log-in."""
+    from base64 import b32encode
+
+    from django_otp import login as otp_login
+    from django_otp import user_has_device
+
+    from . import services
+
+    enabled = user_has_device(request.user, confirmed=True)
+    error = ""
+    if request.method == "POST" and not enabled:
+        device = services.two_factor_confirm(user=request.user, token=request.POST.get("token", ""))
+        if device is not None:
+            otp_login(request, device)
+            messages.success(request, _("Two-step verification is on. You will be asked for a code at each log-in."))
+            return redirect("accounts:two_factor_setup")
+        error = _("That code is not right. Check the time on your phone and enter the current 6-digit code.")
+    device = None if enabled else services.two_factor_start(user=request.user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "enabled": enabled,
+            "error": error,
+            "qr": _qr_data_uri(device.config_url) if device else "",
+            "key": b32encode(device.bin_key).decode() if device else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    from . import services
+
+    services.two_factor_disable(user=request.user)
+    messages.info(request, _("Two-step verification is off."))
+    return redirect("accounts:two_factor_setup")
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The code step after the password, for users who turned two-step verification on."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django_otp import login as otp_login
+    from django_otp import match_token, user_has_device
+
+    target = request.GET.get("next") or request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    if request.user.is_verified() or not user_has_device(request.user, confirmed=True):
+        return redirect(target)
+    error = ""
+    if request.method == "POST":
+        device = match_token(request.user, request.POST.get("token", "").strip().replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(target)
+        error = _("That code is not right. Enter the current 6-digit code from your authenticator app.")
+    return render(request, "accounts/two_factor_verify.html", {"error": error, "next": target})

@@ -108,9 +108,11 @@ def api_token_issue(
     )
     token.clean()
     user.full_clean(exclude=["password"])
+    user._history_user = by  # type: ignore[attr-defined]
     user.save()
     token.user = user
     token.full_clean()
+    token._history_user = by  # type: ignore[attr-defined]
     token.save()
     return IssuedToken(token=token, secret=secret)
 
@@ -150,6 +152,7 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.revoked_by = by
+        token._history_user = by  # type: ignore[attr-defined]
         token.save(update_fields=["revoked_at", "revoked_by"])
         User.objects.filter(pk=token.user_id).update(is_active=False)
     return token

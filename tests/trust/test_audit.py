@@ -50,3 +50,41 @@ def test_administrators_browse_the_denied_accesses(client, login, national_admin
     national_admin.save()
     page = login(national_admin).get("/admin/audit/deniedaccess/").content.decode()
     assert f"/cooperatives/{coop_b.pk}/" in page
+
+
+def test_token_issue_and_revocation_are_audited_without_the_secret(national_admin):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.api.services import api_token_issue, api_token_revoke
+    from accounts.models import ApiToken, Role
+
+    issued = api_token_issue(
+        by=national_admin,
+        organisation="Bộ Tài chính",
+        role=Role.MINISTRY_ANALYST,
+        scopes=["registry:read"],
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    api_token_revoke(token=issued.token, by=national_admin)
+    history = ApiToken.history.filter(id=issued.token.pk).order_by("history_date")
+    assert [(h.history_type, h.history_user, h.revoked_at is not None) for h in history] == [
+        ("+", national_admin, False),
+        ("~", national_admin, True),
+    ]
+    assert not hasattr(history.first(), "secret_hash")
+
+
+def test_changes_to_a_user_are_audited_without_the_password(login, national_admin, officer_a, province_b):
+    client = login(national_admin)
+    national_admin.is_superuser = True
+    national_admin.save()
+    officer_a.province = province_b
+    officer_a._history_user = national_admin
+    officer_a.save()
+    latest = officer_a.history.order_by("-history_date").first()
+    assert (latest.history_type, latest.province_id, latest.history_user) == ("~", province_b.pk, national_admin)
+    assert not hasattr(latest, "password")
+    page = client.get(f"/admin/accounts/user/{officer_a.pk}/history/")
+    assert page.status_code == 200

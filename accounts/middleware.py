@@ -1,0 +1,30 @@
+"""Two-step verification: once a user has turned it on, nothing is served until the code is given."""
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+ALLOWED = ("/accounts/2fa/verify/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/", "/healthz")
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(ALLOWED)
+            and user_has_device(user, confirmed=True)
+        ):
+            if request.path.startswith("/api/"):
+                message = _("Two-step verification is required: enter your code in the browser first.")
+                return JsonResponse(
+                    {"error": {"code": "verification_required", "message": message, "fields": {}}}, status=403
+                )
+            return redirect(f"/accounts/2fa/verify/?next={request.get_full_path()}")
+        return self.get_response(request)
