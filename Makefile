@@ -22,6 +22,7 @@ run: $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) seed_demo
+	$(MANAGE) aggregate_indicators
 	@echo "CoopDX: http://127.0.0.1:8000/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
