@@ -6,6 +6,16 @@ from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 ALLOWED = ("/accounts/2fa/verify/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/", "/healthz")
+# Whether the session's user has a confirmed device: looked up once per session, not per request.
+SESSION_KEY = "_otp_required"
+
+
+def otp_required(request: HttpRequest) -> bool:
+    required = request.session.get(SESSION_KEY)
+    if required is None:
+        required = user_has_device(request.user, confirmed=True)
+        request.session[SESSION_KEY] = required
+    return bool(required)
 
 
 class TwoFactorRequiredMiddleware:
@@ -19,7 +29,7 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(ALLOWED)
-            and user_has_device(user, confirmed=True)
+            and otp_required(request)
         ):
             if request.path.startswith("/api/"):
                 message = _("Two-step verification is required: enter your code in the browser first.")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .api.forms import ApiTokenIssueForm
 from .api.services import api_token_issue, api_token_revoke
+from .middleware import SESSION_KEY
 from .models import ApiToken
 from .rules import is_national_admin
 
@@ -99,6 +100,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         device = services.two_factor_confirm(user=request.user, token=request.POST.get("token", ""))
         if device is not None:
             otp_login(request, device)
+            request.session[SESSION_KEY] = True
             messages.success(request, _("Two-step verification is on. You will be asked for a code at each log-in."))
             return redirect("accounts:two_factor_setup")
         error = _("That code is not right. Check the time on your phone and enter the current 6-digit code.")
@@ -121,6 +123,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     from . import services
 
     services.two_factor_disable(user=request.user)
+    request.session[SESSION_KEY] = False
     messages.info(request, _("Two-step verification is off."))
     return redirect("accounts:two_factor_setup")
 
