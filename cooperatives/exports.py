@@ -43,13 +43,13 @@ def csv_stream(rows: Iterator[list[object]]) -> Iterator[str]:
         yield writer.writerow(["" if value is None else value for value in row])
 
 
-def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
+def xlsx_file(rows: Iterator[list[object]], sheet_name: str = "HTX") -> tempfile.SpooledTemporaryFile:
     """Write the rows with openpyxl's write-only mode to a temporary file, ready to stream."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("HTX")
+    sheet = workbook.create_sheet(sheet_name)
     for row in rows:
         cells = []
         for value in row:
@@ -57,6 +57,8 @@ def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
             # openpyxl treats a string starting with "=" as a formula unless told otherwise.
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif hasattr(value, "isoformat"):
+                cell.number_format = "DD/MM/YYYY"
             cells.append(cell)
         sheet.append(cells)
     handle = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it

@@ -9,18 +9,12 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cooperatives.exports import neutralise
+from cooperatives.exports import xlsx_file as registry_xlsx_file
+
 from .models import DirectiveTask
 from .selectors import agency_current_map
 from .status import TaskStatus
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def neutralise(value: object) -> object:
-    """A text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def board_rows(tasks: QuerySet[DirectiveTask]) -> Iterator[list[object]]:
@@ -69,24 +63,5 @@ def board_rows(tasks: QuerySet[DirectiveTask]) -> Iterator[list[object]]:
 
 
 def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
-    """Write the rows with openpyxl's write-only mode; every text cell is stored as text."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nhiem vu")
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value="" if value is None else value)
-            if isinstance(value, str):
-                # openpyxl would otherwise read a leading "=" as a formula.
-                cell.data_type = "s"
-            elif hasattr(value, "isoformat"):
-                cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    """The board as a workbook, through the registry's XLSX writer (text cells stay text)."""
+    return registry_xlsx_file(rows, sheet_name="Nhiem vu")

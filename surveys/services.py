@@ -30,6 +30,17 @@ class ResponseConflict(ValidationError):
     """The response changed since the form was opened (another tab, another person)."""
 
 
+def _check_revision(response: Response, revision: int | None) -> None:
+    """Refuse a write made from a form opened at an older revision of the response."""
+    if revision is not None and revision != response.revision:
+        raise ResponseConflict(
+            _(
+                "This self-assessment was changed in another window or by someone else after you opened it. "
+                "Reload the page to see the latest answers, then make your changes again."
+            )
+        )
+
+
 def counted_statuses() -> tuple[str, ...]:
     """Statuses that count in the indicators: accepted, and submitted when the setting allows."""
     if getattr(settings, "SURVEYS_COUNT_SUBMITTED", False):
@@ -125,13 +136,7 @@ def response_save_answers(
         raise ValidationError(_("This response has been accepted and can no longer change."))
     if not response.round.is_open():
         raise ValidationError(_("This survey round is closed."))
-    if revision is not None and revision != response.revision:
-        raise ResponseConflict(
-            _(
-                "This self-assessment was changed in another window or by someone else after you opened it. "
-                "Reload the page to see the latest answers, then make your changes again."
-            )
-        )
+    _check_revision(response, revision)
     questions = _questions(response)
     errors: dict[str, list[str]] = {}
     parsed: dict[Question, AnswerValue] = {}
@@ -228,13 +233,7 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
         raise ValidationError(_("This response has been accepted and can no longer change."))
     if not response.round.is_open():
         raise ValidationError(_("This survey round is closed."))
-    if revision is not None and revision != response.revision:
-        raise ResponseConflict(
-            _(
-                "This self-assessment was changed in another window or by someone else after you opened it. "
-                "Reload the page to see the latest answers, then make your changes again."
-            )
-        )
+    _check_revision(response, revision)
     values = response_answer_values(response)
     missing = response_unanswered(response, values)
     if missing:
