@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -27,7 +26,7 @@ from cooperatives.resources import header_key
 from .models import Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
-from .services import counted_statuses, parse_answer
+from .services import cooperatives_refresh_maturity, parse_answer
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -341,14 +340,3 @@ def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> No
     response.submitted_at = now
     response.revision = (response.revision or 0) + 1
     response.updated_at = now
-
-
-def cooperatives_refresh_maturity(*, cooperative_ids: list[int]) -> None:
-    """Set each cooperative's maturity level to its latest counted response's, in one UPDATE per batch."""
-    latest = (
-        Response.objects.filter(cooperative=OuterRef("pk"), status__in=counted_statuses())
-        .order_by("-round__opens_on")
-        .values("level")[:1]
-    )
-    for start in range(0, len(cooperative_ids), 5000):
-        Cooperative.objects.filter(pk__in=cooperative_ids[start : start + 5000]).update(maturity_level=Subquery(latest))

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdx import versions
 from cooperatives.models import Cooperative
 
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
@@ -246,6 +248,8 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     response.revision += 1
     response._history_user = by  # type: ignore[attr-defined]
     response.save()
+    # A submitted response counts at once where the setting says so.
+    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
     return response
 
 
@@ -266,20 +270,36 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     response.revision += 1
     response._history_user = by  # type: ignore[attr-defined]
     response.save()
-    if accept:
-        cooperative_refresh_maturity(cooperative_id=response.cooperative_id)
+    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
     return response
 
 
-def cooperative_refresh_maturity(*, cooperative_id: int) -> None:
-    """Keep the registry's maturity level equal to the latest counted response's level."""
-    latest = (
-        Response.objects.filter(cooperative_id=cooperative_id, status__in=counted_statuses())
+def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int]) -> int:
+    """Keep each cooperative's maturity level equal to its latest counted response's level.
+
+    The one write of ``Cooperative.maturity_level``, for the browser, the API and imports alike.
+    Only cooperatives whose level changes are written, with ``updated_at``, so that API readers
+    (ETags, ``updated_since``) see the change. Returns how many changed.
+    """
+    latest = Subquery(
+        Response.objects.filter(cooperative=OuterRef("pk"), status__in=counted_statuses())
         .order_by("-round__opens_on")
-        .values_list("level", flat=True)
-        .first()
+        .values("level")[:1]
     )
-    Cooperative.objects.filter(pk=cooperative_id).update(maturity_level=latest)
+    ids = list(cooperative_ids)
+    now = timezone.now()
+    changed = 0
+    for start in range(0, len(ids), 5000):
+        moves: dict[int | None, list[int]] = {}
+        rows = Cooperative.objects.filter(pk__in=ids[start : start + 5000]).annotate(latest=latest)
+        for pk, current, level in rows.values_list("pk", "maturity_level", "latest"):
+            if current != level:
+                moves.setdefault(level, []).append(pk)
+        for level, pks in moves.items():
+            changed += Cooperative.objects.filter(pk__in=pks).update(maturity_level=level, updated_at=now)
+    if changed:
+        versions.mark_changed(versions.REGISTRY)
+    return changed
 
 
 def round_send_reminders(*, survey_round: SurveyRound, by: User, cooperative_ids: Sequence[int]) -> int:
