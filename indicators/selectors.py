@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
@@ -215,6 +215,26 @@ def province_table(*, survey_round: SurveyRound, day: datetime.date, metric: str
 
 def snapshot_rows(*, queryset: QuerySet[IndicatorSnapshot]) -> QuerySet[IndicatorSnapshot]:
     return queryset.select_related("round", "province", "sector")
+
+
+def _snapshot_scope(user: User) -> Q | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_national:
+        return Q()
+    if user.is_officer:
+        # The dashboard's rule (``province_for``) as a filter: the nation and the national sector
+        # figures have no province; the officer's own province and its sectors carry it.
+        return Q(province__isnull=True) | Q(province_id=user.province_id)
+    return None
+
+
+def snapshot_list(*, user: User) -> QuerySet[IndicatorSnapshot]:
+    """Every figure (all days, rounds and scopes) the user may see, with round, province and sector."""
+    scope = _snapshot_scope(user)
+    if scope is None:
+        return IndicatorSnapshot.objects.none()
+    return snapshot_rows(queryset=IndicatorSnapshot.objects.filter(scope))
 
 
 def indicator_series(*, metrics: list[str], scope_key: str) -> dict[str, list[dict[str, Any]]]:

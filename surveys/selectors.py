@@ -1,17 +1,28 @@
-"""Reads of rounds and responses, scoped to the user."""
+"""Reads of questionnaires, rounds and responses, scoped to the user (browser and API alike)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
 from cooperatives.models import Cooperative
 
-from .models import Advice, PillarScore, Response, ResponseStatus, SurveyRound
+from .models import (
+    Advice,
+    IndicatorDefinition,
+    Option,
+    Pillar,
+    PillarScore,
+    Question,
+    Questionnaire,
+    Response,
+    ResponseStatus,
+    SurveyRound,
+)
 from .services import counted_statuses
 
 if TYPE_CHECKING:
@@ -166,3 +177,27 @@ def open_rounds_for_cooperative(*, cooperative: Cooperative) -> list[SurveyRound
         .filter(Q(province__isnull=True) | Q(province_id=cooperative.province_id))
         .select_related("questionnaire")
     )
+
+
+def questionnaire_list(*, user: User) -> QuerySet[Questionnaire]:
+    """Published versions for everyone; national administrators also see drafts."""
+    questionnaires = Questionnaire.objects.all()
+    if user.is_national_admin:
+        return questionnaires
+    return questionnaires.filter(published_at__isnull=False)
+
+
+def questionnaire_get(*, user: User, pk: int) -> Questionnaire:
+    """One version with its pillars, questions and options (four queries in all)."""
+    questions = Question.objects.order_by("position").prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("position"))
+    )
+    pillars = Pillar.objects.order_by("position").prefetch_related(Prefetch("questions", queryset=questions))
+    return get_object_or_404(
+        questionnaire_list(user=user).prefetch_related(Prefetch("pillars", queryset=pillars)), pk=pk
+    )
+
+
+def indicator_definition_list() -> QuerySet[IndicatorDefinition]:
+    """The national indicators (data, not scoped)."""
+    return IndicatorDefinition.objects.order_by("position", "code")

@@ -32,8 +32,8 @@ from coopdx.api.schema import CONDITIONAL_PARAMETERS, NOT_MODIFIED, error_respon
 from cooperatives import selectors as registry
 from cooperatives.models import Sector
 from indicators.models import IndicatorSnapshot, Scope
+from indicators.selectors import snapshot_date, snapshot_list
 
-from .selectors import snapshot_day, snapshot_list
 from .serializers import (
     FigureQuerySerializer,
     FigureSerializer,
@@ -93,7 +93,7 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
             return IndicatorSnapshot.objects.none()
         params = self.params
         figures = self.narrow(snapshot_list(user=self.request.user))
-        self.day = snapshot_day(on=params.get("as_of"))
+        self.day = snapshot_date(params.get("as_of"))
         if self.day is None:
             return figures.none()
         figures = figures.filter(snapshot_date=self.day)

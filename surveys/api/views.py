@@ -25,7 +25,6 @@ from surveys import selectors, services
 from surveys.models import Questionnaire, SurveyRound
 from surveys.models import Response as SurveyResponse
 
-from . import selectors as api_selectors
 from .filters import ResponseFilter
 from .serializers import (
     IndicatorDefinitionSerializer,
@@ -58,7 +57,7 @@ class QuestionnaireList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Questionnaire]:
         if getattr(self, "swagger_fake_view", False):
             return Questionnaire.objects.none()
-        return api_selectors.questionnaire_list(user=self.request.user)
+        return selectors.questionnaire_list(user=self.request.user)
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="One questionnaire version: pillars, questions and options")
@@ -68,7 +67,7 @@ class QuestionnaireDetail(generics.RetrieveAPIView):
     queryset = Questionnaire.objects.none()
 
     def get_object(self) -> Questionnaire:
-        return api_selectors.questionnaire_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.questionnaire_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="National indicator definitions (the `<code>_pct` metrics)")
@@ -79,7 +78,7 @@ class IndicatorDefinitionList(generics.ListAPIView):
     required_scopes = {"GET": SURVEY_SCOPES}
 
     def get_queryset(self) -> Any:
-        return api_selectors.indicator_definition_list()
+        return selectors.indicator_definition_list()
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="Survey rounds that concern the caller (national and their province's)")
