@@ -13,7 +13,7 @@ import argparse
 import os
 from decimal import Decimal
 
-from bench.common import print_table, record, setup_django, timed
+from bench.common import print_table, record, timed
 
 
 def reference_sql(definitions: list[tuple[str, str, list[str]]]) -> str:
@@ -55,16 +55,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("SURVEYS_COUNT_SUBMITTED", "true")
-    setup_django()
+    from bench.national import prepare
+
+    loading = prepare(args.scale)
     from django.db import connection
 
-    from bench.national import ensure_national_data
     from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
     from surveys.models import Answer, IndicatorDefinition, Response
     from surveys.services import counted_statuses
 
-    loading = ensure_national_data(args.scale)
     definitions = [
         (d.code, d.question_code, d.option_codes) for d in IndicatorDefinition.objects.filter(is_active=True)
     ]

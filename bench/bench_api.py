@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, print_table, record, setup_django
+from bench.common import ROOT, print_table, record
 
 PORT = 8799
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
@@ -57,14 +57,14 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     os.environ.setdefault("SURVEYS_COUNT_SUBMITTED", "true")
-    setup_django()
+    from bench.national import prepare
+
+    prepare(args.scale)
     from accounts.api.services import api_token_issue
     from accounts.models import Role, User
-    from bench.national import ensure_national_data
     from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
 
-    ensure_national_data(args.scale)
     if not IndicatorSnapshot.objects.exists():
         aggregate_indicators(trigger="bench")
     admin, _ = User.objects.get_or_create(username="bench.admin", defaults={"role": Role.NATIONAL_ADMIN})

@@ -14,7 +14,7 @@ import os
 import statistics
 import time
 
-from bench.common import print_table, record, setup_django
+from bench.common import print_table, record
 
 
 def main() -> None:
@@ -23,18 +23,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("SURVEYS_COUNT_SUBMITTED", "true")
-    setup_django()
+    from bench.national import prepare
+
+    prepare(args.scale)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Role, User
-    from bench.national import ensure_national_data
     from cooperatives.models import Cooperative, Province
     from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
 
-    ensure_national_data(args.scale)
     if not IndicatorSnapshot.objects.exists():
         aggregate_indicators(trigger="bench")
     province = Province.objects.get(code="82")

@@ -1,13 +1,35 @@
-"""Load the national data set into the benchmark database once (registry + three rounds)."""
+"""Load the national data set into the benchmark database once (registry + three rounds).
+
+python -m bench.national     (loads the ×1 data into DATABASE_URL, default coopdx_bench)
+"""
 
 from __future__ import annotations
 
 import datetime
 import io
+import os
 from contextlib import redirect_stdout
 
-from bench.common import DATA_DIR, timed
+from bench.common import DATA_DIR, DEFAULT_DATABASE_URL, setup_django, timed
 from bench.generate import ROUND_CODES, SECTOR_COUNTS, generate, generate_responses
+
+
+def prepare(scale: int = 1) -> dict[str, float]:
+    """Set Django up on a benchmark database holding the national data ×``scale``.
+
+    ×1 is loaded through the import commands (what benchmark 1 measures); ×N is replicated
+    in SQL from ×1 into a database of its own (see bench/replicate.py), before Django connects.
+    """
+    timings: dict[str, float] = {}
+    if scale > 1:
+        from bench.replicate import ensure_scaled_database
+
+        os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + f"/coopdx_bench_x{scale}")
+        timings = ensure_scaled_database(scale)
+    setup_django()
+    if scale == 1:
+        timings = ensure_national_data()
+    return timings
 
 
 def ensure_national_data(scale: int = 1) -> dict[str, float]:
@@ -45,3 +67,7 @@ def ensure_national_data(scale: int = 1) -> dict[str, float]:
                     lambda path=path, code=code: call_command("import_responses", str(path), "--round", code)
                 )
     return timings
+
+
+if __name__ == "__main__":
+    print(prepare(1))
