@@ -256,6 +256,9 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Rendered list answers kept in the shared cache, keyed by the data's version (see
+# coopdx/api/conditional.py); 0 turns the answer cache off.
+API_ANSWER_CACHE_SECONDS = env.int("API_ANSWER_CACHE_SECONDS", default=600)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CoopDX API",
     "DESCRIPTION": (

@@ -49,8 +49,12 @@ class CooperativeFilter(django_filters.FilterSet):
         province_code = self.data.get("province") if self.data else None
         if province_code:
             self.filters["ward"].queryset = Ward.objects.filter(province__code=province_code)
-        elif provinces is not None and provinces.count() == 1:
+        elif provinces is not None and self.narrows_wards() and provinces.count() == 1:
             self.filters["ward"].queryset = Ward.objects.filter(province__in=provinces)
+
+    def narrows_wards(self) -> bool:
+        """Whether the ward choices matter for this request: the page always lists them."""
+        return True
 
     def filter_search(self, queryset: QuerySet[Cooperative], name: str, value: str) -> QuerySet[Cooperative]:
         folded = fold(value)

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coopdx import versions
+
 from .models import Cooperative
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ def cooperative_create(*, by: User, **fields: Any) -> Cooperative:
     cooperative.full_clean()
     cooperative._history_user = by  # type: ignore[attr-defined]
     cooperative.save()
+    versions.mark_changed(versions.REGISTRY)
     return cooperative
 
 
@@ -67,6 +70,7 @@ def cooperative_update(*, cooperative: Cooperative, by: User, **fields: Any) -> 
     cooperative.full_clean()
     cooperative._history_user = by  # type: ignore[attr-defined]
     cooperative.save()
+    versions.mark_changed(versions.REGISTRY)
     return cooperative
 
 
@@ -77,4 +81,5 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     cooperative.is_archived = archived
     cooperative._history_user = by  # type: ignore[attr-defined]
     cooperative.save(update_fields=["is_archived", "updated_at"])
+    versions.mark_changed(versions.REGISTRY)
     return cooperative

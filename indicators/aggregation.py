@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from coopdx import versions
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector
 from surveys.models import Answer, IndicatorDefinition, Response, SurveyRound
 from surveys.services import counted_statuses
@@ -215,6 +216,7 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
             rows_written=len(figures),
             partitions_done=run.partitions_total,
         )
+        versions.mark_changed(versions.INDICATORS)
     return len(figures)
 
 

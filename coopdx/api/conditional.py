@@ -1,10 +1,16 @@
-"""Conditional requests: ETag / Last-Modified validators and 304 answers.
+"""Conditional requests (ETag / Last-Modified, 304) and the cache of rendered list answers.
 
-The validators are computed from the *scoped, filtered* queryset before the page is read
-(one aggregate query), so an unchanged list costs one cheap query and no body. The ETag also
-depends on the caller, the language and the full query string (filters, cursor, page size),
-so two callers never share a validator for different bodies. ETags are weak: the rows are
-the same, byte-for-byte encodings may differ (gzip).
+A view states its data's version (``list_version``) in cheap reads that do not depend on the
+number of rows: change stamps (``coopdx.versions``) and indexed maxima. The ETag hashes that
+version with the caller (and their scope), the language and the full query string (filters,
+cursor, page size), so two callers never share a validator for different bodies. ETags are
+weak: the rows are the same, byte-for-byte encodings may differ (gzip).
+
+The rendered body of a 200 answer is kept in the shared cache under the same material plus
+the URL's host and the media type, for ``API_ANSWER_CACHE_SECONDS``: a repeated pull of an
+unchanged page costs the version reads and one cache read, no page query and no serializer.
+Any write changes the version, so a cached body is never served for newer data; the expiry
+only bounds what a lost change stamp could cost.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ import datetime
 import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -31,6 +40,10 @@ def make_etag(request: Request, *parts: Any) -> str:
         for p in (
             REPRESENTATION_VERSION,
             getattr(user, "pk", None),
+            # The caller's scope: an officer moved to another province gets other rows.
+            getattr(user, "role", None),
+            getattr(user, "province_id", None),
+            getattr(user, "cooperative_id", None),
             translation.get_language(),
             request.get_full_path(),
             *parts,
@@ -67,11 +80,40 @@ def conditional_headers(response: Any, etag: str, last_modified: datetime.dateti
     return response
 
 
+def _answer_key(request: Request, etag: str) -> str:
+    material = "|".join((etag, str(request.accepted_media_type), request.build_absolute_uri()))
+    return "coopdx:api:answer:" + hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def cached_answer(request: Request, etag: str) -> HttpResponse | None:
+    """The rendered answer stored for this validator, URL and media type, if any."""
+    if not settings.API_ANSWER_CACHE_SECONDS:
+        return None
+    stored = cache.get(_answer_key(request, etag))
+    if stored is None:
+        return None
+    content_type, content = stored
+    return HttpResponse(content, content_type=content_type)
+
+
+def keep_answer(request: Request, etag: str, response: Response) -> None:
+    """Store the body of a 200 answer once it is rendered."""
+    if not settings.API_ANSWER_CACHE_SECONDS:
+        return
+    key = _answer_key(request, etag)
+
+    def store(rendered: Any) -> None:
+        if rendered.status_code == status.HTTP_200_OK:
+            cache.set(key, (rendered["Content-Type"], rendered.content), settings.API_ANSWER_CACHE_SECONDS)
+
+    response.add_post_render_callback(store)
+
+
 class ConditionalListMixin:
-    """``list()`` that answers 304 when the caller's copy is current.
+    """``list()`` that answers 304 when the caller's copy is current, and from the answer cache.
 
     A view gives ``list_version(queryset) -> (parts, last_modified)``: values that change
-    whenever the rows of the (scoped, filtered) queryset change, read in one query.
+    whenever the rows of the (scoped, filtered) queryset change, read without counting rows.
     """
 
     def list_version(self, queryset: Any) -> tuple[tuple[Any, ...], datetime.datetime | None]:
@@ -84,7 +126,11 @@ class ConditionalListMixin:
         cached = not_modified(request, etag, last_modified)
         if cached is not None:
             return cached
+        answer = cached_answer(request, etag)
+        if answer is not None:
+            return conditional_headers(answer, etag, last_modified)
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         serializer = self.get_serializer(page, many=True)  # type: ignore[attr-defined]
         response = self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]
+        keep_answer(request, etag, response)
         return conditional_headers(response, etag, last_modified)

@@ -23,6 +23,10 @@ class ApiCooperativeFilter(CooperativeFilter):
     class Meta(CooperativeFilter.Meta):
         fields = [*CooperativeFilter.Meta.fields, "updated_since", "include_archived"]
 
+    def narrows_wards(self) -> bool:
+        # No form is shown: the choices matter only to validate a given ward (saves a query).
+        return bool(self.data and self.data.get("ward"))
+
     def filter_include_archived(self, queryset: QuerySet[Cooperative], name: str, value: bool) -> QuerySet[Cooperative]:
         return queryset  # applied in filter_queryset, where its default (exclude) can act
 

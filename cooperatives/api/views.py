@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 
 from accounts.models import ApiScope
+from coopdx import versions
 from coopdx.api.bulk import (
     CHUNK_SIZE,
     CSVRenderer,
@@ -108,11 +109,12 @@ class RegistryQueryMixin:
         return {"provinces": selectors.province_list(user=self.request.user)}
 
     def list_version(self, queryset: QuerySet[Cooperative]) -> tuple[tuple[Any, ...], datetime.datetime | None]:
-        scoped = queryset.order_by().aggregate(latest=Max("updated_at"), count=Count("pk"))
-        # Last-Modified is the registry's latest change anywhere: a cooperative leaving the
-        # caller's scope changes no row inside it, so a scoped maximum could answer 304 wrongly.
+        # The whole registry's version, read in constant time: its change stamp and latest
+        # change (an index read). A change anywhere renews every caller's validator; counting
+        # the caller's rows instead would cost a scan growing with the registry. Cooperatives
+        # are archived, never deleted, and one leaving the caller's scope changes too.
         latest = Cooperative.objects.aggregate(latest=Max("updated_at"))["latest"]
-        return (scoped["latest"], scoped["count"]), latest
+        return (versions.stamp(versions.REGISTRY), latest), latest
 
 
 @extend_schema(

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from coopdx import versions
+
 from ..models import Cooperative, CooperativeStatus, LegacyProvince, Province, Sector, Ward
 from ..reference import sector_aliases
 from ..resources import EXPORT_ONLY_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, header_key
@@ -462,6 +464,7 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
                 batch_size=WRITE_BATCH,
                 default_user=by,
             )
+        versions.mark_changed(versions.REGISTRY)
     return {"created": len(plan.to_create), "updated": len(plan.to_update), "unchanged": plan.unchanged}
 
 

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -40,14 +39,6 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttling counts in the cache; each test starts with empty counters."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def issue(by, *, role=Role.MINISTRY_ANALYST, province_code=None, scopes=READ_SCOPES, days=30, organisation="Bộ"):
