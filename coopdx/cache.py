@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -18,7 +18,28 @@ logger = logging.getLogger(__name__)
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a ``redis.Redis`` object for every operation; one per connection
+    pool serves as well (it is thread-safe and takes a connection from the pool per command)
+    and saves a measurable share of a cached API answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server: Any, params: Any) -> None:
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     def _quiet(self, operation: str, default: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return call(*args, **kwargs)
@@ -52,3 +73,16 @@ class ResilientRedisCache(RedisCache):
 
     def has_key(self, *args: Any, **kwargs: Any) -> Any:
         return self._quiet("has_key", False, super().has_key, *args, **kwargs)
+
+    def count_in_window(self, key: Any, timeout: int) -> int:
+        """Add one to a counter that expires ``timeout`` seconds after its first count, in one
+        round trip (INCR and EXPIRE NX in a pipeline). 0 when Redis is unreachable."""
+        name = self.make_and_validate_key(key)
+
+        def count() -> int:
+            pipeline = self._cache.get_client(name, write=True).pipeline(transaction=False)
+            pipeline.incr(name)
+            pipeline.expire(name, timeout, nx=True)
+            return int(pipeline.execute()[0])
+
+        return self._quiet("count_in_window", 0, count)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.shortcuts import get_object_or_404
+
+from coopdx import versions
 
 from .models import Cooperative, ImportJob, Province, Sector, Ward
 
@@ -35,6 +38,18 @@ def province_list(*, user: User) -> QuerySet[Province]:
     if user.is_member and user.cooperative_id:
         return Province.objects.filter(cooperatives__pk=user.cooperative_id)
     return Province.objects.none()
+
+
+def registry_version() -> tuple[str, datetime.datetime | None]:
+    """The whole registry's version in constant time: its change stamp and its latest change.
+
+    Any change anywhere renews it (so every caller's validators); counting a caller's rows
+    instead would cost a scan growing with the registry. Cooperatives are archived, never
+    deleted, and one leaving a caller's scope is itself a change. The latest ``updated_at`` is
+    an index read and stands in if the stamp (kept in the cache) is lost.
+    """
+    latest = Cooperative.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return versions.stamp(versions.REGISTRY), latest
 
 
 def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[dict[str, object]]:

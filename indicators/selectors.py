@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Q, QuerySet
 
+from coopdx import versions
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
 from surveys.models import IndicatorDefinition, SurveyRound
@@ -88,6 +89,19 @@ def snapshot_date(on: datetime.date | None = None) -> datetime.date | None:
     if on:
         snapshots = snapshots.filter(snapshot_date__lte=on)
     return snapshots.aggregate(latest=Max("snapshot_date"))["latest"]
+
+
+def snapshot_version() -> tuple[str, int | None, datetime.datetime | None]:
+    """The snapshots' version: their change stamp, and the latest successful run and its end.
+
+    Snapshots are only written by a run, which replaces a day's figures and succeeds in the same
+    transaction, so the latest successful run identifies every day's figures (one indexed read).
+    """
+    latest = (
+        AggregationRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-pk").values_list("pk", "finished_at")[:1]
+    )
+    run, finished_at = next(iter(latest), (None, None))
+    return versions.stamp(versions.INDICATORS), run, finished_at
 
 
 def rounds_with_figures(day: datetime.date | None) -> list[SurveyRound]:

@@ -112,16 +112,17 @@ def keep_answer(request: Request, etag: str, response: Response) -> None:
 class ConditionalListMixin:
     """``list()`` that answers 304 when the caller's copy is current, and from the answer cache.
 
-    A view gives ``list_version(queryset) -> (parts, last_modified)``: values that change
-    whenever the rows of the (scoped, filtered) queryset change, read without counting rows.
+    A view gives ``list_version() -> (parts, last_modified)``: values that change whenever its
+    data changes, read without counting rows and without the query string. The validators and
+    the cache key hold the whole query string, and only 200 answers are stored, so a repeated
+    page builds no queryset, validates no filter and reads no row.
     """
 
-    def list_version(self, queryset: Any) -> tuple[tuple[Any, ...], datetime.datetime | None]:
+    def list_version(self) -> tuple[tuple[Any, ...], datetime.datetime | None]:
         raise NotImplementedError
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        parts, last_modified = self.list_version(queryset)
+        parts, last_modified = self.list_version()
         etag = make_etag(request, *parts)
         cached = not_modified(request, etag, last_modified)
         if cached is not None:
@@ -129,6 +130,7 @@ class ConditionalListMixin:
         answer = cached_answer(request, etag)
         if answer is not None:
             return conditional_headers(answer, etag, last_modified)
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         serializer = self.get_serializer(page, many=True)  # type: ignore[attr-defined]
         response = self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 
 from accounts.models import ApiScope
-from coopdx import versions
 from coopdx.api.bulk import (
     CHUNK_SIZE,
     CSVRenderer,
@@ -108,13 +107,9 @@ class RegistryQueryMixin:
     def get_filterset_extra_kwargs(self) -> dict[str, Any]:
         return {"provinces": selectors.province_list(user=self.request.user)}
 
-    def list_version(self, queryset: QuerySet[Cooperative]) -> tuple[tuple[Any, ...], datetime.datetime | None]:
-        # The whole registry's version, read in constant time: its change stamp and latest
-        # change (an index read). A change anywhere renews every caller's validator; counting
-        # the caller's rows instead would cost a scan growing with the registry. Cooperatives
-        # are archived, never deleted, and one leaving the caller's scope changes too.
-        latest = Cooperative.objects.aggregate(latest=Max("updated_at"))["latest"]
-        return (versions.stamp(versions.REGISTRY), latest), latest
+    def list_version(self) -> tuple[tuple[Any, ...], datetime.datetime | None]:
+        stamp, latest = selectors.registry_version()
+        return (stamp, latest), latest
 
 
 @extend_schema(
@@ -177,7 +172,7 @@ class CooperativeBulk(RegistryQueryMixin, generics.GenericAPIView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
-        parts, last_modified = self.list_version(queryset)
+        parts, last_modified = self.list_version()
         etag = make_etag(request, *parts)
         cached = not_modified(request, etag, last_modified)
         if cached is not None:

@@ -7,7 +7,7 @@ import datetime
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -32,7 +32,7 @@ from coopdx.api.schema import CONDITIONAL_PARAMETERS, NOT_MODIFIED, error_respon
 from cooperatives import selectors as registry
 from cooperatives.models import Sector
 from indicators.models import IndicatorSnapshot, Scope
-from indicators.selectors import snapshot_date, snapshot_list
+from indicators.selectors import snapshot_date, snapshot_list, snapshot_version
 
 from .serializers import (
     FigureQuerySerializer,
@@ -103,12 +103,16 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
             figures = figures.filter(metric=params["metric"])
         return figures
 
-    def list_version(self, queryset: QuerySet[IndicatorSnapshot]) -> tuple[tuple[Any, ...], datetime.datetime | None]:
-        version = queryset.order_by().aggregate(run=Max("run_id"), as_of=Max("as_of"), count=Count("pk"))
-        self.as_of = version["as_of"]
+    def list_version(self) -> tuple[tuple[Any, ...], datetime.datetime | None]:
+        stamp, run, finished_at = snapshot_version()
+        return (stamp, run), finished_at
+
+    def paginate_queryset(self, queryset: QuerySet[IndicatorSnapshot]) -> list[IndicatorSnapshot] | None:
+        # The payload's as_of: when the figures read were computed (the day's, with no figure).
+        self.as_of = queryset.order_by().aggregate(as_of=Max("as_of"))["as_of"]
         if self.as_of is None and self.day is not None:
             self.as_of = IndicatorSnapshot.objects.filter(snapshot_date=self.day).aggregate(as_of=Max("as_of"))["as_of"]
-        return (self.day, version["run"], version["as_of"], version["count"]), self.as_of
+        return super().paginate_queryset(queryset)
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
@@ -215,9 +219,9 @@ class FigureSeries(IndicatorAccess, ConditionalListMixin, generics.ListAPIView):
             points = points.filter(snapshot_date__lte=params["until"])
         return points
 
-    def list_version(self, queryset: QuerySet[IndicatorSnapshot]) -> tuple[tuple[Any, ...], datetime.datetime | None]:
-        version = queryset.order_by().aggregate(run=Max("run_id"), as_of=Max("as_of"), count=Count("pk"))
-        return (version["run"], version["as_of"], version["count"]), version["as_of"]
+    def list_version(self) -> tuple[tuple[Any, ...], datetime.datetime | None]:
+        stamp, run, finished_at = snapshot_version()
+        return (stamp, run), finished_at
 
 
 BULK_FIELDS = (
@@ -245,12 +249,12 @@ class FigureBulk(SnapshotFigures):
     fmt = "csv"
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        queryset = self.get_queryset()
-        parts, last_modified = self.list_version(queryset)
+        parts, last_modified = self.list_version()
         etag = make_etag(request, *parts)
         cached = not_modified(request, etag, last_modified)
         if cached is not None:
             return cached
+        queryset = self.get_queryset()
         rows = (
             queryset.order_by("round", "scope_key", "metric", "pk")
             .values_list(*(path for _name, path in BULK_FIELDS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from coopdx import versions
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperative_archive, cooperative_create, cooperative_update
 from surveys.services import response_review, response_submit
+from tests.api.conftest import make_snapshot
 from tests.factories import province
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,18 @@ def test_every_registry_writer_renews_the_registry_stamp_on_commit(
     for callback in callbacks:
         callback()
     assert versions.stamp(versions.REGISTRY) not in ("", before)
+
+
+def test_a_repeated_indicator_page_reads_no_figure_and_a_new_run_renews_it(as_caller, figures, open_round):
+    client = as_caller("officer_a")
+    path = "/api/v1/indicators/provinces/82/?metric=ecommerce_pct"
+    first = client.get(path)
+    assert [row["value"] for row in first.json()["results"]] == [55, 55]
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(path)
+    assert second.content == first.content
+    assert not [q for q in queries.captured_queries if "indicators_indicatorsnapshot" in q["sql"]]
+    make_snapshot(open_round, datetime.date(2026, 5, 1), Decimal("61"))
+    third = client.get(path).json()
+    assert third["snapshot_date"] == "2026-05-01"
+    assert [row["value"] for row in third["results"]] == [61, 61]

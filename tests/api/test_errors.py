@@ -77,17 +77,35 @@ def test_a_session_write_without_the_csrf_token_is_refused(member_a, response_a)
     assert response.status_code == 403 and error(response)["code"] == "permission_denied"
 
 
-def test_too_many_requests_are_429_with_retry_after(settings, as_caller):
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, 20 s into a minute, moved by hand (no window turns over mid-test)."""
+    now = {"t": 1_800_000_000.0 + 20}
+    monkeypatch.setattr("coopdx.api.throttling.time.time", lambda: now["t"])
+    return now
+
+
+def test_too_many_requests_are_429_with_retry_after(settings, as_caller, clock):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "3/min"}}
     client = as_caller("ministry_token")
     assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 200]
     throttled = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="en")
     assert throttled.status_code == 429
     assert error(throttled)["code"] == "throttled"
-    assert int(throttled["Retry-After"]) > 0
+    assert int(throttled["Retry-After"]) == 40  # until the minute's window ends
 
 
-def test_throttling_counts_each_token_separately(settings, as_caller, national_admin):
+def test_the_next_window_allows_requests_again(settings, as_caller, clock):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "2/min"}}
+    client = as_caller("ministry_token")
+    assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 429]
+    clock["t"] += 39
+    assert client.get("/api/v1/sectors/").status_code == 429
+    clock["t"] += 1
+    assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_throttling_counts_each_token_separately(settings, as_caller, national_admin, clock):
     from tests.api.conftest import issue
 
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "2/min"}}

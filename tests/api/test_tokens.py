@@ -7,9 +7,13 @@ import datetime
 import hashlib
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.api.services import LAST_USED_GRANULARITY, TOKEN_CACHE_SECONDS, api_token_revoke
 from accounts.models import ApiScope, ApiToken, Role
 from tests.api.conftest import issue
 
@@ -109,11 +113,31 @@ def test_using_a_token_records_its_last_use_at_most_once_a_minute(ministry_token
     assert client.get("/api/v1/sectors/").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at == first
-    # A minute later: written again.
+    # A minute later (the cached row, kept for less than a minute, has expired): written again.
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - datetime.timedelta(minutes=2))
+    cache.clear()
     assert client.get("/api/v1/sectors/").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at > first
+
+
+def test_a_recently_used_token_is_not_read_from_the_database_again(ministry_token):
+    assert LAST_USED_GRANULARITY.total_seconds() > TOKEN_CACHE_SECONDS
+    client = bearer(ministry_token.secret)
+    assert client.get("/api/v1/sectors/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/sectors/").status_code == 200
+    assert not [q for q in queries.captured_queries if "accounts_apitoken" in q["sql"]]
+
+
+def test_a_token_revoked_while_its_row_is_cached_is_refused_at_once(
+    national_admin, ministry_token, django_capture_on_commit_callbacks
+):
+    client = bearer(ministry_token.secret)
+    assert client.get("/api/v1/sectors/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        api_token_revoke(token=ministry_token.token, by=national_admin)
+    assert client.get("/api/v1/sectors/").status_code == 401
 
 
 def test_an_expired_token_is_401(ministry_token):
