@@ -39,3 +39,24 @@ def test_every_app_variable_in_compose_is_read_by_the_settings_and_production_ne
         for required in ("DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
             assert required in environment, f"{name} lacks {required}"
         assert environment["DJANGO_ENV"] == "production"
+
+
+def test_the_web_service_runs_gunicorn_with_the_shared_settings_which_gunicorn_loads(monkeypatch):
+    from gunicorn.app.base import Application
+
+    command = " ".join(COMPOSE["services"]["web"]["command"])
+    assert "-c python:coopdx.gunicorn_conf" in command
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+
+    class Probe(Application):
+        def load_config(self):
+            self.load_config_from_module_name_or_filename("python:coopdx.gunicorn_conf")
+
+        def init(self, parser, opts, args):
+            return None
+
+        def load(self):
+            return None
+
+    config = Probe().cfg
+    assert (config.workers, config.worker_class_str, config.bind) == (3, "sync", ["0.0.0.0:8000"])
