@@ -72,5 +72,5 @@ bench-api: $(VENV)/.dev
 
 # x10 headroom: its own database, so the national one stays as it is.
 bench-x10: $(VENV)/.dev
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_aggregate --scale 10
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_aggregate --scale 10 --repeat 1
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_api --scale 10

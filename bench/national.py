@@ -10,7 +10,7 @@ import io
 import os
 from contextlib import redirect_stdout
 
-from bench.common import DATA_DIR, DEFAULT_DATABASE_URL, setup_django, timed
+from bench.common import DATA_DIR, setup_django, timed
 from bench.generate import ROUND_CODES, SECTOR_COUNTS, generate, generate_responses
 
 
@@ -22,9 +22,9 @@ def prepare(scale: int = 1) -> dict[str, float]:
     """
     timings: dict[str, float] = {}
     if scale > 1:
-        from bench.replicate import ensure_scaled_database
+        from bench.replicate import ensure_scaled_database, scaled_database_url
 
-        os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + f"/coopdx_bench_x{scale}")
+        os.environ.setdefault("DATABASE_URL", scaled_database_url(scale))
         timings = ensure_scaled_database(scale)
     setup_django()
     if scale == 1:

@@ -66,6 +66,10 @@ OFFSETS = {
 }
 
 
+def scaled_database_url(scale: int) -> str:
+    return DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + f"/coopdx_bench_x{scale}"
+
+
 def _database(url: str) -> tuple[str, str]:
     base, name = url.rsplit("/", 1)
     return base, name
@@ -87,7 +91,7 @@ def _cooperatives(url: str) -> int:
 
 def ensure_scaled_database(scale: int, target: str | None = None) -> dict[str, float]:
     """Make the database at ``target`` (DATABASE_URL) hold the national data ×``scale``."""
-    target = target or os.environ["DATABASE_URL"]
+    target = target or os.environ.get("DATABASE_URL") or scaled_database_url(scale)
     source = DEFAULT_DATABASE_URL
     if _database(target)[1] == _database(source)[1]:
         raise SystemExit(f"The ×{scale} data needs its own database, not {source}: set DATABASE_URL.")
