@@ -136,9 +136,12 @@ def _token_by_hash(digest: str) -> ApiToken | None:
     token = cache.get(key)
     if isinstance(token, ApiToken):
         return token
-    token = ApiToken.objects.select_related("user", "user__province").filter(secret_hash=digest).first()
-    if token is not None:
-        cache.set(key, token, TOKEN_CACHE_SECONDS)
+    try:
+        # get(), not first(): the hash is unique, and ordering a joined row costs more than the query.
+        token = ApiToken.objects.select_related("user", "user__province").get(secret_hash=digest)
+    except ApiToken.DoesNotExist:
+        return None
+    cache.set(key, token, TOKEN_CACHE_SECONDS)
     return token
 
 
