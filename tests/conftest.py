@@ -62,6 +62,15 @@ def _locmem_email(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every user fixture sets a real password; PBKDF2 would dominate the suite's CPU time.
+
+    The production hasher is Django's default (PBKDF2); no test depends on its cost.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(settings):
     """Tasks run in-process in tests, even when a broker is configured (no worker listens).
 

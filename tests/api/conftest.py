@@ -31,12 +31,6 @@ CALLERS = (
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The shared user fixtures set real passwords; PBKDF2 would dominate these tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
