@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -133,3 +135,46 @@ def test_a_task_page_shows_its_linked_indicator_round_by_round(login, national_a
     page = login(national_admin).get(f"/directives/tasks/{task.pk}/").content.decode()
     assert 'data-testid="indicator-trend"' in page
     assert "Khảo sát 2026" in page
+
+
+# Numbers that a browser or a script reads (SVG geometry, data-* values) must not follow the
+# page's language: "116,1" is not a coordinate and "1.234" is not a thousand.
+SVG_NUMBER_ATTRIBUTES = {"cx", "cy", "r", "x", "y", "width", "height", "stroke-width", "rx", "ry"}
+STRICT_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+class _Attributes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            self.found.append((tag, name, value or ""))
+
+
+def _numbers_read_by_machines(html):
+    parser = _Attributes()
+    parser.feed(html)
+    for tag, name, value in parser.found:
+        if name in SVG_NUMBER_ATTRIBUTES or name == "viewbox":
+            yield tag, name, value, [part for part in re.split(r"[\s]+", value.strip()) if part]
+        elif name.startswith("data-") and name != "data-testid" and re.match(r"-?\d", value):
+            yield tag, name, value, [value]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_map_coordinates_and_data_values_are_locale_independent(client, login, ministry_analyst, figures, language):
+    client.cookies["django_language"] = language
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
+    checked = {"cx": 0, "cy": 0, "viewbox": 0, "data-value": 0}
+    for tag, name, value, parts in _numbers_read_by_machines(page):
+        for part in parts:
+            assert STRICT_NUMBER.fullmatch(part), f'<{tag} {name}="{value}"> is not a plain number ({language})'
+        checked[name] = checked.get(name, 0) + 1
+    # Every province is drawn where its coordinates say, and the table sorts on plain numbers.
+    assert checked["cx"] == checked["cy"] == 34
+    assert checked["viewbox"] == 1
+    assert checked["data-value"] == 4 * 2  # four columns of the two provinces with figures
+    # The people reading the page still get their own decimals.
+    assert ("<title>Đồng Tháp: 100,0</title>" if language == "vi" else "<title>Đồng Tháp: 100.0</title>") in page
