@@ -1,13 +1,20 @@
 """The status rule at each boundary, as a pure function and as the board's database expression."""
 
 import datetime
+import types
 
 import pytest
+from django.utils import timezone as django_timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from directives import selectors
+from directives import status as status_module
 from directives.status import (
     ReportFact,
     TaskStatus,
+    first_done_on,
     latest_closed_period,
     period_containing,
     period_history,
@@ -132,10 +139,113 @@ def test_period_history_judges_every_period_newest_first():
     ]
 
 
-def test_status_for_is_deterministic_given_today():
+# --- Determinism: the same facts and the same ``today`` give the same answer --------------------
+
+PERIODS = ["", "monthly", "quarterly", "half_yearly", "yearly"]
+days = st.dates(min_value=D(2023, 1, 1), max_value=D(2026, 12, 31))
+report_facts = st.lists(
+    st.builds(
+        ReportFact,
+        done=st.booleans(),
+        submitted_on=days,
+        period_start=st.one_of(st.none(), days.map(lambda d: period_containing(d, "quarterly").start)),
+        source=st.integers(min_value=1, max_value=10_000),
+    ),
+    max_size=6,
+)
+
+
+class _FakeDate(datetime.date):
+    """``date.today()`` answers whatever the test says: code that reads the clock changes answer."""
+
+    fixed = D(2000, 1, 1)
+
+    @classmethod
+    def today(cls):
+        return cls.fixed
+
+
+class _FakeDateTime(datetime.datetime):
+    fixed = datetime.datetime(2000, 1, 1, 12, tzinfo=datetime.UTC)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.fixed if tz is None else cls.fixed.astimezone(tz)
+
+    @classmethod
+    def utcnow(cls):
+        return cls.fixed.replace(tzinfo=None)
+
+    @classmethod
+    def today(cls):
+        return cls.fixed.replace(tzinfo=None)
+
+
+def _judge_at_clock(clock, *, deadline, period, starts_on, reports, today):
+    """Everything the rule answers (status, due, completion, judged period, the whole history),
+    computed while the wall clock (``datetime`` in the module and Django's ``timezone.now``)
+    says ``clock``."""
+    fake = types.SimpleNamespace(date=_FakeDate, datetime=_FakeDateTime, timedelta=datetime.timedelta)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_FakeDate, "fixed", clock.date())
+        patch.setattr(_FakeDateTime, "fixed", clock)
+        patch.setattr(status_module, "datetime", fake)
+        patch.setattr(django_timezone, "now", lambda: clock)
+        assessment = task_status(
+            deadline=deadline, reporting_period=period, starts_on=starts_on, reports=reports, today=today
+        )
+        history = (
+            period_history(starts_on=starts_on, reporting_period=period, reports=reports, today=today) if period else []
+        )
+    # The reports listed under each period keep the caller's order (the page sorts them); what
+    # they are must not depend on it, so they are compared as a multiset.
+    return assessment, [(r.period, r.status, r.completed_on, r.is_open, sorted(map(repr, r.reports))) for r in history]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    deadline=st.one_of(st.none(), days),
+    period=st.sampled_from(PERIODS),
+    starts_on=days,
+    reports=report_facts,
+    today=days,
+    order=st.randoms(use_true_random=False),
+)
+def test_status_is_deterministic_given_the_reports_and_today(deadline, period, starts_on, reports, today, order):
+    """Computed twice, under two wall clocks 30 years apart and with the reports in two orders,
+    the status, due date, completion date, judged period and period history are identical."""
+    facts = {"deadline": deadline, "period": period, "starts_on": min(starts_on, today)}
+    shuffled = list(reports)
+    order.shuffle(shuffled)
+    first = _judge_at_clock(
+        datetime.datetime(1995, 3, 1, 8, tzinfo=datetime.UTC), reports=reports, today=today, **facts
+    )
+    second = _judge_at_clock(
+        datetime.datetime(2031, 11, 30, 23, 59, tzinfo=datetime.UTC), reports=shuffled, today=today, **facts
+    )
+    assert first == second
+    assessment, _history = first
+    # And the answer is the rule's, not merely a stable one.
+    expected_completed = first_done_on(reports, assessment.period.start if assessment.period else None)
+    if period and assessment.period is None:
+        assert assessment.status == TaskStatus.IN_PROGRESS
+    else:
+        assert assessment.completed_on == expected_completed
+        assert assessment.status == status_for(due=assessment.due, completed_on=expected_completed, today=today)
+
+
+def test_the_leap_day_closes_february_and_status_for_reads_no_clock():
     assert period_containing(D(2024, 2, 29), "monthly").end == D(2024, 2, 29)
-    for _ in range(3):
-        assert status_for(due=D(2025, 1, 1), completed_on=None, today=D(2025, 1, 1)) == TaskStatus.IN_PROGRESS
+    answers = {
+        _judge_at_clock(
+            clock, deadline=D(2025, 1, 1), period="", starts_on=D(2024, 1, 1), reports=[], today=D(2025, 1, 1)
+        )[0].status
+        for clock in (
+            datetime.datetime(2024, 12, 31, tzinfo=datetime.UTC),
+            datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC),
+        )
+    }
+    assert answers == {TaskStatus.IN_PROGRESS}
 
 
 # --- The database expression agrees with the pure function --------------------------------
