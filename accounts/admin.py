@@ -1,21 +1,98 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import ApiToken, User
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    """The add form: the role and the province or cooperative it binds to, checked as the model does."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "province",
+            "cooperative",
+            "organisation",
+            "phone",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = None
+        self.fields["province"].help_text = _("Only for a provincial officer.")
+        self.fields["cooperative"].help_text = _("Only for a cooperative member.")
 
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    """Accounts. Creating and changing an account goes through ``accounts.services`` (history,
+    role binding, who may reach the admin site), like every other path."""
+
+    add_form = AccountCreationForm
     list_display = ("username", "email", "role", "province", "cooperative", "is_active")
     list_filter = ("role", "province", "is_active", "is_staff")
     search_fields = ("username", "email", "first_name", "last_name")
     autocomplete_fields = ("cooperative",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and scope"), {"fields": ("role", "province", "cooperative", "organisation", "phone")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and scope"), {"fields": ("role", "province", "cooperative", "organisation", "phone")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        # Admin-site access follows the role (see the service); superuser rights and raw Django
+        # permissions are given by superusers only.
+        readonly: tuple[str, ...] = ("is_staff",)
+        if not request.user.is_superuser:
+            readonly += ("is_superuser", "groups", "user_permissions")
+        return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False  # deactivate instead: history, responses and reports keep their author
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name in services.USER_FIELDS}
+            saved = services.user_update(user=obj, by=request.user, **fields)  # type: ignore[arg-type]
+        else:
+            saved = services.user_create(
+                by=request.user,  # type: ignore[arg-type]
+                username=data["username"],
+                password=data.get("password1") if data.get("set_usable_password") else None,
+                role=data["role"],
+                province=data.get("province"),
+                cooperative=data.get("cooperative"),
+                **{
+                    name: data.get(name) or "" for name in ("first_name", "last_name", "email", "organisation", "phone")
+                },
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 @admin.register(ApiToken)

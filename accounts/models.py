@@ -14,6 +14,37 @@ class Role(models.TextChoices):
     COOPERATIVE_MEMBER = "cooperative_member", _("Cooperative member")
 
 
+def role_scope_errors(
+    *, role: str, province_id: object, cooperative_id: object, is_active: bool = True, is_superuser: bool = False
+) -> dict[str, str]:
+    """What is wrong with a role's binding, by field: the ``user_role_binding`` constraint in words.
+
+    Forms and services report these as field errors instead of meeting the constraint as a
+    database error.
+    """
+    if not is_active or (is_superuser and province_id is None and cooperative_id is None):
+        return {}
+    errors: dict[str, str] = {}
+    if role == Role.PROVINCIAL_OFFICER:
+        if province_id is None:
+            errors["province"] = _("A provincial officer must belong to a province.")
+        if cooperative_id is not None:
+            errors["cooperative"] = _("A provincial officer is not bound to a cooperative.")
+    elif role == Role.COOPERATIVE_MEMBER:
+        if cooperative_id is None:
+            errors["cooperative"] = _("A cooperative member must belong to a cooperative.")
+        if province_id is not None:
+            errors["province"] = _("A cooperative member has no province of their own: it is the cooperative's.")
+    elif role in (Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST):
+        message = _("A national account is bound to no province and no cooperative.")
+        if province_id is not None:
+            errors["province"] = message
+        if cooperative_id is not None:
+            errors["cooperative"] = message
+    # Any other value is refused by the role field's own choices.
+    return errors
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.COOPERATIVE_MEMBER)
     province = models.ForeignKey(
@@ -60,6 +91,20 @@ class User(AbstractUser):
                 ),
             ),
         ]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = role_scope_errors(
+            role=self.role,
+            province_id=self.province_id,
+            cooperative_id=self.cooperative_id,
+            is_active=self.is_active,
+            is_superuser=self.is_superuser,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_national(self) -> bool:

@@ -40,3 +40,8 @@ rules.add_perm("cooperatives.view_registry", is_national | is_officer)
 rules.add_perm("cooperatives.add_cooperative", is_national_admin | is_officer)
 rules.add_perm("cooperatives.change_cooperative", is_national_admin | (is_officer & is_officer_of_object_province))
 rules.add_perm("cooperatives.import_cooperatives", is_national_admin | is_officer)
+
+# Accounts: national administrators manage them (in the admin, through accounts.services).
+rules.add_perm("accounts.view_user", is_national_admin)
+rules.add_perm("accounts.add_user", is_national_admin)
+rules.add_perm("accounts.change_user", is_national_admin)

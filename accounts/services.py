@@ -4,9 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Role, User
+
+# What the admin's account forms may change through ``user_update`` (the password has its own path).
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_superuser",
+    "role",
+    "province",
+    "cooperative",
+    "organisation",
+    "phone",
+    "last_login",
+    "date_joined",
+)
+
+
+def _check_can_manage(*, by: User | None, fields: dict[str, Any], target: User | None = None) -> None:
+    if by is None:
+        return  # a command or data load, not a person
+    if not by.is_national_admin:
+        raise PermissionDenied(_("Only national administrators manage accounts."))
+    if by.is_superuser:
+        return
+    if fields.get("is_superuser") or (target is not None and target.is_superuser):
+        raise PermissionDenied(_("Only a superuser changes superuser accounts."))
+
+
+def _admin_site_access(user: User) -> None:
+    # The admin site is for national administrators: the role decides, not a checkbox.
+    user.is_staff = bool(user.is_superuser or user.role == Role.NATIONAL_ADMIN)
 
 
 @transaction.atomic
@@ -17,12 +52,17 @@ def user_create(
     role: str,
     province: Any = None,
     cooperative: Any = None,
+    by: User | None = None,
     **fields: Any,
 ) -> User:
-    """Create an account bound to its scope; the model's constraint refuses a wrong binding."""
+    """Create an account bound to its scope.
+
+    A wrong binding is a ``ValidationError`` by field (see ``role_scope_errors``); the database
+    constraint stays as the last guard. National administrators get the admin site, no one else.
+    """
+    _check_can_manage(by=by, fields=fields)
     user = User(username=username, role=role, province=province, cooperative=cooperative, **fields)
-    if role == Role.NATIONAL_ADMIN:
-        user.is_staff = True
+    _admin_site_access(user)
     if password:
         from django.contrib.auth.password_validation import validate_password
 
@@ -31,7 +71,36 @@ def user_create(
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
+    if by is not None:
+        user._history_user = by  # type: ignore[attr-defined]
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, **fields: Any) -> User:
+    """Change an account's identity, role, scope or status (national administrators only).
+
+    Leaving the ministry analyst role, or being deactivated, revokes the API tokens the account
+    issued for itself: they were personal.
+    """
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_can_manage(by=by, fields=fields, target=user)
+    was_analyst = user.is_active and user.role == Role.MINISTRY_ANALYST
+    for name, value in fields.items():
+        setattr(user, name, value)
+    _admin_site_access(user)
+    user.full_clean(exclude=["password"])
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save()
+    if was_analyst and not (user.is_active and user.role == Role.MINISTRY_ANALYST):
+        from .api.services import api_token_revoke
+
+        for token in user.issued_api_tokens.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, by=by)
     return user
 
 
