@@ -1,13 +1,26 @@
-"""Streaming exports of the registry (CSV and XLSX), formula injection neutralised."""
+"""Streaming exports of the registry (CSV and XLSX), formula injection neutralised.
+
+``csv_stream`` and ``xlsx_file`` are the writers of every export (registry, task board,
+dashboard tables, API bulk CSV, import error workbooks). They write each value the same way:
+
+* a date-time is in Viet Nam time (``TIME_ZONE``, Asia/Ho_Chi_Minh), whatever zone it was read
+  in, and says so: CSV as ISO 8601 with its offset (``2026-04-01T21:33:05+07:00``); XLSX as a real
+  date-time cell in local time (Excel has no zones) displayed ``01/04/2026 21:33:05 (UTC+07:00)``;
+* a whole number is an integer (``50``, never ``50.0``), whether it came as a ``Decimal`` from
+  an aggregate or a float from rounding; other numbers keep their decimals;
+* a date is a date (XLSX: ``DD/MM/YYYY``; CSV: as the caller formatted it, ISO otherwise).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Cooperative
 from .resources import TEMPLATE_HEADERS, CooperativeResource
@@ -22,13 +35,36 @@ def neutralise(value: object) -> object:
     return value
 
 
+def export_value(value: object) -> object:
+    """A value as every export writes it: Viet Nam time, whole numbers as integers."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# The resource renders every field as text; these are numbers a spreadsheet must count with.
+NUMBER_ATTRIBUTES = ("members_count", "maturity_level")
+
+
 def export_rows(queryset: QuerySet[Cooperative]) -> Iterator[list[object]]:
     """The header row, then one row per cooperative, read in chunks (constant memory)."""
     resource = CooperativeResource()
+    numbers = [
+        (index, field.attribute)
+        for index, field in enumerate(resource.get_export_fields())
+        if field.attribute in NUMBER_ATTRIBUTES
+    ]
     with translation.override("vi"):
         yield resource.get_export_headers()
         for cooperative in queryset.select_related("province", "ward", "sector").iterator(chunk_size=2000):
-            yield [neutralise(value) for value in resource.export_resource(cooperative)]
+            row = resource.export_resource(cooperative)
+            for index, attribute in numbers:
+                row[index] = getattr(cooperative, attribute)
+            yield [neutralise(value) for value in row]
 
 
 class _Echo:
@@ -36,11 +72,25 @@ class _Echo:
         return value
 
 
+def _csv_cell(value: object) -> object:
+    value = export_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
 def csv_stream(rows: Iterator[list[object]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM, so that Excel opens UTF-8 Vietnamese correctly
     for row in rows:
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow([_csv_cell(value) for value in row])
+
+
+def _utc_offset(value: datetime.datetime) -> str:
+    offset = value.strftime("%z")  # "+0700"
+    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def xlsx_file(rows: Iterator[list[object]], sheet_name: str = "HTX") -> tempfile.SpooledTemporaryFile:
@@ -52,13 +102,23 @@ def xlsx_file(rows: Iterator[list[object]], sheet_name: str = "HTX") -> tempfile
     sheet = workbook.create_sheet(sheet_name)
     for row in rows:
         cells = []
-        for value in row:
+        for raw in row:
+            value = export_value(raw)
+            number_format = None
+            if isinstance(value, datetime.datetime):
+                # Excel has no time zones: the local time, with the zone in the displayed text.
+                number_format = "DD/MM/YYYY HH:MM:SS"
+                if timezone.is_aware(value):
+                    number_format += f' "({_utc_offset(value)})"'
+                    value = value.replace(tzinfo=None)
+            elif isinstance(value, datetime.date):
+                number_format = "DD/MM/YYYY"
             cell = WriteOnlyCell(sheet, value="" if value is None else value)
             # openpyxl treats a string starting with "=" as a formula unless told otherwise.
             if isinstance(value, str):
                 cell.data_type = "s"
-            elif hasattr(value, "isoformat"):
-                cell.number_format = "DD/MM/YYYY"
+            elif number_format:
+                cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
     handle = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it

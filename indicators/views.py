@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopdx.queue import QueueUnavailable
-from cooperatives.exports import neutralise, xlsx_file
+from cooperatives.exports import csv_stream, neutralise, xlsx_file
 from cooperatives.models import Province
 from cooperatives.text import fold
 from surveys import selectors as survey_selectors
@@ -135,12 +134,19 @@ def _table(request: HttpRequest, name: str) -> tuple[list[str], list[list[Any]]]
         ]
     else:
         raise PermissionDenied
-    # Every row says when the figures were computed and from which round.
-    as_of = data["as_of"].strftime("%d/%m/%Y %H:%M") if data["as_of"] else ""
-    rounded = [
-        [*[round(float(v), 1) if hasattr(v, "quantize") else v for v in row], data["round"].name, as_of] for row in rows
-    ]
+    # Every row says when the figures were computed (a date-time: the writers put it in Viet Nam
+    # time with its zone) and from which round. Figures are rounded as the page shows them; the
+    # writers then write whole numbers (every count) as integers.
+    as_of = data["as_of"]
+    rounded = [[*[_shown(v) for v in row], data["round"].name, as_of] for row in rows]
     return [*[str(h) for h in header], _("Round"), _("As of")], rounded
+
+
+def _shown(value: Any) -> Any:
+    """A figure as the dashboard shows it: one decimal, half up (counts stay whole)."""
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return value
 
 
 @login_required
@@ -150,12 +156,8 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     header, rows = _table(request, table)
     filename = f"coopdx-{table}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([[neutralise(v) for v in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        lines = csv_stream(iter([header, *[[neutralise(v) for v in row] for row in rows]]))
+        response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     handle = xlsx_file(iter([header, *[[neutralise(v) for v in row] for row in rows]]))
