@@ -181,6 +181,8 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 LOGIN_URL_PATH = "/accounts/login/"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# An expired form is explained in the site's layout and language, with a way back.
+CSRF_FAILURE_VIEW = "coopdx.errors.csrf_failure"
 
 # Two-step verification (optional, per user): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "CoopDX"

@@ -17,3 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("coopdx.api.urls")),
 ]
+
+# Branded error pages in the user's language (the 500 page is templates/500.html).
+handler403 = "coopdx.errors.permission_denied"
+handler404 = "coopdx.errors.page_not_found"

@@ -1,0 +1,45 @@
+"""Error pages: 403, 404 and the CSRF failure in the site's layout and the user's language.
+
+The 500 page is Django's own handler with ``templates/500.html``, which takes nothing from the
+request (no user, no navigation, no database), so that it still renders when those are what failed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the user came from, on this site only (never a link to somewhere else)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    path = parts.path or "/"
+    if path == request.path:
+        return ""
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from coopdx.api.exceptions import error_body
+
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return render(request, "404.html", {"back_url": _back_url(request)}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", {"back_url": _back_url(request)}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # A form that was open too long (or sent from another session): say so, and offer to reload it.
+    return render(request, "403_csrf.html", {"back_url": _back_url(request)}, status=403)
