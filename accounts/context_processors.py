@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             (reverse("surveys:home"), _("Self-assessment") if getattr(user, "is_member", False) else _("Surveys"))
         )
-        if getattr(user, "is_national_admin", False):
+        if user.has_perm("accounts.obtain_api_token"):
             items.append((reverse("accounts:tokens"), _("API tokens")))
         if user.is_staff:
             items.append((reverse("admin:index"), _("Administration")))

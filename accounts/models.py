@@ -211,6 +211,12 @@ class ApiToken(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def scope_items(self) -> list[tuple[str, str]]:
+        """Each scope with its name in the user's language, for pages (the code is for machines)."""
+        labels = dict(ApiScope.choices)
+        return [(scope, str(labels.get(scope, scope))) for scope in self.scopes]
+
     def is_usable(self, at: object = None) -> bool:
         from django.utils import timezone
 

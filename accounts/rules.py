@@ -20,6 +20,18 @@ def is_national(user: object) -> bool:
 
 
 @rules.predicate
+def is_ministry_analyst(user: object) -> bool:
+    from .models import Role
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active  # type: ignore[attr-defined]
+        and not user.is_superuser  # type: ignore[attr-defined]
+        and user.role == Role.MINISTRY_ANALYST  # type: ignore[attr-defined]
+    )
+
+
+@rules.predicate
 def is_officer(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_officer)  # type: ignore[attr-defined]
 
@@ -45,3 +57,7 @@ rules.add_perm("cooperatives.import_cooperatives", is_national_admin | is_office
 rules.add_perm("accounts.view_user", is_national_admin)
 rules.add_perm("accounts.add_user", is_national_admin)
 rules.add_perm("accounts.change_user", is_national_admin)
+
+# API tokens: national administrators issue them to organisations; ministries are the API's
+# users, so an analyst obtains read-only tokens for themselves (accounts.api.services).
+rules.add_perm("accounts.obtain_api_token", is_national_admin | is_ministry_analyst)

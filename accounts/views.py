@@ -1,4 +1,5 @@
-"""API token pages of national administrators: list, issue (the secret shown once), revoke."""
+"""API token pages: national administrators issue tokens to organisations, a ministry analyst
+obtains read-only tokens for themselves; the secret is shown once; revoking."""
 
 from __future__ import annotations
 
@@ -6,49 +7,67 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .api.forms import ApiTokenIssueForm
-from .api.services import api_token_issue, api_token_revoke
+from . import selectors
+from .api.forms import ApiTokenIssueForm, PersonalTokenForm
+from .api.services import MAX_PERSONAL_TOKENS, api_token_issue, api_token_revoke
 from .middleware import SESSION_KEY
-from .models import ApiToken
-from .rules import is_national_admin
+from .models import Role
 
 
-def _require_admin(request: HttpRequest) -> None:
-    # Tokens open national data to other systems: national administrators only.
-    if not is_national_admin(request.user):
+def _require_token_access(request: HttpRequest) -> None:
+    # Tokens open national data to other systems: national administrators issue them to
+    # organisations; ministry analysts, the API's users, obtain read-only ones for themselves.
+    if not request.user.has_perm("accounts.obtain_api_token"):
         raise PermissionDenied
+
+
+def _personal(request: HttpRequest) -> bool:
+    return not request.user.is_national_admin
 
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    tokens = ApiToken.objects.select_related("province", "created_by", "revoked_by")
-    return render(request, "accounts/token_list.html", {"tokens": tokens})
+    _require_token_access(request)
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "tokens": selectors.api_token_list(user=request.user),
+            "personal": _personal(request),
+            "max_personal": MAX_PERSONAL_TOKENS,
+        },
+    )
 
 
 @login_required
 @never_cache
 def token_issue(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    form = ApiTokenIssueForm(request.POST or None)
+    _require_token_access(request)
+    personal = _personal(request)
+    form_class = PersonalTokenForm if personal else ApiTokenIssueForm
+    initial = {"organisation": request.user.organisation} if personal else None
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             issued = api_token_issue(
                 by=request.user,
                 organisation=form.cleaned_data["organisation"],
-                role=form.cleaned_data["role"],
-                province=form.cleaned_data["province"],
+                role=Role.MINISTRY_ANALYST if personal else form.cleaned_data["role"],
+                province=None if personal else form.cleaned_data["province"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, field_errors)
+            else:
+                form.add_error(None, error.messages)
         else:
             # Rendered, not redirected: the secret exists only in this one response (never_cache
             # keeps it out of caches).
@@ -57,14 +76,18 @@ def token_issue(request: HttpRequest) -> HttpResponse:
                 "accounts/token_issued.html",
                 {"token": issued.token, "secret": issued.secret, "api_root": request.build_absolute_uri("/api/v1/")},
             )
-    return render(request, "accounts/token_form.html", {"form": form})
+    return render(
+        request,
+        "accounts/token_form.html",
+        {"form": form, "personal": personal, "max_personal": MAX_PERSONAL_TOKENS},
+    )
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
-    token = get_object_or_404(ApiToken, pk=pk)
+    _require_token_access(request)
+    token = selectors.api_token_get(user=request.user, pk=pk)
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token of %(organisation)s is revoked.") % {"organisation": token.organisation})
     return redirect("accounts:tokens")

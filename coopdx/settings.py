@@ -46,13 +46,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
+    "coopdx.third_party.CeleryBeatConfig",  # django_celery_beat, list columns named in the user's language
     "django_celery_results",
     "import_export",
     "simple_history",
-    "axes",
+    "coopdx.third_party.AxesConfig",  # django-axes, named in the user's language
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "coopdx.third_party.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "crispy_forms",
@@ -195,6 +195,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["coopdx.formats"]
+# The blank choice of a filter's select ("---------" by default) reads as a word.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_THOUSAND_SEPARATOR = True
 
 # --- Static files ----------------------------------------------------------------------

@@ -29,10 +29,10 @@ class AggregationRun(models.Model):
     round_code = models.CharField(_("round"), max_length=32, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    partitions_total = models.PositiveIntegerField(default=0)
-    partitions_done = models.PositiveIntegerField(default=0)
-    rows_written = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
+    partitions_total = models.PositiveIntegerField(_("parts in all"), default=0)
+    partitions_done = models.PositiveIntegerField(_("parts done"), default=0)
+    rows_written = models.PositiveIntegerField(_("figures written"), default=0)
+    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -63,21 +63,37 @@ class IndicatorSnapshot(models.Model):
     Percentages are stored exactly as numerator / denominator; they are rounded only when shown.
     """
 
-    run = models.ForeignKey(AggregationRun, on_delete=models.PROTECT, related_name="snapshots")
+    run = models.ForeignKey(
+        AggregationRun, verbose_name=_("indicator computation"), on_delete=models.PROTECT, related_name="snapshots"
+    )
     snapshot_date = models.DateField(_("snapshot date"), db_index=True)
     as_of = models.DateTimeField(_("as of"))
-    round = models.ForeignKey("surveys.SurveyRound", on_delete=models.CASCADE, related_name="snapshots")
+    round = models.ForeignKey(
+        "surveys.SurveyRound", verbose_name=_("round"), on_delete=models.CASCADE, related_name="snapshots"
+    )
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
     province = models.ForeignKey(
-        "cooperatives.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "cooperatives.Province",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    sector = models.ForeignKey("cooperatives.Sector", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    sector = models.ForeignKey(
+        "cooperatives.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # "nation", "p:82", "s:NN" or "p:82|s:NN": unique with the date, round and metric.
-    scope_key = models.CharField(max_length=24)
+    scope_key = models.CharField(_("scope key"), max_length=24)
     metric = models.CharField(_("metric"), max_length=64)
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=12, null=True)
-    numerator = models.BigIntegerField(null=True)
-    denominator = models.BigIntegerField(null=True)
+    numerator = models.BigIntegerField(_("numerator"), null=True)
+    denominator = models.BigIntegerField(_("denominator"), null=True)
 
     class Meta:
         ordering = ["snapshot_date", "round", "scope_key", "metric"]

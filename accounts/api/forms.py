@@ -1,4 +1,4 @@
-"""The token issue form of the administrators' page."""
+"""The token forms: the administrators' issue form and an analyst's own read-only token."""
 
 from __future__ import annotations
 
@@ -67,3 +67,22 @@ class ApiTokenIssueForm(forms.Form):
         """The end of the chosen day, in Viet Nam's time."""
         day = self.cleaned_data["expires_on"]
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+class PersonalTokenForm(forms.Form):
+    """A ministry analyst's token for their own scripts and tools: national and read-only."""
+
+    organisation = forms.CharField(
+        label=_("Token name"),
+        max_length=255,
+        help_text=_("A name you will recognise, e.g. the script or tool that uses it."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[(value, label) for value, label in ApiScope.choices if value not in WRITE_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your tokens only read, like your account."),
+    )
+    expires_on = ApiTokenIssueForm.base_fields["expires_on"]
+
+    expires_at = ApiTokenIssueForm.expires_at

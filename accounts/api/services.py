@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # turn every read into a write.
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 MAX_LIFETIME = datetime.timedelta(days=2 * 366)
+# Active tokens a ministry analyst may hold for themselves at a time.
+MAX_PERSONAL_TOKENS = 3
 # How long a looked-up token row is reused from the shared cache (revocation is immediate).
 TOKEN_CACHE_SECONDS = 30
 
@@ -72,17 +74,36 @@ def api_token_issue(
     expires_at: datetime.datetime,
     province: Province | None = None,
 ) -> IssuedToken:
-    """Issue a token to an organisation (national administrators only).
+    """Issue a token: by a national administrator to an organisation, or by a ministry analyst
+    to themselves.
 
     The token gets its own service account (no usable password, so no browser login), bound
     to the token's role and province: every read and write of the API goes through the same
     scoping and services as a person in that role, and history names the token's account.
+
+    A ministry analyst's own tokens are national and read-only (the model refuses writing
+    scopes for a national token), at most ``MAX_PERSONAL_TOKENS`` active at a time, under the
+    same expiry rule as every token; they are revoked when the analyst leaves the role.
     """
+    now = timezone.now()
     if not by.is_national_admin:
-        raise PermissionDenied(_("Only national administrators issue API tokens."))
+        if not (by.is_active and by.role == Role.MINISTRY_ANALYST):
+            raise PermissionDenied(_("Only national administrators and ministry analysts obtain API tokens."))
+        if role != Role.MINISTRY_ANALYST or province is not None:
+            raise PermissionDenied(_("A ministry analyst obtains national, read-only tokens only."))
+        # One request at a time per analyst, so that two at once cannot pass the limit together.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        active = ApiToken.objects.filter(created_by=by, revoked_at__isnull=True, expires_at__gt=now).count()
+        if active >= MAX_PERSONAL_TOKENS:
+            raise ValidationError(
+                _(
+                    "You already hold %(count)d active tokens, the most allowed. Revoke one you no longer "
+                    "use before asking for another."
+                )
+                % {"count": MAX_PERSONAL_TOKENS}
+            )
     if role not in (Role.MINISTRY_ANALYST, Role.PROVINCIAL_OFFICER):
         raise ValidationError({"role": [_("A token acts as a ministry analyst or a provincial officer.")]})
-    now = timezone.now()
     if expires_at <= now:
         raise ValidationError({"expires_at": [_("The expiry must be in the future.")]})
     if expires_at > now + MAX_LIFETIME:
@@ -171,8 +192,11 @@ def api_token_authenticate(*, secret: str) -> ApiToken:
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
-    """Revoke a token for good; its service account is deactivated too (kept for history)."""
-    if not by.is_national_admin:
+    """Revoke a token for good; its service account is deactivated too (kept for history).
+
+    National administrators revoke any token; a ministry analyst, the tokens they obtained.
+    """
+    if not (by.is_national_admin or (by.is_active and token.created_by_id == by.pk)):
         raise PermissionDenied(_("Only national administrators revoke API tokens."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
