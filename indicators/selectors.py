@@ -17,7 +17,7 @@ from django.db.models import Max, Q, QuerySet
 from coopdx import versions
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
-from surveys.models import IndicatorDefinition, SurveyRound
+from surveys.models import IndicatorDefinition, SurveyRound, level_name
 
 from .models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
 
@@ -39,6 +39,15 @@ LEVEL_METRICS = tuple(f"level_{level}_count" for level in range(6))
 
 @dataclass
 class Card:
+    """One headline figure with what it rests on and what it is compared with.
+
+    ``comparison`` says which figure of the previous round ``previous`` is: ``"final"`` when both
+    rounds are closed, ``"same_day"`` when this round is open and the previous round's figures on
+    the same day of its own round were recorded, ``""`` when nothing comparable exists (an open
+    round against a finished one is not a change: ``reference`` then holds the previous round's
+    final figure, shown for information only).
+    """
+
     metric: str
     label: str
     value: Decimal | None
@@ -46,12 +55,21 @@ class Card:
     national: Decimal | None
     rank: int | None
     ranked: int
+    provinces: int = 0
+    numerator: int | None = None
+    denominator: int | None = None
+    comparison: str = ""
+    reference: Decimal | None = None
 
     @property
     def change(self) -> Decimal | None:
-        if self.value is None or self.previous is None:
+        if not self.comparison or self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+    @property
+    def is_percent(self) -> bool:
+        return self.metric.endswith("_pct")
 
 
 def metric_labels() -> dict[str, str]:
@@ -97,11 +115,15 @@ def snapshot_version() -> tuple[str, int | None, datetime.datetime | None]:
     Snapshots are only written by a run, which replaces a day's figures and succeeds in the same
     transaction, so the latest successful run identifies every day's figures (one indexed read).
     """
-    latest = (
-        AggregationRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-pk").values_list("pk", "finished_at")[:1]
+    succeeded = AggregationRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-pk")
+    # One query: the indicators data set's version (renewed by any committed write to figures,
+    # runs, rounds, provinces or sectors; see ``coopdx.versions``) with the latest run.
+    current = versions.version(
+        versions.INDICATORS,
+        run=succeeded.values_list("pk", flat=True)[:1],
+        finished_at=succeeded.values_list("finished_at", flat=True)[:1],
     )
-    run, finished_at = next(iter(latest), (None, None))
-    return versions.stamp(versions.INDICATORS), run, finished_at
+    return current.token, current.values["run"], current.last_modified
 
 
 def rounds_with_figures(day: datetime.date | None) -> list[SurveyRound]:
@@ -119,15 +141,61 @@ def figures(
     rounds: list[SurveyRound] | None = None,
 ) -> dict[tuple[int, str, str], Decimal | None]:
     """(round id, scope key, metric) → value for the day: one query."""
+    return {
+        key: value
+        for key, (value, _n, _d) in _figure_rows(day=day, scope_keys=scope_keys, metrics=metrics, rounds=rounds).items()
+    }
+
+
+def _figure_rows(
+    *,
+    day: datetime.date,
+    scope_keys: list[str],
+    metrics: tuple[str, ...] | None = None,
+    rounds: list[SurveyRound] | None = None,
+) -> dict[tuple[int, str, str], tuple[Decimal | None, int | None, int | None]]:
+    """(round id, scope key, metric) → (value, numerator, denominator) for the day: one query."""
     snapshots = IndicatorSnapshot.objects.filter(snapshot_date=day, scope_key__in=scope_keys)
     if metrics:
         snapshots = snapshots.filter(metric__in=metrics)
     if rounds is not None:
         snapshots = snapshots.filter(round__in=rounds)
     return {
-        (round_id, key, metric): value
-        for round_id, key, metric, value in snapshots.values_list("round_id", "scope_key", "metric", "value")
+        (round_id, key, metric): (value, numerator, denominator)
+        for round_id, key, metric, value, numerator, denominator in snapshots.values_list(
+            "round_id", "scope_key", "metric", "value", "numerator", "denominator"
+        )
     }
+
+
+# A recorded figure of the previous round counts as "the same day of the round" within this many days.
+SAME_DAY_TOLERANCE = 2
+
+
+def round_day(survey_round: SurveyRound, day: datetime.date) -> int:
+    """Day 1 is the day the round opens."""
+    return (day - survey_round.opens_on).days + 1
+
+
+def round_length(survey_round: SurveyRound) -> int:
+    return (survey_round.closes_on - survey_round.opens_on).days + 1
+
+
+def _same_day_of_previous_round(
+    *, previous: SurveyRound, current: SurveyRound, day: datetime.date, scope_keys: list[str]
+) -> tuple[datetime.date | None, dict[tuple[int, str, str], Decimal | None]]:
+    """The previous round's figures recorded on the same day of its round as ``day`` is of the current one.
+
+    Past the previous round's close, its figures on its last day are the like-for-like ones; the
+    latest snapshot on or before that day stands for it if it is at most SAME_DAY_TOLERANCE days older.
+    """
+    target = min(previous.opens_on + (day - current.opens_on), previous.closes_on)
+    recorded = IndicatorSnapshot.objects.filter(
+        round=previous, snapshot_date__lte=target, snapshot_date__gte=previous.opens_on
+    ).aggregate(latest=Max("snapshot_date"))["latest"]
+    if recorded is None or (target - recorded).days > SAME_DAY_TOLERANCE:
+        return None, {}
+    return recorded, figures(day=recorded, scope_keys=scope_keys, metrics=CARD_METRICS, rounds=[previous])
 
 
 def dashboard(*, user: User, province: Province | None, round_code: str = "") -> dict[str, Any]:
@@ -139,21 +207,46 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
     current = next((r for r in rounds if r.code == round_code), rounds[-1])
     previous = next((r for r in reversed(rounds) if r.opens_on < current.opens_on), None)
     key = f"p:{province.code}" if province else "nation"
-    values = figures(day=day, scope_keys=list({key, "nation"}))
+    rows = _figure_rows(day=day, scope_keys=list({key, "nation"}))
+    values = {figure: value for figure, (value, _n, _d) in rows.items()}
     labels = metric_labels()
     ranking = _ranking(day=day, survey_round=current) if province else {}
-    cards = [
-        Card(
-            metric=metric,
-            label=labels.get(metric, metric),
-            value=values.get((current.pk, key, metric)),
-            previous=values.get((previous.pk, key, metric)) if previous else None,
-            national=values.get((current.pk, "nation", metric)) if province else None,
-            rank=ranking.get(metric, {}).get(province.code) if province else None,
-            ranked=len(ranking.get(metric, {})),
+    provinces = Province.objects.count() if province else 0
+    # Like with like: a round still open on the snapshot day is compared only with the previous
+    # round on the same day of its own round (when that was recorded), never with its final figures.
+    current_open = day <= current.closes_on
+    comparison, compared = "", {}
+    same_day: datetime.date | None = None
+    if previous is not None and not current_open:
+        comparison = "final"
+        compared = {metric: values.get((previous.pk, key, metric)) for metric in CARD_METRICS}
+    elif previous is not None:
+        same_day, past = _same_day_of_previous_round(previous=previous, current=current, day=day, scope_keys=[key])
+        if same_day is not None:
+            comparison = "same_day"
+            compared = {metric: past.get((previous.pk, key, metric)) for metric in CARD_METRICS}
+    surveyed = rows.get((current.pk, key, "surveyed_total"), (None, None, None))[1]
+    cards = []
+    for metric in CARD_METRICS:
+        _value, numerator, denominator = rows.get((current.pk, key, metric), (None, None, None))
+        if metric == "maturity_score_avg":
+            numerator, denominator = None, surveyed
+        cards.append(
+            Card(
+                metric=metric,
+                label=labels.get(metric, metric),
+                value=values.get((current.pk, key, metric)),
+                previous=compared.get(metric),
+                national=values.get((current.pk, "nation", metric)) if province else None,
+                rank=ranking.get(metric, {}).get(province.code) if province else None,
+                ranked=len(ranking.get(metric, {})),
+                provinces=provinces,
+                numerator=numerator,
+                denominator=denominator,
+                comparison=comparison,
+                reference=values.get((previous.pk, key, metric)) if previous and not comparison else None,
+            )
         )
-        for metric in CARD_METRICS
-    ]
     trend_metrics = ("maturity_score_avg", "dx_plan_pct", "online_sales_pct", "ecommerce_pct", "traceability_pct")
     trend = [
         {
@@ -163,7 +256,10 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
         }
         for r in rounds
     ]
-    levels = [{"level": level, "count": values.get((current.pk, key, f"level_{level}_count"))} for level in range(6)]
+    levels = [
+        {"level": level, "name": level_name(level), "count": values.get((current.pk, key, f"level_{level}_count"))}
+        for level in range(6)
+    ]
     return {
         "empty": False,
         "day": day,
@@ -173,6 +269,11 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
         "rounds": rounds,
         "round": current,
         "previous_round": previous,
+        "round_open": current_open,
+        "round_day": round_day(current, day),
+        "round_length": round_length(current),
+        "comparison": comparison,
+        "compared_day": round_day(previous, same_day) if previous and same_day else None,
         "cards": cards,
         "totals": {
             "cooperatives": values.get((current.pk, key, "cooperatives_total")),
@@ -193,8 +294,9 @@ def _ranking(*, day: datetime.date, survey_round: SurveyRound) -> dict[str, dict
     by_metric: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
     for metric, key, value in rows:
         by_metric[metric].append((value, key.removeprefix("p:")))
+    # Equal values share a rank (1, 1, 3): a province's rank is one more than the number ahead of it.
     return {
-        metric: {code: index for index, (_, code) in enumerate(sorted(pairs, key=lambda p: -p[0]), start=1)}
+        metric: {code: 1 + sum(1 for other, _c in pairs if other > value) for value, code in pairs}
         for metric, pairs in by_metric.items()
     }
 

@@ -56,12 +56,18 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
             data["open_round_counts"] = survey_selectors.round_counts(survey_round=open_round, user=user)
     data["chart"] = {
         "levels": {
-            "labels": [str(row["level"]) for row in data["levels"]],
+            # Each level by its number and name: "3 · Hình thành", not a bare 0-5 axis.
+            "labels": [f"{row['level']} · {row['name']}" for row in data["levels"]],
             "values": [float(row["count"] or 0) for row in data["levels"]],
             "label": _("Cooperatives"),
         },
         "trend": {
-            "labels": [row["round"].name for row in data["trend"]],
+            "labels": [
+                _("%(round)s (open)") % {"round": row["round"].name}
+                if row["round"].closes_on >= data["day"]
+                else row["round"].name
+                for row in data["trend"]
+            ],
             "series": [
                 {
                     "label": label,

@@ -35,7 +35,8 @@ def test_officer_home_is_the_province_dashboard_with_rank_and_national_value(log
     page = login(officer_a).get("/").content.decode()
     assert "Đồng Tháp" in page
     assert 'data-testid="cards"' in page
-    assert "1/2" in page  # e-commerce: Đồng Tháp 100 % ranks first of the two provinces with figures
+    # e-commerce: Đồng Tháp's 100 % ranks first of the 34 provinces, two of which have figures
+    assert "hạng 1/34 (2 tỉnh có số liệu)" in card(page, "ecommerce_pct")
     assert 'data-testid="as-of"' in page
     assert "Khảo sát 2026" in page
 
@@ -86,7 +87,7 @@ def test_dashboard_queries_do_not_grow_with_cooperatives(
         cooperative = CooperativeFactory(province=province_a, code=f"82000003{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
     aggregation.aggregate_indicators()
-    for user, limit in ((officer_a, 16), (ministry_analyst, 16)):
+    for user, limit in ((officer_a, 19), (ministry_analyst, 16)):
         client = login(user)
         client.get("/")
         with django_assert_max_num_queries(limit):
@@ -178,3 +179,84 @@ def test_map_coordinates_and_data_values_are_locale_independent(client, login, m
     assert checked["data-value"] == 4 * 2  # four columns of the two provinces with figures
     # The people reading the page still get their own decimals.
     assert ("<title>Đồng Tháp: 100,0</title>" if language == "vi" else "<title>Đồng Tháp: 100.0</title>") in page
+
+
+def card(page, metric):
+    """The text of one dashboard card, tags removed."""
+    match = re.search(rf'data-testid="card-{metric}">(.*?)</div></div></div>', page, re.S)
+    assert match, metric
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def test_an_open_round_is_not_shown_as_a_change_from_a_finished_one(login, officer_a, figures):
+    # KS2026 is on its 11th day; KS2025 is over. In Đồng Tháp 3 of 4 cooperatives answered
+    # KS2026 (75 %), 1 of 4 answered KS2025 (25 %): not a rise of 50 points, only a partial count.
+    page = login(officer_a).get("/").content.decode()
+    coverage = card(page, "survey_coverage_pct")
+    assert "▲" not in coverage and "▼" not in coverage
+    assert "75,0 %" in coverage
+    assert "Khảo sát 2025 (cuối đợt): 25,0" in coverage
+    note = re.search(r'data-testid="comparison-note">(.*?)</p>', page, re.S).group(1)
+    assert "Đợt Khảo sát 2026 đang mở (ngày 11 trên 41 ngày)" in note
+    assert "Chưa so sánh với đợt Khảo sát 2025" in note
+
+
+def test_an_open_round_is_compared_with_the_previous_round_on_the_same_day(login, officer_a, figures, previous_round):
+    import datetime
+
+    # The nightly figures of KS2025 on its own 11th day, when 1 of 4 … no: 0 of 4 had answered.
+    day_11 = previous_round.opens_on + datetime.timedelta(days=10)
+    for row in IndicatorSnapshot.objects.filter(round=previous_round, scope_key="p:82"):
+        row.pk, row.snapshot_date = None, day_11
+        if row.metric == "survey_coverage_pct":
+            row.value, row.numerator = 0, 0
+        row.save()
+    page = login(officer_a).get("/").content.decode()
+    assert "▲ +75,0 so với Khảo sát 2025 vào ngày 11" in card(page, "survey_coverage_pct")
+    note = re.search(r'data-testid="comparison-note">(.*?)</p>', page, re.S).group(1)
+    assert "so sánh với đợt Khảo sát 2025 vào ngày thứ 11 của đợt đó" in note, note
+
+
+def test_a_closed_round_is_compared_with_the_final_figures_of_the_previous_one(login, officer_a, figures):
+    import datetime
+
+    today = datetime.date.today()
+    figures.opens_on, figures.closes_on = today - datetime.timedelta(days=60), today - datetime.timedelta(days=1)
+    figures.save()
+    page = login(officer_a).get("/").content.decode()
+    assert "▲ +50,0 so với Khảo sát 2025 (cuối đợt)" in card(page, "survey_coverage_pct")
+    assert "so sánh số liệu cuối đợt Khảo sát 2026 với số liệu cuối đợt Khảo sát 2025" in page
+    assert "đang mở" not in page
+
+
+def test_every_card_says_how_many_answers_it_rests_on(login, officer_a, figures):
+    page = login(officer_a).get("/").content.decode()
+    assert "3 trên 4 HTX đang hoạt động" in card(page, "survey_coverage_pct")
+    for metric in ("maturity_score_avg", "dx_necessary_pct", "online_sales_pct", "ecommerce_pct"):
+        assert "n = 3 phiếu tự đánh giá" in card(page, metric), metric
+
+
+def test_provinces_with_equal_figures_share_a_rank_out_of_34(login, officer_b, figures):
+    # Đắk Lắk's one cooperative has no e-commerce (0 %), behind Đồng Tháp (100 %); both have
+    # digital accounting 0 %: equal, so both first.
+    page = login(officer_b).get("/").content.decode()
+    assert "hạng 2/34 (2 tỉnh có số liệu)" in card(page, "ecommerce_pct")
+    assert "hạng 1/34 (2 tỉnh có số liệu)" in card(page, "traceability_pct")
+
+
+@pytest.mark.parametrize(
+    "language, names",
+    [
+        ("vi", ["Chưa chuyển đổi số", "Khởi động", "Bắt đầu", "Hình thành", "Nâng cao", "Dẫn dắt"]),
+        ("en", ["Not yet digital", "Starting", "Beginning", "Forming", "Advanced", "Leading"]),
+    ],
+)
+def test_the_level_chart_names_the_levels(client, login, officer_a, figures, language, names):
+    import json
+
+    client.cookies["django_language"] = language
+    page = login(officer_a).get("/").content.decode()
+    chart = json.loads(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["levels"]["labels"] == [f"{level} · {name}" for level, name in enumerate(names)]
+    assert chart["levels"]["values"][0] == 3  # the three worst-answer responses are at level 0
+    assert f"<td>3 · {names[3]}</td>" in page
