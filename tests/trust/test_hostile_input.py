@@ -95,15 +95,53 @@ def test_formula_cells_in_csv_are_refused():
     assert refused(csv_bytes([row(name="=cmd|' /C calc'!A0")]), "htx.csv")
 
 
-def test_production_headers(client, settings):
-    settings.SECURE_HSTS_SECONDS = 31_536_000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    settings.SECURE_SSL_REDIRECT = False
+def test_production_headers(client):
     response = client.get("/", secure=True)
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "max-age=31536000" in response["Strict-Transport-Security"]
     assert "<script>" not in response.content.decode().replace("<script src=", "")
+    # HSTS and the HTTPS redirect come from the production profile itself (DJANGO_ENV=production,
+    # behind a proxy that sets X-Forwarded-Proto), not from settings set by this test.
+    production = _production_responses()
+    assert production["https"] == [200, "max-age=31536000; includeSubDomains; preload"]
+    assert production["http"] == [301, "https://coopdx.example.vn/jsi18n/", None]
+
+
+def _production_responses() -> dict[str, list[object]]:
+    """Two requests through the production profile, in a process of its own (settings are read once)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE"}
+        and not key.startswith("SECURE_")
+    }
+    env.update(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "k" * 20 + "Zx9!qW3#eR5$tY7&uI1*oP0(aS2)dF4_gH6",
+            "ALLOWED_HOSTS": "coopdx.example.vn",
+            "DJANGO_SETTINGS_MODULE": "coopdx.settings",
+        }
+    )
+    code = (
+        "import django, json; django.setup(); from django.test import Client; c = Client(); "
+        "s = c.get('/jsi18n/', HTTP_HOST='coopdx.example.vn', HTTP_X_FORWARDED_PROTO='https'); "
+        "p = c.get('/jsi18n/', HTTP_HOST='coopdx.example.vn'); "
+        "print(json.dumps({'https': [s.status_code, s.get('Strict-Transport-Security')], "
+        "'http': [p.status_code, p.get('Location'), p.get('Strict-Transport-Security')]}))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
