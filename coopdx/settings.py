@@ -227,6 +227,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoopDX <no-reply@coopdx.local>")
+# The address users reach CoopDX at: links in e-mails (reminders) are built on it, since a
+# mail sent by a task or a command has no request to take the host from.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Surveys ---------------------------------------------------------------------------
 # Only accepted responses count in the indicators, unless provinces agree to count submitted ones.

@@ -26,6 +26,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from coopdx.links import absolute_url
+
 from .models import Agency, DirectiveTask, ReminderKind, ReminderLog
 from .selectors import agency_current_map, with_status
 from .status import TaskStatus
@@ -102,7 +104,7 @@ def _message(
             "overdue": kind == ReminderKind.OVERDUE,
             "days_left": (task.due_on - today).days,
             "days_late": (today - task.due_on).days,
-            "url": getattr(settings, "SITE_URL", "").rstrip("/") + reverse("directives:task", args=[task.pk]),
+            "url": absolute_url(reverse("directives:task", args=[task.pk])),
         }
         subject = " ".join(render_to_string("directives/email/reminder_subject.txt", context).split())
         body = render_to_string("directives/email/reminder_body.txt", context)

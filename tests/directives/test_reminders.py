@@ -135,3 +135,13 @@ def test_the_celery_task_and_the_command_use_the_same_service(monkeypatch):
     assert send_task_reminders.delay().get() == 1
     call_command("send_task_reminders", "--today", TODAY.isoformat())
     assert len(_mailed_to("chutri@example.gov.vn")) == 1
+
+
+def test_the_reminder_links_to_the_task_with_an_absolute_address(settings):
+    # SITE_URL is a documented setting, read from the environment (http://127.0.0.1:8000 locally).
+    assert settings.SITE_URL.startswith(("http://", "https://"))
+    settings.SITE_URL = "https://coopdx.example.gov.vn/"
+    task = TaskFactory(lead_agency=AgencyFactory(email="lienket@example.gov.vn"), deadline=_days(3))
+    reminders_send(today=TODAY)
+    (message,) = _mailed_to("lienket@example.gov.vn")
+    assert f"https://coopdx.example.gov.vn/directives/tasks/{task.pk}/" in message.body
