@@ -38,7 +38,7 @@ COPIES: list[tuple[str, str, dict[str, str]]] = [
     (
         "surveys_response",
         "status, is_proxy, score, level, submitted_at, reviewed_at, review_comment, revision, created_at, "
-        "updated_at, entered_by_id, reviewed_by_id, round_id",
+        "updated_at, entered_by_id, submitted_by_id, reviewed_by_id, round_id",
         {"id": "id + %(k)s * %(responses)s", "cooperative_id": "cooperative_id + %(k)s * %(cooperatives)s"},
     ),
     (

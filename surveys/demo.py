@@ -85,7 +85,9 @@ def demo_surveys_seed(*, seed: int = 2026) -> None:
         plan = importer.plan(sheet=sheet, options={"round": code}, scope_province=None, progress=None)
         if not plan.ok:
             raise RuntimeError(f"demo responses invalid: {plan.errors[:3]}")
-        importer.apply(plan=plan, by=admin)
+        # Paper surveys entered by the provinces' data entry (no account of the demo), so that the
+        # national administrator may accept them: whoever enters a response never accepts it.
+        importer.apply(plan=plan, by=None)
         for response in Response.objects.filter(round=survey_round, status=ResponseStatus.SUBMITTED):
             if not is_open or rng.random() < 0.5:
                 response_review(response=response, by=admin, accept=True)

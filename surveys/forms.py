@@ -2,19 +2,71 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pillar, QuestionKind
+from .models import Pillar, Question, QuestionKind
 from .scoring import AnswerValue
+
+DAMAGED_PAGE = _("This page is out of date or damaged. Reload it and enter your answers again.")
+
+
+def plain_number(value: Decimal) -> str:
+    """A number for HTML attributes and inputs: digits and a dot, whatever the language."""
+    return format(value.to_integral_value() if value == value.to_integral_value() else value.normalize(), "f")
+
+
+class RevisionField(forms.IntegerField):
+    """The revision a form was opened at (optimistic lock); anything else is a damaged page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = DAMAGED_PAGE
+        super().__init__(
+            widget=forms.HiddenInput,
+            min_value=0,
+            max_value=2**31 - 1,
+            error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), message),
+            **kwargs,
+        )
+
+
+class NumberAnswerField(forms.CharField):
+    """A number answer, checked by ``services.parse_number`` as the API and the import are.
+
+    The input carries the question's bounds and step so the browser helps, in plain digits.
+    """
+
+    def __init__(self, *, question: Question, **kwargs: Any) -> None:
+        self.question = question
+        attrs = {
+            "inputmode": "numeric" if question.integer_only else "decimal",
+            "step": "1" if question.integer_only else "0.01",
+        }
+        if question.min_value is not None:
+            attrs["min"] = plain_number(question.min_value)
+        if question.max_value is not None:
+            attrs["max"] = plain_number(question.max_value)
+        super().__init__(widget=forms.NumberInput(attrs=attrs), required=False, **kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        from .services import parse_number
+
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        return parse_number(self.question, text)
+
+    def prepare_value(self, value: Any) -> Any:
+        return plain_number(value) if isinstance(value, Decimal) else value
 
 
 class PillarForm(forms.Form):
     """One pillar's questions. Nothing is required on a draft page; submission checks completeness."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, *args: Any, pillar: Pillar, values: dict[str, AnswerValue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,13 +82,7 @@ class PillarForm(forms.Form):
                 field = forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, required=False)
                 initial = list(value.options) if value else []
             elif question.kind == QuestionKind.NUMBER:
-                field = forms.DecimalField(
-                    min_value=0,
-                    max_digits=12,
-                    decimal_places=2,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
-                )
+                field = NumberAnswerField(question=question)
                 initial = value.number if value else None
             else:
                 field = forms.CharField(max_length=500, required=False)
@@ -46,10 +92,31 @@ class PillarForm(forms.Form):
             field.initial = initial
             self.fields[question.code] = field
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.has_error("revision"):
+            # A hidden field's error would not be seen next to it: say it at the top.
+            self.add_error(None, DAMAGED_PAGE)
+        return cleaned
+
+    @property
+    def damaged(self) -> bool:
+        return self.has_error("revision")
+
     def answers(self) -> dict[str, Any]:
         return {question.code: self.cleaned_data.get(question.code) for question in self.questions}
+
+
+class RevisionForm(forms.Form):
+    revision = RevisionField()
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return for correction"))])
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, may_accept: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_accept:
+            # Whoever entered the response may only return it; another officer accepts it.
+            self.fields["decision"].choices = [("return", _("Return for correction"))]

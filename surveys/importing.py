@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -26,7 +26,7 @@ from cooperatives.resources import header_key
 from .models import Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
-from .services import cooperatives_refresh_maturity, parse_answer
+from .services import cooperatives_refresh_maturity, number_bounds_message, parse_answer
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -103,7 +103,7 @@ def response_template(survey_round: SurveyRound) -> tempfile.SpooledTemporaryFil
             "single": "một mã phương án",
             "yes_no": "yes hoặc no",
             "multiple": "một hoặc nhiều mã, cách nhau bằng dấu ;",
-            "number": "một số" + (f" ({question.unit_vi})" if question.unit_vi else ""),
+            "number": _number_how(question),
             "text": "văn bản ngắn",
         }[question.kind]
         options = list(question.options.all())
@@ -123,6 +123,15 @@ def response_template(survey_round: SurveyRound) -> tempfile.SpooledTemporaryFil
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+def _number_how(question: Question) -> str:
+    """How to write a number answer, with its bounds, as the guide sheet says it (in Vietnamese)."""
+    with translation.override("vi"):
+        message = number_bounds_message(question)
+    # "Nhập một số nguyên từ 0 đến 1.000." → "một số nguyên từ 0 đến 1.000"
+    how = message.removeprefix("Nhập ").removeprefix("Vui lòng nhập ").rstrip(".")
+    return how + (f" ({question.unit_vi})" if question.unit_vi else "")
 
 
 class ResponseImporter:
@@ -220,6 +229,7 @@ class ResponseImporter:
                 )
             seen.setdefault(code, row_number)
             values: dict[str, AnswerValue] = {}
+            refused: set[str] = set()
             for index, question in columns.items():
                 raw = cells[index] if index < len(cells) else None
                 if isinstance(raw, float) and raw.is_integer():
@@ -228,7 +238,9 @@ class ResponseImporter:
                     values[question.code] = parse_answer(question, None if raw is None else str(raw))
                 except ValidationError as error:
                     plan.errors.append(RowError(row_number, question.code, " ".join(error.messages)))
-            missing = [c for c in required if c not in values or values[c].is_empty]
+                    refused.add(question.code)
+            # A refused cell has its own error; it is not also "unanswered".
+            missing = [c for c in required if c not in refused and (c not in values or values[c].is_empty)]
             if missing:
                 plan.errors.append(
                     RowError(
@@ -277,7 +289,17 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
             bulk_update_with_history(
                 responses,
                 Response,
-                ["status", "score", "level", "entered_by", "is_proxy", "submitted_at", "revision", "updated_at"],
+                [
+                    "status",
+                    "score",
+                    "level",
+                    "entered_by",
+                    "is_proxy",
+                    "submitted_at",
+                    "submitted_by",
+                    "revision",
+                    "updated_at",
+                ],
                 batch_size=BATCH,
                 default_user=by,
             )
@@ -338,5 +360,6 @@ def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> No
     response.entered_by = by
     response.is_proxy = True
     response.submitted_at = now
+    response.submitted_by = by
     response.revision = (response.revision or 0) + 1
     response.updated_at = now

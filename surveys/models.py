@@ -133,6 +133,10 @@ class Question(QuestionnairePart):
     max_score = models.PositiveSmallIntegerField(_("maximum score"), null=True, blank=True)
     # Number questions: [[minimum, score], ...] in increasing order, starting at [0, 0].
     bands = models.JSONField(_("score bands"), default=list, blank=True)
+    # Number questions: the values an answer may take (a share is 0–100, a count a whole number).
+    min_value = models.DecimalField(_("smallest answer"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("largest answer"), max_digits=12, decimal_places=2, null=True, blank=True)
+    integer_only = models.BooleanField(_("whole numbers only"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -158,6 +162,11 @@ class Question(QuestionnairePart):
 
     def owning_questionnaire(self) -> Questionnaire:
         return self.questionnaire
+
+    def clean(self) -> None:
+        super().clean()
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": _("The largest answer cannot be below the smallest.")})
 
 
 class Option(QuestionnairePart):
@@ -308,6 +317,14 @@ class Response(models.Model):
         _("maturity level"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)]
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         "accounts.User",

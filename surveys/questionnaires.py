@@ -75,6 +75,7 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                         max_score=q.get("max_score"),
                         bands=q.get("bands", []),
                         position=q_index,
+                        **_bounds(Question, q),
                     )
                     Option.objects.bulk_create(
                         [
@@ -108,9 +109,46 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
     return questionnaire
 
 
-def national_questionnaire_load(apps: Any = global_apps) -> Any:
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _bounds(model: Any, q: dict[str, Any]) -> dict[str, Any]:
+    """A number question's bounds, for a registry that has them (not the early migrations')."""
+    if not any(f.name == "integer_only" for f in model._meta.get_fields()):
+        return {}
+    return {
+        "min_value": _decimal(q.get("min")),
+        "max_value": _decimal(q.get("max")),
+        "integer_only": q.get("integer", False),
+    }
+
+
+def number_bounds_load(data: dict[str, Any], apps: Any = global_apps) -> int:
+    """Set the number questions' bounds of an existing version from its JSON description.
+
+    Bounds refuse impossible answers and never change a score, so a published version may
+    receive them. Returns how many questions were updated.
+    """
+    Question = apps.get_model("surveys", "Question")
+    updated = 0
+    for pillar_data in data["pillars"]:
+        for q in pillar_data["questions"]:
+            if q["kind"] != "number":
+                continue
+            updated += Question.objects.filter(
+                questionnaire__code=data["code"], questionnaire__version=data["version"], code=q["code"]
+            ).update(**_bounds(Question, q))
+    return updated
+
+
+def national_questionnaire_data() -> dict[str, Any]:
     with open(NATIONAL_FILE, encoding="utf-8") as handle:
-        return questionnaire_load(json.load(handle), apps)
+        return json.load(handle)
+
+
+def national_questionnaire_load(apps: Any = global_apps) -> Any:
+    return questionnaire_load(national_questionnaire_data(), apps)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
@@ -46,7 +46,9 @@ def round_get(*, user: User, code: str) -> SurveyRound:
 
 
 def response_list(*, user: User) -> QuerySet[Response]:
-    responses = Response.objects.select_related("round", "cooperative", "cooperative__province")
+    responses = Response.objects.select_related(
+        "round", "cooperative", "cooperative__province", "entered_by", "submitted_by", "reviewed_by"
+    )
     if user.is_national:
         return responses
     if user.is_officer:
@@ -94,20 +96,104 @@ def round_progress(*, survey_round: SurveyRound, user: User, province_id: int | 
     ]
 
 
-def round_counts(*, survey_round: SurveyRound, user: User) -> dict[str, int]:
-    """How many cooperatives in scope are in each state (database counts only)."""
+ROUND_STATES = ("not_started", *ResponseStatus.values)
+
+
+def _round_scope(*, survey_round: SurveyRound, user: User) -> QuerySet[Cooperative]:
     cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False)
     if survey_round.province_id:
         cooperatives = cooperatives.filter(province_id=survey_round.province_id)
-    by_status = dict(
-        Response.objects.filter(round=survey_round, cooperative__in=cooperatives)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+    return cooperatives
+
+
+def round_cooperatives(
+    *, survey_round: SurveyRound, user: User, state: str = "", search: str = ""
+) -> QuerySet[Cooperative]:
+    """The cooperatives a round concerns in the user's scope, filtered by their state in the
+    round and by a search of the registry's kind, in the database and ordered by name: ready to
+    be paginated."""
+    from cooperatives.filters import CooperativeFilter
+
+    cooperatives = _round_scope(survey_round=survey_round, user=user).select_related("ward")
+    responses = Response.objects.filter(round=survey_round, cooperative=OuterRef("pk"))
+    if state == "not_started":
+        cooperatives = cooperatives.filter(~Exists(responses))
+    elif state in ResponseStatus.values:
+        cooperatives = cooperatives.filter(Exists(responses.filter(status=state)))
+    if search:
+        cooperatives = CooperativeFilter({"q": search}, queryset=cooperatives).qs
+    return cooperatives.order_by("name", "pk")
+
+
+def round_rows(*, survey_round: SurveyRound, cooperatives: list[Cooperative]) -> list[dict[str, Any]]:
+    """A page of a round's cooperatives with their response, who entered and who reviewed it
+    (one query for the page)."""
+    responses = {
+        r.cooperative_id: r
+        for r in Response.objects.filter(
+            round=survey_round, cooperative__in=[c.pk for c in cooperatives]
+        ).select_related("entered_by", "submitted_by", "reviewed_by")
+    }
+    rows = []
+    for cooperative in cooperatives:
+        response = responses.get(cooperative.pk)
+        rows.append(
+            {
+                "cooperative": cooperative,
+                "response": response,
+                "response_id": response.pk if response else None,
+                "state": response.status if response else "not_started",
+                "level": response.level if response else None,
+            }
+        )
+    return rows
+
+
+def round_unreachable(*, user: User, cooperative_ids: list[int]) -> QuerySet[Cooperative]:
+    """Cooperatives a reminder could not reach (no e-mail), to call or to print, in scope."""
+    return (
+        Cooperative.objects.visible_to(user)
+        .filter(pk__in=cooperative_ids)
+        .select_related("ward")
+        .order_by("name", "pk")
     )
-    total = cooperatives.count()
-    started = sum(by_status.values())
-    return {"total": total, "not_started": total - started, **{s: by_status.get(s, 0) for s in ResponseStatus.values}}
+
+
+def round_counts_many(*, rounds: list[SurveyRound], user: User) -> dict[int, dict[str, int]]:
+    """How many cooperatives in scope are in each state, for each round: one grouped query of
+    responses by round and status, one of cooperatives by province, whatever the number of rounds."""
+    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False)
+    per_province = dict(
+        cooperatives.order_by().values_list("province_id").annotate(n=Count("pk")).values_list("province_id", "n")
+    )
+    grouped = (
+        Response.objects.filter(round__in=[r.pk for r in rounds], cooperative__in=cooperatives)
+        .filter(Q(round__province__isnull=True) | Q(round__province_id=F("cooperative__province_id")))
+        .order_by()
+        .values_list("round_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    by_round: dict[int, dict[str, int]] = {}
+    for round_id, status, n in grouped:
+        by_round.setdefault(round_id, {})[status] = n
+    counts = {}
+    for survey_round in rounds:
+        if survey_round.province_id:
+            total = per_province.get(survey_round.province_id, 0)
+        else:
+            total = sum(per_province.values())
+        by_status = by_round.get(survey_round.pk, {})
+        counts[survey_round.pk] = {
+            "total": total,
+            "not_started": total - sum(by_status.values()),
+            **{s: by_status.get(s, 0) for s in ResponseStatus.values},
+        }
+    return counts
+
+
+def round_counts(*, survey_round: SurveyRound, user: User) -> dict[str, int]:
+    """How many cooperatives in scope are in each state (database counts only)."""
+    return round_counts_many(rounds=[survey_round], user=user)[survey_round.pk]
 
 
 def response_pillars(*, response: Response) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ scoping, validation and scoring hold on every path."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -12,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from coopdx import versions
+from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
 
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
@@ -105,17 +108,65 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
             )
         return AnswerValue(options=codes)
     if question.kind == QuestionKind.NUMBER:
-        try:
-            number = Decimal(str(raw).replace(",", ".").strip())
-        except InvalidOperation as error:
-            raise ValidationError(_("Enter a number.")) from error
-        if not number.is_finite() or number < 0 or number >= Decimal("1e10"):
-            raise ValidationError(_("Enter a number of zero or more."))
-        return AnswerValue(number=number)
+        return AnswerValue(number=parse_number(question, raw))
     text = str(raw).strip()
     if len(text) > 500:
         raise ValidationError(_("Keep the answer under 500 characters."))
     return AnswerValue(text=text)
+
+
+def _shown(value: Decimal) -> str:
+    """A bound as the user reads it: in their language's digits, without trailing zeros."""
+    exact = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+    return formats.number_format(exact)
+
+
+def number_bounds_message(question: Question) -> str:
+    """What a number question accepts, said as the error for anything else."""
+    low, high = question.min_value, question.max_value
+    values = {"min": _shown(low) if low is not None else "", "max": _shown(high) if high is not None else ""}
+    if question.integer_only:
+        if low is not None and high is not None:
+            return _("Enter a whole number from %(min)s to %(max)s.") % values
+        if low is not None:
+            return _("Enter a whole number of %(min)s or more.") % values
+        if high is not None:
+            return _("Enter a whole number of at most %(max)s.") % values
+        return _("Enter a whole number.")
+    if low is not None and high is not None:
+        return _("Enter a number from %(min)s to %(max)s.") % values
+    if low is not None:
+        return _("Enter a number of %(min)s or more.") % values
+    if high is not None:
+        return _("Enter a number of at most %(max)s.") % values
+    return _("Enter a number of zero or more.")
+
+
+def parse_number(question: Question, raw: RawAnswer) -> Decimal:
+    """A number answer checked against its question's bounds and integer-ness.
+
+    The one check of number answers: the browser form, the API and the paper import all call
+    it, so that each refuses the same values with the same message. A comma is read as the
+    decimal separator, as Vietnamese write it.
+    """
+    try:
+        number = Decimal(str(raw).replace(",", ".").strip())
+    except InvalidOperation as error:
+        raise ValidationError(_("Enter a number.")) from error
+    if not number.is_finite():
+        raise ValidationError(_("Enter a number."))
+    low, high = question.min_value, question.max_value
+    if (
+        (low is not None and number < low)
+        or (high is not None and number > high)
+        or (question.integer_only and number != number.to_integral_value())
+        or (low is None and number < 0)
+        or number >= Decimal("1e10")
+    ):
+        raise ValidationError(number_bounds_message(question))
+    if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValidationError(_("Enter a number with at most two decimal places."))
+    return number.to_integral_value() if question.integer_only else number
 
 
 def _questions(response: Response) -> dict[str, Question]:
@@ -245,12 +296,23 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     apply_score(response, response_compute(response, values))
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
+    response.submitted_by = by
     response.revision += 1
     response._history_user = by  # type: ignore[attr-defined]
     response.save()
     # A submitted response counts at once where the setting says so.
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
     return response
+
+
+def may_accept(user: User, response: Response) -> bool:
+    """Four eyes: whoever entered or submitted a response (on the cooperative's behalf, or by
+    import) cannot also accept it; another officer or a national administrator does."""
+    return user.pk not in (response.entered_by_id, response.submitted_by_id)
+
+
+def self_acceptance_message() -> str:
+    return _("You entered this self-assessment, so you cannot accept it yourself; another officer needs to review it.")
 
 
 @transaction.atomic
@@ -261,6 +323,8 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted response can be reviewed."))
+    if accept and not may_accept(by, response):
+        raise ValidationError(self_acceptance_message())
     if not accept and not comment.strip():
         raise ValidationError({"comment": [_("Say what needs correcting when you return a response.")]})
     response.status = ResponseStatus.ACCEPTED if accept else ResponseStatus.RETURNED
@@ -302,34 +366,50 @@ def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int]) -> int:
     return changed
 
 
-def round_send_reminders(*, survey_round: SurveyRound, by: User, cooperative_ids: Sequence[int]) -> int:
-    """E-mail the cooperatives of the officer's province that have not submitted. Returns the count."""
+@dataclass
+class ReminderResult:
+    sent: int
+    # Cooperatives that were due a reminder but have no e-mail address (nor a member with one).
+    unreachable: list[int] = field(default_factory=list)
+
+
+def round_send_reminders(
+    *, survey_round: SurveyRound, by: User, cooperative_ids: Sequence[int | str]
+) -> ReminderResult:
+    """E-mail the cooperatives in the user's scope that have not submitted (only the chosen ones
+    when some are chosen). Says how many were sent and which could not be reached."""
     from .selectors import round_progress
 
     progress = round_progress(survey_round=survey_round, user=by)
     pending = [row for row in progress if row["state"] in ("not_started", "draft", "returned")]
-    wanted = {int(pk) for pk in cooperative_ids}
+    wanted = {int(pk) for pk in cooperative_ids if str(pk).isdigit()}
     messages = []
-    for row in pending:
-        cooperative = row["cooperative"]
-        if wanted and cooperative.pk not in wanted:
-            continue
-        recipients = [email for email in [cooperative.email, *row["member_emails"]] if email]
-        if not recipients:
-            continue
-        subject = _("Reminder: digital transformation self-assessment %(round)s") % {"round": survey_round.name}
-        body = _(
-            'Dear %(name)s,\n\nThe self-assessment round "%(round)s" closes on %(closes)s. '
-            "Please log in to CoopDX to complete and submit it.\n\n%(officer)s"
-        ) % {
-            "name": cooperative.name,
-            "round": survey_round.name,
-            "closes": survey_round.closes_on.strftime("%d/%m/%Y"),
-            "officer": by.get_full_name() or by.username,
-        }
-        messages.append((subject, body, None, recipients))
+    unreachable = []
+    link = absolute_url(reverse("surveys:home"))
+    # Cooperatives read Vietnamese, whatever the officer's own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in pending:
+            cooperative = row["cooperative"]
+            if wanted and cooperative.pk not in wanted:
+                continue
+            recipients = [email for email in [cooperative.email, *row["member_emails"]] if email]
+            if not recipients:
+                unreachable.append(cooperative.pk)
+                continue
+            subject = _("Reminder: digital transformation self-assessment %(round)s") % {"round": survey_round.name}
+            body = _(
+                'Dear %(name)s,\n\nThe self-assessment round "%(round)s" closes on %(closes)s. '
+                "Please log in to CoopDX to complete and submit it:\n%(link)s\n\n%(officer)s"
+            ) % {
+                "name": cooperative.name,
+                "round": survey_round.name,
+                "closes": survey_round.closes_on.strftime("%d/%m/%Y"),
+                "link": link,
+                "officer": by.get_full_name() or by.username,
+            }
+            messages.append((subject, body, None, recipients))
     send_mass_mail(messages, fail_silently=False)
-    return len(messages)
+    return ReminderResult(sent=len(messages), unreachable=unreachable)
 
 
 def round_create(*, by: User, **fields: Any) -> SurveyRound:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.survey_home, name="home"),
     path("rounds/<str:code>/", views.round_detail, name="round"),
     path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
+    path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),
     path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
     path("rounds/<str:code>/start/<int:cooperative_id>/", views.response_start, name="start"),
     path("responses/<int:pk>/", views.response_result, name="result"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +15,10 @@ from django.views.decorators.http import require_POST
 from cooperatives import selectors as registry
 
 from . import importing, selectors, services
-from .forms import PillarForm, ReviewForm
+from .forms import PillarForm, ReviewForm, RevisionForm
 from .models import ResponseStatus
+
+ROUND_PAGE_SIZE = 100
 
 
 @login_required
@@ -34,12 +37,9 @@ def survey_home(request: HttpRequest) -> HttpResponse:
                 "history": sorted(responses.values(), key=lambda r: r.round.opens_on, reverse=True),
             },
         )
-    rounds = selectors.round_list(user=user)
-    return render(
-        request,
-        "surveys/round_list.html",
-        {"rounds": [(r, selectors.round_counts(survey_round=r, user=user)) for r in rounds[:20]]},
-    )
+    rounds = list(selectors.round_list(user=user)[:20])
+    counts = selectors.round_counts_many(rounds=rounds, user=user)
+    return render(request, "surveys/round_list.html", {"rounds": [(r, counts[r.pk]) for r in rounds]})
 
 
 @login_required
@@ -49,20 +49,24 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
     state = request.GET.get("state", "")
-    rows = selectors.round_progress(survey_round=survey_round, user=user)
-    counts = selectors.round_counts(survey_round=survey_round, user=user)
-    if state:
-        rows = [row for row in rows if row["state"] == state]
+    if state not in selectors.ROUND_STATES:
+        state = ""
+    search = request.GET.get("q", "").strip()[:100]
+    cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
+    page = Paginator(cooperatives, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "surveys/round_detail.html",
         {
             "round": survey_round,
-            "rows": rows[:500],
-            "truncated": len(rows) > 500,
-            "counts": counts,
+            "rows": selectors.round_rows(survey_round=survey_round, cooperatives=list(page)),
+            "page": page,
+            "query": query.urlencode(),
+            "counts": selectors.round_counts(survey_round=survey_round, user=user),
             "state": state,
-            "states": ResponseStatus.choices,
+            "search": search,
         },
     )
 
@@ -74,11 +78,34 @@ def round_remind(request: HttpRequest, code: str) -> HttpResponse:
     if not user.is_officer and not user.is_national_admin:
         raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
-    sent = services.round_send_reminders(
+    result = services.round_send_reminders(
         survey_round=survey_round, by=user, cooperative_ids=request.POST.getlist("cooperative")
     )
-    messages.success(request, _("%(count)s reminder e-mails sent.") % {"count": sent})
-    return redirect("surveys:round", code=code)
+    messages.success(request, _("%(count)s reminder e-mails sent.") % {"count": result.sent})
+    # The page after sending lists who could not be reached; kept in the session so that a
+    # reload shows it again without sending anything.
+    request.session[f"reminders:{survey_round.code}"] = {"sent": result.sent, "unreachable": result.unreachable}
+    return redirect("surveys:reminded", code=code)
+
+
+@login_required
+def round_reminded(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    if not user.is_officer and not user.is_national_admin:
+        raise PermissionDenied
+    survey_round = selectors.round_get(user=user, code=code)
+    result = request.session.get(f"reminders:{survey_round.code}")
+    if not result:
+        return redirect("surveys:round", code=code)
+    return render(
+        request,
+        "surveys/reminders_sent.html",
+        {
+            "round": survey_round,
+            "sent": result["sent"],
+            "unreachable": selectors.round_unreachable(user=user, cooperative_ids=result["unreachable"]),
+        },
+    )
 
 
 @login_required
@@ -107,7 +134,10 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     pillar = pillars[page - 1]
     values = services.response_answer_values(response)
     form = PillarForm(request.POST or None, pillar=pillar, values=values, initial={"revision": response.revision})
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.damaged:
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         try:
             services.response_save_answers(
                 response=response, answers=form.answers(), by=request.user, revision=form.cleaned_data["revision"]
@@ -145,6 +175,7 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             "last_page": len(pillars),
             "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
         },
+        status=status,
     )
 
 
@@ -153,28 +184,49 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
     if not services.may_answer_for(request.user, response.cooperative):
         raise PermissionDenied
+    status = 200
     if request.method == "POST":
-        try:
-            services.response_submit(
-                response=response, by=request.user, revision=int(request.POST.get("revision", response.revision))
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        form = RevisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["revision"]))
+            status = 400
         else:
-            messages.success(request, _("Your self-assessment has been submitted to the province."))
-            return redirect("surveys:result", pk=response.pk)
+            try:
+                response = services.response_submit(
+                    response=response, by=request.user, revision=form.cleaned_data["revision"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                if request.user.is_member:
+                    messages.success(request, _("Your self-assessment has been submitted to the province."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The self-assessment entered on behalf of %(cooperative)s has been submitted to the "
+                            "province. Another officer reviews it."
+                        )
+                        % {"cooperative": response.cooperative.name},
+                    )
+                return redirect("surveys:result", pk=response.pk)
     unanswered = services.response_unanswered(response)
     questions = {q.code: q for q in response.round.questionnaire.questions.select_related("pillar")}
     return render(
         request,
         "surveys/submit.html",
         {"response": response, "unanswered": [questions[code] for code in unanswered]},
+        status=status,
     )
 
 
 @login_required
 def response_result(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
+    can_review = request.user.is_national_admin or (
+        request.user.is_officer and request.user.province_id == response.cooperative.province_id
+    )
+    may_accept = services.may_accept(request.user, response)
     pillars = selectors.response_pillars(response=response) if response.score is not None else []
     previous = selectors.previous_response(response=response)
     chart = {
@@ -193,9 +245,10 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "province_average": selectors.province_average_score(response=response) if pillars else None,
             "chart": chart,
-            "review_form": ReviewForm() if response.status == ResponseStatus.SUBMITTED else None,
-            "can_review": request.user.is_national_admin
-            or (request.user.is_officer and request.user.province_id == response.cooperative.province_id),
+            "review_form": ReviewForm(may_accept=may_accept) if response.status == ResponseStatus.SUBMITTED else None,
+            "can_review": can_review,
+            "may_accept": may_accept,
+            "self_acceptance_message": services.self_acceptance_message(),
         },
     )
 
@@ -204,7 +257,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def response_review(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST)  # all decisions: the service says why one is refused
     if not form.is_valid():
         messages.error(request, _("Choose to accept or return the response."))
         return redirect("surveys:result", pk=pk)

@@ -57,7 +57,8 @@ def complete_answers(questionnaire, pick="best"):
             chosen = [o.code for o in options if not o.exclusive and o.score > 0]
             result[question.code] = chosen if pick == "best" else [options[0].code]
         elif question.kind == "number":
-            result[question.code] = "1000" if pick == "best" else "0"
+            # The best answer is the lowest value of the top band: within the question's bounds.
+            result[question.code] = str(question.bands[-1][0]) if pick == "best" else "0"
         else:
             result[question.code] = "Thiếu vốn"
     return result

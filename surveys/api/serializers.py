@@ -46,6 +46,9 @@ class QuestionSerializer(serializers.ModelSerializer):
             "weight",
             "max_score",
             "bands",
+            "min_value",
+            "max_value",
+            "integer_only",
             "position",
             "options",
         ]
@@ -115,10 +118,31 @@ class RoundSerializer(serializers.ModelSerializer):
         return survey_round.is_open()
 
 
+class UserRefSerializer(serializers.Serializer):
+    """Who did something to a response: the account's user name and its full name."""
+
+    username = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: Any) -> str:
+        return user.get_full_name() or user.username
+
+
 class ResponseSerializer(serializers.ModelSerializer):
     round = serializers.CharField(source="round.code", read_only=True)
     cooperative_code = serializers.CharField(source="cooperative.code", read_only=True)
     province = serializers.CharField(source="cooperative.province.code", read_only=True)
+    entered_by = UserRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who last entered answers: the cooperative's member, or an officer on its behalf (is_proxy).",
+    )
+    submitted_by = UserRefSerializer(read_only=True, allow_null=True, help_text="Who submitted the response.")
+    reviewed_by = UserRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who accepted or returned it. Whoever entered or submitted a response never accepts it.",
+    )
 
     class Meta:
         model = Response
@@ -130,11 +154,14 @@ class ResponseSerializer(serializers.ModelSerializer):
             "province",
             "status",
             "is_proxy",
+            "entered_by",
             "score",
             "level",
             "revision",
             "submitted_at",
+            "submitted_by",
             "reviewed_at",
+            "reviewed_by",
             "created_at",
             "updated_at",
         ]

@@ -118,18 +118,26 @@ WRITERS = {
     "update": lambda ctx: cooperative_update(cooperative=ctx["coop"], by=ctx["admin"], members_count=12),
     "archive": lambda ctx: cooperative_archive(cooperative=ctx["coop"], by=ctx["admin"]),
     "import": lambda ctx: _import(ctx["tmp_path"], ctx["coop"]),
+    # Accepted by an officer: whoever entered or submitted a response (here the administrator)
+    # never accepts it.
     "accepted self-assessment": lambda ctx: response_review(
-        response=response_submit(response=ctx["response"], by=ctx["admin"]), by=ctx["admin"], accept=True
+        response=response_submit(response=ctx["response"], by=ctx["admin"]), by=ctx["officer"], accept=True
     ),
 }
 
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_every_registry_writer_renews_the_registry_stamp_on_commit(
-    writer, national_admin, coop_a, response_a, tmp_path, django_capture_on_commit_callbacks
+    writer, national_admin, officer_a, coop_a, response_a, tmp_path, django_capture_on_commit_callbacks
 ):
     before = versions.stamp(versions.REGISTRY)
-    context = {"admin": national_admin, "coop": coop_a, "response": response_a, "tmp_path": tmp_path}
+    context = {
+        "admin": national_admin,
+        "officer": officer_a,
+        "coop": coop_a,
+        "response": response_a,
+        "tmp_path": tmp_path,
+    }
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         WRITERS[writer](context)
     assert versions.stamp(versions.REGISTRY) == before, "renewed before the commit"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.models import Question, Response, ResponseStatus, SurveyRound
-from tests.factories import CooperativeFactory
+from accounts.models import Role
+from surveys.models import Answer, Question, Response, ResponseStatus, SurveyRound
+from tests.factories import CooperativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_answer_errors_are_400_per_question(as_caller, response_a):
 def test_numbers_are_accepted_for_any_kind_of_question_without_a_server_error(as_caller, response_a):
     questionnaire = response_a.round.questionnaire
     single = Question.objects.filter(questionnaire=questionnaire, kind="single").first()
-    number = Question.objects.filter(questionnaire=questionnaire, kind="number").first()
+    number = Question.objects.get(questionnaire=questionnaire, code="MEMBER_ONLINE_REACH")  # a share: decimals
     response = as_caller("member_a").patch(
         f"/api/v1/responses/{response_a.pk}/",
         {"revision": 1, "answers": {single.code: 3, number.code: 12.5}},
@@ -221,3 +222,43 @@ def test_an_officer_of_another_province_cannot_start_for_a_cooperative(as_caller
         .status_code
         == 404
     )
+
+
+def test_the_api_refuses_out_of_range_numbers_with_the_same_message(as_caller, response_a):
+    client = as_caller("member_a")
+    refused = client.patch(
+        f"/api/v1/responses/{response_a.pk}/",
+        {"revision": 1, "answers": {"MEMBER_ONLINE_REACH": 150, "COMPUTERS": 2.5}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert refused.status_code == 400
+    fields = refused.json()["error"]["fields"]
+    assert fields["answers.MEMBER_ONLINE_REACH"] == ["Nhập một số từ 0 đến 100."]
+    assert fields["answers.COMPUTERS"] == ["Nhập một số nguyên từ 0 đến 1.000."]
+    response_a.refresh_from_db()
+    assert response_a.revision == 1
+    assert Answer.objects.get(response=response_a, question__code="MEMBER_ONLINE_REACH").number <= 100
+    # The bounds are data of the questionnaire version, published with it.
+    detail = client.get(f"/api/v1/questionnaires/{response_a.round.questionnaire_id}/").json()
+    computers = next(q for p in detail["pillars"] for q in p["questions"] if q["code"] == "COMPUTERS")
+    assert (computers["min_value"], computers["max_value"], computers["integer_only"]) == ("0.00", "1000.00", True)
+
+
+def test_the_api_shows_who_entered_submitted_and_reviewed(as_caller, officer_a, province_a, response_a):
+    from surveys.services import response_review, response_submit
+
+    response_a.entered_by = officer_a
+    response_a.save()
+    proxy_submitted = response_submit(response=response_a, by=officer_a)
+    second_officer = UserFactory(
+        username="officer_a2", first_name="Lan", last_name="Trần", role=Role.PROVINCIAL_OFFICER, province=province_a
+    )
+    response_review(response=proxy_submitted, by=second_officer, accept=True)
+    body = as_caller("ministry_analyst").get(f"/api/v1/responses/{proxy_submitted.pk}/").json()
+    assert body["is_proxy"] is True
+    assert body["entered_by"] == {"username": "officer_a", "name": officer_a.get_full_name() or "officer_a"}
+    assert body["submitted_by"]["username"] == "officer_a"
+    assert body["reviewed_by"] == {"username": "officer_a2", "name": second_officer.get_full_name()}
+    listed = as_caller("ministry_analyst").get("/api/v1/responses/").json()["results"][0]
+    assert listed["reviewed_by"]["username"] == "officer_a2" and listed["entered_by"]["username"] == "officer_a"

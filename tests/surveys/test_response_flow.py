@@ -203,3 +203,30 @@ def test_previous_round_and_province_average_shown_on_the_result(
     response_submit(response=response, by=national_admin)
     page = login(member_a).get(f"/surveys/responses/{response.pk}/").content.decode()
     assert "100,00" in page  # the province average (this response alone), Vietnamese decimals
+
+
+@pytest.mark.parametrize("revision", ["abc", "", "1e3", "99999999999999999999999"])
+def test_a_damaged_revision_on_a_page_is_a_clear_form_error_not_a_server_error(
+    login, member_a, coop_a, open_round, revision
+):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    result = client.post(f"/surveys/responses/{response.pk}/page/1/", {"revision": revision, "DX_NEED": "yes"})
+    assert result.status_code == 400
+    assert "Trang này đã cũ hoặc bị hỏng" in result.content.decode()
+    response.refresh_from_db()
+    assert response.revision == 0 and not response.answers.exists()
+
+
+@pytest.mark.parametrize("revision", ["abc", "", "-1"])
+def test_a_damaged_revision_on_submit_is_a_400_with_a_message(
+    login, member_a, coop_a, open_round, best_answers, revision
+):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    fill_all(client, response, best_answers)
+    result = client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": revision})
+    assert result.status_code == 400
+    assert "Trang này đã cũ hoặc bị hỏng" in result.content.decode()
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.DRAFT
