@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from .models import Cooperative
-from .resources import TEMPLATE_HEADERS, CooperativeResource
+from .resources import CLEAR_MARKER, TEMPLATE_HEADERS, CooperativeResource
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -140,7 +140,7 @@ def template_workbook() -> tempfile.SpooledTemporaryFile:
     sheet.append(list(TEMPLATE_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, width in enumerate([14, 40, 20, 24, 26, 18, 14, 16, 40, 16, 28, 28], start=1):
+    for index, width in enumerate([14, 40, 20, 24, 26, 18, 14, 16, 40, 16, 28, 28, 26], start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("Hướng dẫn")
@@ -152,6 +152,17 @@ def template_workbook() -> tempfile.SpooledTemporaryFile:
             ["Lĩnh vực: tên hoặc mã (xem trang Danh mục). Trạng thái: Đang hoạt động, Tạm ngừng hoạt động, Giải thể."],
             ["Ngày thành lập: dd/mm/yyyy. Không dùng công thức; dán giá trị."],
             ["Nhập lại cùng một tệp sẽ cập nhật theo Mã số HTX, không tạo bản ghi trùng."],
+            ["Người đại diện: họ tên người đại diện theo pháp luật của hợp tác xã."],
+            [],
+            ["Cập nhật hợp tác xã đã có:"],
+            ["• Chỉ cột Mã số HTX là bắt buộc; hợp tác xã mới cần thêm Tên HTX, Tỉnh/Thành phố và Lĩnh vực."],
+            ["• Cột không có trong tệp thì không bị thay đổi. Ô để trống giữ nguyên giá trị đã lưu."],
+            [
+                f"• Muốn xoá một thông tin đã lưu, ghi {CLEAR_MARKER} vào ô đó (Xã/Phường, Số thành viên, "
+                "Ngày thành lập, Địa chỉ, Điện thoại, Email, Website, Người đại diện). "
+                "Mã số, Tên, Tỉnh/Thành phố, Lĩnh vực và Trạng thái không xoá được."
+            ],
+            ["• Trước khi ghi, trang kiểm tra liệt kê từng thay đổi (giá trị cũ → giá trị mới) để bạn xác nhận."],
             [],
             ["Ví dụ:"],
             list(TEMPLATE_HEADERS),
@@ -168,6 +179,7 @@ def template_workbook() -> tempfile.SpooledTemporaryFile:
                 "0243 123 4567",
                 "htxmau@example.vn",
                 "",
+                "Nguyễn Văn An",
             ],
         ):
             guide.append(line)

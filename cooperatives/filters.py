@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cooperative, CooperativeStatus, Province, Sector, Ward
-from .text import fold
+from .text import search_terms
 
 
 class CooperativeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Name or code"))
+    q = django_filters.CharFilter(method="filter_search", label=_("Name, code, representative or ward"))
     province = django_filters.ModelChoiceFilter(
         queryset=Province.objects.all(), to_field_name="code", label=_("Province")
     )
@@ -35,6 +35,9 @@ class CooperativeFilter(django_filters.FilterSet):
             "updated_at": _("Last change"),
         },
         label=_("Sort by"),
+        # The blank choice: a search lists the closest matches first (``selectors.cooperative_search_ranked``),
+        # otherwise the default order, name A→Z. A choice made here overrides the ranking.
+        empty_label=_("Best match"),
     )
 
     class Meta:
@@ -57,7 +60,8 @@ class CooperativeFilter(django_filters.FilterSet):
         return True
 
     def filter_search(self, queryset: QuerySet[Cooperative], name: str, value: str) -> QuerySet[Cooperative]:
-        folded = fold(value)
-        if not folded:
-            return queryset
-        return queryset.filter(search_text__contains=folded)
+        """Every word of the query begins a word somewhere in the name, code, representative or
+        ward, in any order (see ``text.search_terms``). Ranking is the page's (``selectors``)."""
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=f" {term}")
+        return queryset

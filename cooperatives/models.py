@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .text import fold, nfc
+from .text import nfc, search_document
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -108,6 +108,9 @@ class Traceability(models.TextChoices):
     QR_ALL = "qr_all", _("QR codes on all products")
 
 
+SEARCH_TEXT_LENGTH = 600
+
+
 class CooperativeQuerySet(models.QuerySet["Cooperative"]):
     def visible_to(self, user: User) -> CooperativeQuerySet:
         """The cooperatives a user may see: the whole country, one province or one HTX."""
@@ -127,9 +130,11 @@ class Cooperative(models.Model):
 
     code = models.CharField(_("cooperative code"), max_length=14, unique=True, validators=[cooperative_code_validator])
     name = models.CharField(_("name"), max_length=255)
-    # Folded name and code ("hop tac xa ...") so that search ignores diacritics on
-    # SQLite and PostgreSQL alike; kept in step by clean().
-    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    # Folded words of the name, then of the code, representative and ward (" hop tac xa ... |
+    # 8212345678 nguyen van an phuong ..."), abbreviations written out, so that search ignores
+    # diacritics and word order on SQLite and PostgreSQL alike; kept in step by clean() and
+    # the importer (see ``text.search_document``).
+    search_text = models.CharField(max_length=SEARCH_TEXT_LENGTH, editable=False, db_index=True)
     province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cooperatives"
     )
@@ -175,15 +180,17 @@ class Cooperative(models.Model):
 
     def clean(self) -> None:
         self.name = nfc(self.name).strip()
-        self.search_text = self.build_search_text(self.name, self.code)
+        self.search_text = self.build_search_text(
+            self.name, self.code, self.representative, self.ward.name if self.ward_id else ""
+        )
         if self.ward_id and self.province_id and self.ward.province_id != self.province_id:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"ward": _("This ward/commune is not in the chosen province.")})
 
     @staticmethod
-    def build_search_text(name: str, code: str) -> str:
-        return f"{fold(name)} {code}"[:300]
+    def build_search_text(name: str, code: str, representative: str = "", ward: str = "") -> str:
+        return search_document(name=name, code=code, representative=representative, ward=ward)[:SEARCH_TEXT_LENGTH]
 
 
 class OcopProduct(models.Model):

@@ -41,11 +41,24 @@ IMPORT_COLUMNS = (
     Column("website", "Website", ("Trang web", "Web")),
     Column("representative", "Người đại diện", ("Đại diện", "Giám đốc", "Representative")),
 )
-REQUIRED_COLUMNS = ("code", "name", "province", "sector")
-# Columns our own exports add; recognised on re-import and ignored without a warning.
-EXPORT_ONLY_HEADERS = ("Mức độ trưởng thành số",)
-# The downloadable template carries these headers, in this order.
-TEMPLATE_HEADERS = [column.header for column in IMPORT_COLUMNS if column.key != "representative"]
+# Only the code must be a column: a file may carry just the columns it updates. A new
+# cooperative needs these too (checked per row).
+REQUIRED_COLUMNS = ("code",)
+REQUIRED_FOR_NEW = ("name", "province", "sector")
+# The column of the workbook of errors that the import page offers (see ``importing.report``).
+ERRORS_HEADER = "Lỗi cần sửa"
+# Columns our own exports and error workbooks add; recognised on re-import and ignored without a warning.
+EXPORT_ONLY_HEADERS = ("Mức độ trưởng thành số", ERRORS_HEADER)
+# The downloadable template carries every importable column, in this order.
+TEMPLATE_HEADERS = [column.header for column in IMPORT_COLUMNS]
+
+# A blank cell keeps the stored value; this marker in a cell empties the field instead.
+CLEAR_MARKER = "(xoá)"
+_CLEAR_SPELLINGS = {"(xoa)"}  # folded: "(xoá)", "(xóa)", "(XOÁ)", "(xoa)"
+
+
+def is_clear_marker(text: str) -> bool:
+    return fold(text).replace(" ", "") in _CLEAR_SPELLINGS
 
 
 def header_key(header: str) -> str:

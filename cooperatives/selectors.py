@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import LessThan
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 
 from coopdx import versions
 
 from .models import Cooperative, ImportJob, Province, Sector, Ward
+from .text import NAME_END, search_terms
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -22,6 +26,35 @@ def cooperative_list(*, user: User, include_archived: bool = False) -> QuerySet[
     if not include_archived:
         queryset = queryset.filter(is_archived=False)
     return queryset
+
+
+# Names mostly begin with their legal form; a query may or may not repeat it.
+LEGAL_FORM = " hop tac xa"
+
+
+def cooperative_search_ranked(queryset: QuerySet[Cooperative], query: str) -> QuerySet[Cooperative]:
+    """Order search results closest first: the exact code, then names beginning with the query
+    (with or without "Hợp tác xã" before it), then names holding every word, then the rows
+    that match through the code, representative or ward; by name within each rank.
+
+    ``queryset`` is already filtered by the query (``CooperativeFilter``); this only orders it,
+    in the database. The API keeps its own stable order for keyset pages.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return queryset
+    phrase = " " + " ".join(terms)
+    name_end = StrIndex("search_text", Value(NAME_END))
+    # The first occurrence of each term lies before the end of the name.
+    in_name = [LessThan(StrIndex("search_text", Value(f" {term}")), name_end) for term in terms]
+    rank = Case(
+        When(code=query.strip(), then=Value(0)),
+        When(Q(search_text__startswith=phrase) | Q(search_text__startswith=LEGAL_FORM + phrase), then=Value(1)),
+        When(Q(*in_name), then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "code")
 
 
 def cooperative_get(*, user: User, pk: int) -> Cooperative:
@@ -103,3 +136,17 @@ def import_job_list(*, user: User) -> QuerySet[ImportJob]:
 
 def import_job_get(*, user: User, pk: int) -> ImportJob:
     return get_object_or_404(import_job_list(user=user), pk=pk)
+
+
+def import_job_changes(*, job: ImportJob) -> list[dict[str, Any]]:
+    """The changes an import makes (or made), old → new, each field named in the reader's language."""
+    labels = {field.name: capfirst(str(field.verbose_name)) for field in Cooperative._meta.fields}
+    return [
+        {
+            **change,
+            "fields": [
+                {**item, "label": labels.get(item.get("field", ""), item["column"])} for item in change["fields"]
+            ],
+        }
+        for change in job.summary.get("changes", [])
+    ]

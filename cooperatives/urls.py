@@ -15,4 +15,5 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job_detail, name="import_job"),
     path("import/<int:pk>/confirm/", views.import_job_confirm_view, name="import_confirm"),
+    path("import/<int:pk>/errors.xlsx", views.import_job_errors, name="import_errors"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .filters import CooperativeFilter
 from .forms import CooperativeForm, ImportUploadForm
 from .importing.files import ImportFileError
 from .importing.jobs import import_job_confirm, import_job_create
+from .importing.report import error_workbook, error_workbook_name
 from .models import Cooperative, ImportKind
 
 PAGE_SIZE = 50
@@ -38,6 +39,9 @@ def _filtered(request: HttpRequest) -> CooperativeFilter:
 def cooperative_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    if filterset.is_bound and filterset.is_valid() and not filterset.form.cleaned_data.get("ordering"):
+        # A search lists the closest matches first unless the user chose an order.
+        queryset = selectors.cooperative_search_ranked(queryset, filterset.form.cleaned_data.get("q") or "")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -163,7 +167,20 @@ def import_template(request: HttpRequest) -> FileResponse:
 def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, pk=pk)
     template = "cooperatives/_import_job_status.html" if request.htmx else "cooperatives/import_job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "changes": selectors.import_job_changes(job=job)})
+
+
+@login_required
+def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
+    """The job's own file with the bad cells marked (its owner or a national administrator)."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if not job.errors:
+        raise Http404
+    try:
+        workbook = error_workbook(job=job)
+    except ImportFileError as error:
+        raise Http404 from error
+    return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=XLSX)
 
 
 @login_required

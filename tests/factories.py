@@ -25,7 +25,10 @@ class CooperativeFactory(DjangoModelFactory):
     ward = factory.LazyAttribute(lambda o: Ward.objects.filter(province=o.province).order_by("code").first())
     sector = factory.LazyFunction(lambda: Sector.objects.get(code="NN"))
     members_count = 25
-    search_text = factory.LazyAttribute(lambda o: Cooperative.build_search_text(o.name, o.code))
+    representative = ""
+    search_text = factory.LazyAttribute(
+        lambda o: Cooperative.build_search_text(o.name, o.code, o.representative, o.ward.name if o.ward else "")
+    )
 
 
 class UserFactory(DjangoModelFactory):

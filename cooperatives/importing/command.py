@@ -52,6 +52,12 @@ class ImportCommand(BaseCommand):
                 f"rows: {summary['total_rows']}  new: {summary['new']}  changed: {summary['changed']}  "
                 f"unchanged: {summary['unchanged']}  error rows: {summary['error_rows']}"
             )
+            for change in summary.get("changes", [])[:200]:
+                for item in change["fields"]:
+                    self.stdout.write(
+                        f"row {change['row']} {change['code']}: {item['column']}: "
+                        f"{item['old'] or '—'} → {item['new'] or '—'}"
+                    )
             if summary["unknown_columns"]:
                 self.stdout.write("unknown columns (ignored): " + ", ".join(summary["unknown_columns"]))
             if summary["legacy_province_rows"]:

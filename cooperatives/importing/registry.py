@@ -1,16 +1,20 @@
 """Registry import: validate every row first, then write all of them or none.
 
 The spreadsheet columns are mapped by :mod:`cooperatives.resources` (django-import-export),
-values are checked here in Python with a handful of set-based look-ups, and the write is a
+values are read by :mod:`.values` with a handful of set-based look-ups, and the write is a
 batched upsert with history (``bulk_create_with_history`` / ``bulk_update_with_history``)
 inside one transaction. No query runs per row, and an error always names its row and column.
+
+A file says only what it gives: a column that is absent, or a blank cell, leaves the stored
+value alone, so re-importing a partial list never erases anything. A cell holding
+``CLEAR_MARKER`` ("(xoá)") empties an optional field. The plan lists every change as
+old → new, for the preview, before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,39 +27,55 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from coopdx import versions
 
-from ..models import Cooperative, CooperativeStatus, LegacyProvince, Province, Sector, Ward
-from ..reference import sector_aliases
-from ..resources import EXPORT_ONLY_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, header_key
+from ..models import Cooperative, CooperativeStatus, Province
+from ..resources import (
+    CLEAR_MARKER,
+    EXPORT_ONLY_HEADERS,
+    IMPORT_COLUMNS,
+    REQUIRED_COLUMNS,
+    REQUIRED_FOR_NEW,
+    header_key,
+    is_clear_marker,
+)
 from ..services import EDITABLE_FIELDS
-from ..text import fold, nfc
+from ..text import fold
 from .files import Cell, Sheet
+from .values import CODE_PATTERN, PHONE_PATTERN, STATUS_WORDS, Lookups, parse_code, parse_date, parse_int
+from .values import cell_text as text
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-CODE_PATTERN = re.compile(r"^\d{10}(-\d{3})?$")
-PHONE_PATTERN = re.compile(r"^\+?[\d .\-()]{8,20}$")
-STATUS_WORDS = {
-    "dang hoat dong": CooperativeStatus.ACTIVE,
-    "hoat dong": CooperativeStatus.ACTIVE,
-    "active": CooperativeStatus.ACTIVE,
-    "tam ngung": CooperativeStatus.SUSPENDED,
-    "tam ngung hoat dong": CooperativeStatus.SUSPENDED,
-    "tam dung hoat dong": CooperativeStatus.SUSPENDED,
-    "suspended": CooperativeStatus.SUSPENDED,
-    "giai the": CooperativeStatus.DISSOLVED,
-    "da giai the": CooperativeStatus.DISSOLVED,
-    "dissolved": CooperativeStatus.DISSOLVED,
-}
+# Kept under their former names: the paper self-assessment import reads codes the same way.
+_parse_code = parse_code
+
 # Fields an import sets, compared to decide whether an existing cooperative changed.
 COMPARED_FIELDS = tuple(
     f"{name}_id" if name in ("province", "ward", "sector") else name
     for name in EDITABLE_FIELDS
     if name not in ("code", "traceability")
 )
+# The model attribute each column sets.
+ATTRIBUTES = {
+    column.key: f"{column.key}_id" if column.key in ("province", "ward", "sector") else column.key
+    for column in IMPORT_COLUMNS
+}
+# What a new cooperative gets for a column the file does not give.
+NEW_DEFAULTS: dict[str, Any] = {
+    "ward_id": None,
+    "status": CooperativeStatus.ACTIVE,
+    "members_count": None,
+    "founded_on": None,
+    "address": "",
+    "phone": "",
+    "email": "",
+    "website": "",
+    "representative": "",
+}
 LOOKUP_CHUNK = 5000
 WRITE_BATCH = 1000
 MAX_STORED_ERRORS = 500
+MAX_STORED_CHANGES = 1000
 
 
 @dataclass
@@ -79,6 +99,8 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     legacy_province_rows: int = 0
+    # One entry per changed cooperative: {"row", "code", "name", "fields": [{"field", "column", "old", "new"}]}.
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -94,119 +116,21 @@ class ImportPlan:
             "errors_total": len(self.errors),
             "unknown_columns": self.unknown_columns,
             "legacy_province_rows": self.legacy_province_rows,
+            "changes": self.changes[:MAX_STORED_CHANGES],
         }
 
     def stored_errors(self) -> list[dict[str, Any]]:
         return [error.as_dict() for error in self.errors[:MAX_STORED_ERRORS]]
 
 
-class _Lookups:
-    """Reference tables folded into dictionaries once per import (a few queries in all)."""
+@dataclass
+class _Row:
+    """A row whose cells read well: the code and the fields it gives (a cleared one as empty)."""
 
-    def __init__(self) -> None:
-        self.provinces: dict[str, int] = {}
-        self.legacy: dict[str, int] = {}
-        self.province_names: dict[int, str] = {}
-        for province in Province.objects.all():
-            self.province_names[province.pk] = province.short_name
-            for spelling in (province.code, province.name, province.short_name):
-                self.provinces[fold(spelling)] = province.pk
-            if province.kind == "Thành phố":
-                for prefix in ("tp", "tp.", "thanh pho"):
-                    self.provinces[f"{prefix} {fold(province.short_name)}"] = province.pk
-        for legacy in LegacyProvince.objects.all():
-            for spelling in (legacy.name, legacy.short_name):
-                self.legacy.setdefault(fold(spelling), legacy.successor_id)
-        codes = dict(Sector.objects.values_list("code", "pk"))
-        self.sectors = {alias: codes[code] for alias, code in sector_aliases().items() if code in codes}
-        self.wards: dict[int, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
-
-    def load_wards(self, province_ids: Iterable[int]) -> None:
-        """Index wards by code, exact name and folded name, with and without their kind."""
-        for ward_id, code, name, kind, province_id in Ward.objects.filter(
-            province_id__in=set(province_ids)
-        ).values_list("pk", "code", "name", "kind", "province_id"):
-            exact, folded = self.wards.setdefault(province_id, ({}, {}))
-            bare = name[len(kind) :].strip() if name.startswith(kind) else name
-            exact.setdefault(code, []).append(ward_id)
-            for spelling in {name, bare}:
-                exact.setdefault(_exact(spelling), []).append(ward_id)
-                folded.setdefault(fold(spelling), []).append(ward_id)
-
-    def ward(self, province_id: int, value: str) -> list[int]:
-        """Wards matching ``value``: the exact spelling wins; without diacritics only as a fallback,
-        since folding makes e.g. "Lộc Thành" and "Lộc Thạnh" the same."""
-        exact, folded = self.wards.get(province_id, ({}, {}))
-        key = value.strip().zfill(5) if value.strip().isdigit() else _exact(value)
-        return exact.get(key) or folded.get(fold(value), [])
-
-    def province(self, value: str) -> tuple[int | None, bool]:
-        """(province id, whether a pre-2025 name was used)."""
-        key = fold(value)
-        if key.isdigit():
-            key = key.zfill(2)
-        if key in self.provinces:
-            return self.provinces[key], False
-        if key in self.legacy:
-            return self.legacy[key], True
-        for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
-            if key.startswith(prefix):
-                return self.province(key[len(prefix) :])
-        return None, False
-
-
-def _exact(value: str) -> str:
-    """Case and spacing ignored, diacritics kept (composed)."""
-    return " ".join(nfc(value).lower().split())
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(str(value)).strip()
-
-
-def _parse_code(value: Cell) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # Excel drops the leading zero of codes such as 0101234567 (Hà Nội).
-        return str(int(value)).zfill(10)
-    return _text(value).replace(" ", "")
-
-
-def _parse_int(value: Cell) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and value >= 0:
-            return int(value)
-        raise ValueError
-    text = _text(value)
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = re.sub(r"[.,]", "", text)
-    if not text.isdigit():
-        raise ValueError
-    return int(text)
-
-
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def _parse_date(value: Cell) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value <= 80_000:  # an Excel serial day number
-            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise ValueError
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError
+    number: int
+    code: str
+    given: dict[str, Any]
+    ward_text: str = ""
 
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -249,14 +173,9 @@ def registry_import_plan(
         )
         return plan
 
-    lookups = _Lookups()
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    province_ids: set[int] = set()
+    lookups = Lookups()
+    rows: list[_Row] = []
     first_row_of_code: dict[str, int] = {}
-
-    def cell(cells: list[Cell], key: str) -> Cell:
-        index = positions.get(key)
-        return cells[index] if index is not None and index < len(cells) else None
 
     for done, (row_number, cells) in enumerate(sheet.rows, start=1):
         errors_before = len(plan.errors)
@@ -264,8 +183,11 @@ def registry_import_plan(
         def fail(key: str, message: str, row_number: int = row_number) -> None:
             plan.errors.append(RowError(row_number, labels[key], message))
 
-        values: dict[str, Any] = {}
-        code = _parse_code(cell(cells, "code"))
+        def cell(key: str, cells: list[Cell] = cells) -> Cell:
+            index = positions.get(key)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        code = parse_code(cell("code"))
         if not code:
             fail("code", _("The cooperative code is empty."))
         elif not CODE_PATTERN.match(code):
@@ -282,165 +204,263 @@ def registry_import_plan(
             )
         else:
             first_row_of_code[code] = row_number
-        values["code"] = code
+        row = _Row(number=row_number, code=code, given={})
+        given = row.given
 
-        name = _text(cell(cells, "name"))
-        if not name:
-            fail("name", _("The cooperative name is empty."))
-        elif len(name) > 255:
-            fail("name", _("The name is longer than 255 characters."))
-        values["name"] = name
+        # Each column below: a blank cell (or no column) gives nothing; the marker clears.
+        for key in ("name", "province", "sector", "status"):
+            value = text(cell(key))
+            if value and is_clear_marker(value):
+                fail(
+                    key,
+                    _('This column cannot be emptied: "%(marker)s" clears optional columns only.')
+                    % {"marker": CLEAR_MARKER},
+                )
+            elif value and key == "name":
+                if len(value) > 255:
+                    fail("name", _("The name is longer than 255 characters."))
+                given["name"] = value
+            elif value and key == "province":
+                province_id, legacy = lookups.province(value)
+                if province_id is None:
+                    fail(
+                        "province",
+                        _('"%(value)s" is not a known province (current or before 1 July 2025).')
+                        % {"value": value[:60]},
+                    )
+                elif scope_province is not None and province_id != scope_province.pk:
+                    fail(
+                        "province",
+                        _("You may only import cooperatives of %(province)s.")
+                        % {"province": scope_province.short_name},
+                    )
+                else:
+                    plan.legacy_province_rows += int(legacy)
+                    given["province_id"] = province_id
+            elif value and key == "sector":
+                sector_id = lookups.sectors.get(fold(value))
+                if sector_id is None:
+                    fail("sector", _('"%(value)s" is not one of the 8 sectors.') % {"value": value[:60]})
+                given["sector_id"] = sector_id
+            elif value and key == "status":
+                given["status"] = STATUS_WORDS.get(fold(value))
+                if given["status"] is None:
+                    fail(
+                        "status",
+                        _('"%(value)s" is not a status (%(choices)s).')
+                        % {"value": value[:40], "choices": ", ".join(str(label) for label in CooperativeStatus.labels)},
+                    )
 
-        province_text = _text(cell(cells, "province"))
-        province_id, legacy = lookups.province(province_text) if province_text else (None, False)
-        if not province_text:
-            fail("province", _("The province is empty."))
-        elif province_id is None:
-            fail(
-                "province",
-                _('"%(value)s" is not a known province (current or before 1 July 2025).')
-                % {"value": province_text[:60]},
-            )
-        elif scope_province is not None and province_id != scope_province.pk:
-            fail(
-                "province",
-                _("You may only import cooperatives of %(province)s.") % {"province": scope_province.short_name},
-            )
-        else:
-            province_ids.add(province_id)
-            plan.legacy_province_rows += int(legacy)
-        values["province_id"] = province_id
-        values["ward_text"] = _text(cell(cells, "ward"))
+        def optional(
+            key: str, empty: Any, cell: Callable[[str], Cell] = cell, given: dict[str, Any] = given
+        ) -> str | None:
+            """The cell's text to read, or None when it gives nothing or clears the field."""
+            value = text(cell(key))
+            if not value:
+                return None
+            if is_clear_marker(value):
+                given[ATTRIBUTES[key]] = empty
+                return None
+            return value
 
-        sector_text = _text(cell(cells, "sector"))
-        sector_id = lookups.sectors.get(fold(sector_text))
-        if not sector_text:
-            fail("sector", _("The sector is empty."))
-        elif sector_id is None:
-            fail("sector", _('"%(value)s" is not one of the 8 sectors.') % {"value": sector_text[:60]})
-        values["sector_id"] = sector_id
+        ward = optional("ward", None)
+        if ward is not None:
+            row.ward_text = ward
 
-        status_text = _text(cell(cells, "status"))
-        values["status"] = STATUS_WORDS.get(fold(status_text)) if status_text else CooperativeStatus.ACTIVE
-        if values["status"] is None:
-            fail(
-                "status",
-                _('"%(value)s" is not a status (Đang hoạt động, Tạm ngừng hoạt động, Giải thể).')
-                % {"value": status_text[:40]},
-            )
-
-        members = cell(cells, "members_count")
-        values["members_count"] = None
-        if _text(members):
+        members = optional("members_count", None)
+        if members is not None:
+            raw = cell("members_count")
             try:
-                values["members_count"] = _parse_int(members)
+                given["members_count"] = parse_int(raw if not isinstance(raw, str) else members)
             except ValueError:
-                fail("members_count", _('"%(value)s" is not a whole number.') % {"value": _text(members)[:20]})
+                fail("members_count", _('"%(value)s" is not a whole number.') % {"value": members[:20]})
 
-        founded = cell(cells, "founded_on")
-        values["founded_on"] = None
-        if _text(founded):
+        founded = optional("founded_on", None)
+        if founded is not None:
+            raw = cell("founded_on")
             try:
-                values["founded_on"] = _parse_date(founded)
-                if values["founded_on"] > timezone.localdate() or values["founded_on"].year < 1945:
+                founded_on = parse_date(raw if not isinstance(raw, str) else founded)
+            except ValueError:
+                fail("founded_on", _('"%(value)s" is not a date (use dd/mm/yyyy).') % {"value": founded[:20]})
+            else:
+                given["founded_on"] = founded_on
+                if founded_on > timezone.localdate() or founded_on.year < 1945:
                     fail(
                         "founded_on",
-                        _("The founding date %(value)s is not plausible.")
-                        % {"value": values["founded_on"].strftime("%d/%m/%Y")},
+                        _("The founding date %(value)s is not plausible.") % {"value": founded_on.strftime("%d/%m/%Y")},
                     )
-            except ValueError:
-                fail("founded_on", _('"%(value)s" is not a date (use dd/mm/yyyy).') % {"value": _text(founded)[:20]})
 
-        values["address"] = _text(cell(cells, "address"))[:255]
-        phone = _text(cell(cells, "phone"))
-        if phone and not PHONE_PATTERN.match(phone):
-            fail("phone", _('"%(value)s" is not a phone number.') % {"value": phone[:30]})
-        values["phone"] = phone[:32]
-        email = _text(cell(cells, "email"))
-        if email:
+        address = optional("address", "")
+        if address is not None:
+            given["address"] = address[:255]
+        phone = optional("phone", "")
+        if phone is not None:
+            if not PHONE_PATTERN.match(phone):
+                fail("phone", _('"%(value)s" is not a phone number.') % {"value": phone[:30]})
+            given["phone"] = phone[:32]
+        email = optional("email", "")
+        if email is not None:
             try:
                 validate_email(email)
             except ValidationError:
                 fail("email", _('"%(value)s" is not an e-mail address.') % {"value": email[:60]})
-        values["email"] = email
-        website = _text(cell(cells, "website"))
-        if website:
-            if not re.match(r"^https?://", website, re.IGNORECASE):
+            given["email"] = email
+        website = optional("website", "")
+        if website is not None:
+            if not website.lower().startswith(("http://", "https://")):
                 website = f"https://{website}"
             try:
                 _url_validator(website)
             except ValidationError:
                 fail("website", _('"%(value)s" is not a web address.') % {"value": website[:80]})
-        values["website"] = website
-        values["representative"] = _text(cell(cells, "representative"))[:150]
+            given["website"] = website
+        representative = optional("representative", "")
+        if representative is not None:
+            given["representative"] = representative[:150]
 
         if len(plan.errors) == errors_before:
-            parsed.append((row_number, values))
+            rows.append(row)
         if progress and done % 1000 == 0:
             progress(done, plan.total_rows)
 
-    lookups.load_wards(province_ids)
-    existing = _existing_by_code([values["code"] for _, values in parsed])
-    for row_number, values in parsed:
-        ward_text = values.pop("ward_text")
-        values["ward_id"] = None
-        if ward_text:
-            matches = lookups.ward(values["province_id"], ward_text)
-            if len(matches) == 1:
-                values["ward_id"] = matches[0]
-            elif matches:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        labels["ward"],
-                        _('"%(value)s" matches several wards/communes; write "Phường …" or "Xã …".')
-                        % {"value": ward_text[:60]},
-                    )
-                )
-                continue
-            else:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        labels["ward"],
-                        _('"%(value)s" is not a current ward/commune of %(province)s.')
-                        % {"value": ward_text[:60], "province": lookups.province_names[values["province_id"]]},
-                    )
-                )
-                continue
-        current = existing.get(values["code"])
-        if current is None:
-            cooperative = Cooperative(**values)
-            cooperative.search_text = Cooperative.build_search_text(cooperative.name, cooperative.code)
-            plan.to_create.append(cooperative)
-            continue
-        if scope_province is not None and current.province_id != scope_province.pk:
-            plan.errors.append(
-                RowError(
-                    row_number,
-                    labels["code"],
-                    _("This code is already registered outside your province; ask the national administrator."),
-                )
-            )
-            continue
-        if all(getattr(current, name) == values[name] for name in COMPARED_FIELDS):
-            plan.unchanged += 1
-            continue
-        for name in COMPARED_FIELDS:
-            setattr(current, name, values[name])
-        current.search_text = Cooperative.build_search_text(current.name, current.code)
-        plan.to_update.append(current)
+    _plan_writes(plan, rows, lookups, labels, scope_province)
     plan.errors.sort(key=lambda error: error.row)
     if progress:
         progress(plan.total_rows, plan.total_rows)
     return plan
 
 
+def _plan_writes(
+    plan: ImportPlan,
+    rows: list[_Row],
+    lookups: Lookups,
+    labels: dict[str, str],
+    scope_province: Province | None,
+) -> None:
+    """Match the rows with the registry: new cooperatives, changes (old → new), errors."""
+    existing = _existing_by_code([row.code for row in rows])
+    lookups.load_wards(
+        {
+            row.given.get("province_id") or existing[row.code].province_id
+            for row in rows
+            if row.ward_text and (row.given.get("province_id") or row.code in existing)
+        }
+    )
+    for row in rows:
+        given = row.given
+
+        def fail(key: str, message: str, row: _Row = row) -> None:
+            plan.errors.append(RowError(row.number, labels[key], message))
+
+        current = existing.get(row.code)
+        if current is None:
+            needed = [key for key in REQUIRED_FOR_NEW if given.get(ATTRIBUTES[key]) is None]
+            for key in needed:
+                fail(key, _("A new cooperative needs a value in this column."))
+            if needed:
+                continue
+            province_id = given["province_id"]
+        elif scope_province is not None and current.province_id != scope_province.pk:
+            fail("code", _("This code is already registered outside your province; ask the national administrator."))
+            continue
+        else:
+            province_id = given.get("province_id", current.province_id)
+
+        if row.ward_text:
+            matches = lookups.ward(province_id, row.ward_text)
+            if len(matches) != 1:
+                fail(
+                    "ward",
+                    _('"%(value)s" matches several wards/communes; write "Phường …" or "Xã …".')
+                    % {"value": row.ward_text[:60]}
+                    if matches
+                    else _('"%(value)s" is not a current ward/commune of %(province)s.')
+                    % {"value": row.ward_text[:60], "province": lookups.province_names[province_id]},
+                )
+                continue
+            given["ward_id"] = matches[0]
+        elif current is not None and province_id != current.province_id and current.ward_id and "ward_id" not in given:
+            fail(
+                "ward",
+                _('The province changes: give the ward/commune in the new province, or write "%(marker)s" to clear it.')
+                % {"marker": CLEAR_MARKER},
+            )
+            continue
+
+        if current is None:
+            cooperative = Cooperative(code=row.code, **{**NEW_DEFAULTS, **given})
+            cooperative.search_text = Cooperative.build_search_text(
+                cooperative.name,
+                cooperative.code,
+                cooperative.representative,
+                lookups.ward_names.get(cooperative.ward_id, "") if cooperative.ward_id else "",
+            )
+            plan.to_create.append(cooperative)
+            continue
+
+        changed = [
+            (name, getattr(current, name), given[name])
+            for name in ATTRIBUTES.values()  # in the template's column order
+            if name in given and getattr(current, name) != given[name]
+        ]
+        if not changed:
+            plan.unchanged += 1
+            continue
+        ward_name = current.ward.name if current.ward_id else ""
+        if "ward_id" in given and given["ward_id"] != current.ward_id:
+            ward_name = lookups.ward_names.get(given["ward_id"], "") if given["ward_id"] else ""
+        if len(plan.changes) < MAX_STORED_CHANGES:
+            plan.changes.append(
+                {
+                    "row": row.number,
+                    "code": current.code,
+                    "name": current.name,
+                    "fields": [
+                        {
+                            "field": _COLUMN_OF[name],
+                            "column": labels[_COLUMN_OF[name]],
+                            "old": _shown(name, old, current, lookups),
+                            "new": _shown(name, new, current, lookups),
+                        }
+                        for name, old, new in changed
+                    ],
+                }
+            )
+        for name, _old, new in changed:
+            setattr(current, name, new)
+        current.search_text = Cooperative.build_search_text(
+            current.name, current.code, current.representative, ward_name
+        )
+        plan.to_update.append(current)
+
+
+_COLUMN_OF = {attribute: key for key, attribute in ATTRIBUTES.items()}
+
+
+def _shown(name: str, value: Any, current: Cooperative, lookups: Lookups) -> str:
+    """A value as the preview shows it: names rather than ids, dates as dd/mm/yyyy."""
+    if value is None or value == "":
+        return ""
+    if name == "province_id":
+        return lookups.province_names.get(value, str(value))
+    if name == "ward_id":
+        if value == current.ward_id and current.ward_id:
+            return current.ward.name
+        return lookups.ward_names.get(value, str(value))
+    if name == "sector_id":
+        return lookups.sector_names.get(value, str(value))
+    if name == "status":
+        return str(CooperativeStatus(value).label)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 def _existing_by_code(codes: list[str]) -> dict[str, Cooperative]:
     found: dict[str, Cooperative] = {}
     for start in range(0, len(codes), LOOKUP_CHUNK):
         chunk = codes[start : start + LOOKUP_CHUNK]
-        found.update((c.code, c) for c in Cooperative.objects.filter(code__in=chunk))
+        found.update((c.code, c) for c in Cooperative.objects.filter(code__in=chunk).select_related("ward"))
     return found
 
 

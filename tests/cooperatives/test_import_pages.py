@@ -105,7 +105,7 @@ def test_job_page_polls_with_htmx_while_running_and_returns_only_the_fragment(lo
 def test_template_download_has_the_vietnamese_headers(login, officer_a):
     response = login(officer_a).get("/cooperatives/import/template.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert [c.value for c in workbook["HTX"][1]] == HEADERS
+    assert [c.value for c in workbook["HTX"][1]] == [*HEADERS, "Người đại diện"]
     assert workbook["HTX"].max_row == 1
 
 

@@ -92,10 +92,17 @@ def test_headers_tolerate_case_spaces_and_missing_diacritics_and_unknown_columns
     assert Cooperative.objects.get().name == "HTX Một"
 
 
-def test_a_missing_required_column_is_an_error():
+def test_a_file_without_the_code_column_is_an_error():
+    plan, result = run(xlsx_bytes([["HTX Một", "Đồng Tháp"]], headers=["Tên HTX", "Tỉnh/Thành phố"]))
+    assert result is None
+    assert [(e.row, e.column) for e in plan.errors] == [(1, "Mã số HTX")]
+
+
+def test_a_new_cooperative_without_province_and_sector_columns_is_an_error_naming_them():
     plan, result = run(xlsx_bytes([["8212345678", "HTX Một"]], headers=["Mã số HTX", "Tên HTX"]))
     assert result is None
-    assert "Tỉnh/Thành phố" in plan.errors[0].column and "Lĩnh vực" in plan.errors[0].column
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "Tỉnh/Thành phố"), (2, "Lĩnh vực")]
+    assert Cooperative.objects.count() == 0
 
 
 def test_one_bad_row_and_nothing_is_written():

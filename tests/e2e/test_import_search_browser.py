@@ -1,0 +1,117 @@
+"""In the browser, in Vietnamese and English, on a desktop and a 390 px phone: the import preview
+shows each change as old → new, the errors come back as a marked workbook, and the registry
+search form finds "HTX Thủy sản" with the closest match first."""
+
+import datetime
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cooperatives.models import Cooperative
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD, CooperativeFactory
+from tests.sheets import xlsx_bytes
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+HEADERS = ["Mã số HTX", "Tên HTX", "Người đại diện", "Số thành viên", "Điện thoại", "Email"]
+LABELS = {
+    "vi": {
+        "changes": "Thay đổi đối với hợp tác xã đã có",
+        "members": "Số thành viên",
+        "download": "Tải tệp có đánh dấu các ô lỗi",
+    },
+    "en": {
+        "changes": "Changes to existing cooperatives",
+        "members": "Number of members",
+        "download": "Download the file with the errors marked",
+    },
+}
+
+
+@pytest.fixture
+def registry(province_a):
+    return [
+        CooperativeFactory(
+            code="8200000101",
+            name="Hợp tác xã Thủy sản Tân Hòa",
+            province=province_a,
+            representative="Nguyễn Văn Tư",
+            members_count=40,
+            founded_on=datetime.date(2010, 5, 1),
+        ),
+        CooperativeFactory(
+            code="8200000102",
+            name="Hợp tác xã Dịch vụ Tôm giống và Thủy sản",
+            province=province_a,
+            representative="Phạm Văn Sản",
+        ),
+        CooperativeFactory(code="8200000103", name="HTX Lúa gạo Cao Lãnh", representative="Lê Văn Thủy"),
+    ]
+
+
+def no_horizontal_overflow(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+
+
+@pytest.mark.parametrize("device", ["page", "phone"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_import_preview_errors_and_search_as_the_officer_sees_them(
+    request, live_server, officer_a, registry, tmp_path, screenshot, language, device
+):
+    browser_page = request.getfixturevalue(device)
+    browser_page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    errors = []
+    browser_page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(browser_page, live_server.url, officer_a.username, PASSWORD)
+    assert browser_page.get_attribute("html", "lang") == language
+
+    # A partial list: two columns change, the blank cells and the absent columns change nothing.
+    good = tmp_path / "cap-nhat.xlsx"
+    good.write_bytes(
+        xlsx_bytes(
+            [["8200000101", "", "Trần Văn Hai", 45, "", ""], ["8200000102", "", "", "", "", ""]], headers=HEADERS
+        )
+    )
+    browser_page.goto(f"{live_server.url}/cooperatives/import/")
+    browser_page.set_input_files("input[type=file]", str(good))
+    browser_page.click("main form[enctype] button[type=submit]")
+    browser_page.wait_for_selector("[data-testid=confirm-import]")
+    assert browser_page.inner_text("[data-testid=rows-changed]") == "1"
+    assert LABELS[language]["changes"] in browser_page.inner_text("main")
+    changes = browser_page.inner_text("[data-testid=import-changes]")
+    assert "Nguyễn Văn Tư" in changes and "→ Trần Văn Hai" in changes and "→ 45" in changes
+    assert LABELS[language]["members"] in changes  # fields named in the page's language
+    no_horizontal_overflow(browser_page)
+    screenshot(browser_page, f"30-import-preview-{language}-{device}")
+    assert Cooperative.objects.get(code="8200000101").representative == "Nguyễn Văn Tư"
+
+    bad = tmp_path / "loi.xlsx"
+    bad.write_bytes(xlsx_bytes([["8200000101", "", "", "nhiều", "abc", ""]], headers=HEADERS))
+    browser_page.goto(f"{live_server.url}/cooperatives/import/")
+    browser_page.set_input_files("input[type=file]", str(bad))
+    browser_page.click("main form[enctype] button[type=submit]")
+    browser_page.wait_for_selector("[data-testid=import-errors]")
+    no_horizontal_overflow(browser_page)
+    screenshot(browser_page, f"31-import-errors-{language}-{device}")
+    with browser_page.expect_download() as download:
+        browser_page.click("[data-testid=error-workbook]")
+    assert LABELS[language]["download"] in browser_page.inner_text("[data-testid=error-workbook]")
+    # The download has no extension on disk; openpyxl goes by the name, so read the bytes.
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    marked = {c.coordinate for row in sheet.iter_rows() for c in row if c.fill.fgColor.rgb == "FFFFC7CE"}
+    assert marked == {"D2", "E2"}
+
+    # The search form as an officer fills it in: an abbreviation, no diacritics.
+    browser_page.goto(f"{live_server.url}/cooperatives/")
+    browser_page.fill("input[name=q]", "htx thuy san")
+    browser_page.click("main form[role=search] button[type=submit]")
+    browser_page.wait_for_load_state("networkidle")
+    names = browser_page.locator("table.table-registry tbody a").all_inner_texts()
+    assert names == ["Hợp tác xã Thủy sản Tân Hòa", "Hợp tác xã Dịch vụ Tôm giống và Thủy sản"]
+    no_horizontal_overflow(browser_page)
+    screenshot(browser_page, f"32-registry-search-{language}-{device}")
+    assert errors == [], "\n".join(errors)
