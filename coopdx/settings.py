@@ -34,7 +34,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "coopdx.admin_site.CoopDXAdminConfig",  # django.contrib.admin, branded and in Vietnamese order
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import OrderBy, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .collation import vietnamese
 from .models import Cooperative, CooperativeStatus, Province, Sector, Ward
 from .text import search_terms
 
 
+class RegistryOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by name follows Vietnamese alphabetical order (``collation``) where the filter
+    set asks for it; the API's keyset pagination needs plain columns and keeps byte order."""
+
+    def get_ordering_value(self, param: str) -> str | OrderBy:  # type: ignore[override]
+        value = super().get_ordering_value(param)
+        if value.lstrip("-") == "name" and getattr(self.parent, "vietnamese_name_order", False):
+            return vietnamese("name").desc() if value.startswith("-") else vietnamese("name").asc()
+        return value
+
+
 class CooperativeFilter(django_filters.FilterSet):
+    vietnamese_name_order = True
+
     q = django_filters.CharFilter(method="filter_search", label=_("Name, code, representative or ward"))
     province = django_filters.ModelChoiceFilter(
-        queryset=Province.objects.all(), to_field_name="code", label=_("Province")
+        queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All provinces")
     )
-    ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.none(), to_field_name="code", label=_("Ward/commune"))
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), to_field_name="code", label=_("Sector"))
-    status = django_filters.ChoiceFilter(choices=CooperativeStatus.choices, label=_("Status"))
+    ward = django_filters.ModelChoiceFilter(
+        queryset=Ward.objects.none(), to_field_name="code", label=_("Ward/commune"), empty_label=_("All wards/communes")
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="code", label=_("Sector"), empty_label=_("All sectors")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=CooperativeStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
     maturity_level = django_filters.NumberFilter(label=_("Maturity level"), min_value=0, max_value=5)
-    ordering = django_filters.OrderingFilter(
+    # Each direction says what comes first, in words that read well in both languages
+    # (django-filter's own "%s (descending)" is not translated into Vietnamese).
+    ordering = RegistryOrderingFilter(
         fields=(
             ("name", "name"),
             ("code", "code"),
@@ -28,11 +50,16 @@ class CooperativeFilter(django_filters.FilterSet):
             ("updated_at", "updated"),
         ),
         field_labels={
-            "name": _("Name"),
-            "code": _("Code"),
-            "members_count": _("Members"),
-            "founded_on": _("Founding date"),
-            "updated_at": _("Last change"),
+            "name": _("Name (A→Z)"),
+            "-name": _("Name (Z→A)"),
+            "code": _("Code (0→9)"),
+            "-code": _("Code (9→0)"),
+            "members_count": _("Members (fewest first)"),
+            "-members": _("Members (most first)"),
+            "founded_on": _("Founding date (oldest first)"),
+            "-founded": _("Founding date (newest first)"),
+            "updated_at": _("Last change (oldest first)"),
+            "-updated": _("Last change (newest first)"),
         },
         label=_("Sort by"),
         # The blank choice: a search lists the closest matches first (``selectors.cooperative_search_ranked``),

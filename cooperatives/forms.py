@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.forms import BlankChoiceLabels
+
 from .models import Cooperative, Province, Ward
 from .services import EDITABLE_FIELDS
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(BlankChoiceLabels, forms.ModelForm):
     founded_on = forms.DateField(
         label=_("Founding date"),
         required=False,

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .collation import vietnamese
 from .text import nfc, search_document
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class Province(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
-        ordering = ["short_name"]
+        ordering = [vietnamese("short_name")]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
 
@@ -44,7 +45,7 @@ class Ward(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="wards")
 
     class Meta:
-        ordering = ["name"]
+        ordering = [vietnamese("name")]
         verbose_name = _("ward/commune")
         verbose_name_plural = _("wards/communes")
 
@@ -63,7 +64,7 @@ class LegacyProvince(models.Model):
     )
 
     class Meta:
-        ordering = ["short_name"]
+        ordering = [vietnamese("short_name")]
         verbose_name = _("pre-2025 province")
         verbose_name_plural = _("pre-2025 provinces")
 
@@ -85,6 +86,9 @@ class Sector(models.Model):
         verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
+        # Sectors have an official English name; English pages show it.
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -167,7 +171,7 @@ class Cooperative(models.Model):
     objects = CooperativeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "code"]
+        ordering = [vietnamese("name"), "code"]
         verbose_name = _("cooperative")
         verbose_name_plural = _("cooperatives")
         indexes = [
@@ -271,7 +275,7 @@ class ImportJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices, default=ImportKind.REGISTRY)
     # What the importer needs besides the file, e.g. {"round": "KS2026"} for self-assessments.
-    options = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(_("import options"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     created_by = models.ForeignKey(
@@ -281,15 +285,15 @@ class ImportJob(models.Model):
     scope_province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    language = models.CharField(max_length=8, default="vi")
+    language = models.CharField(_("language"), max_length=8, default="vi")
     status = models.CharField(
         _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
     )
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    summary = models.JSONField(_("result summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

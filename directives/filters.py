@@ -21,7 +21,7 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 class TaskKind:
     DEADLINE = "deadline"
     RECURRING = "recurring"
-    choices = [(DEADLINE, _("With a deadline")), (RECURRING, _("Recurring (thường xuyên)"))]
+    choices = [(DEADLINE, _("With a deadline")), (RECURRING, _("Recurring"))]
 
 
 def _date_widget() -> forms.DateInput:
@@ -29,18 +29,23 @@ def _date_widget() -> forms.DateInput:
 
 
 class TaskBoardFilter(django_filters.FilterSet):
-    document = django_filters.ModelChoiceFilter(queryset=Document.objects.none(), label=_("Document"))
+    document = django_filters.ModelChoiceFilter(
+        queryset=Document.objects.none(), label=_("Document"), empty_label=_("All documents")
+    )
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.none(),
         method="filter_agency",
         label=_("Responsible agency"),
         to_field_name="code",
+        empty_label=_("All agencies"),
     )
     province = django_filters.ModelChoiceFilter(
-        queryset=Province.objects.none(), to_field_name="code", label=_("Province")
+        queryset=Province.objects.none(), to_field_name="code", label=_("Province"), empty_label=_("All provinces")
     )
-    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
-    kind = django_filters.ChoiceFilter(choices=TaskKind.choices, method="filter_kind", label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"), empty_label=_("All statuses"))
+    kind = django_filters.ChoiceFilter(
+        choices=TaskKind.choices, method="filter_kind", label=_("Kind"), empty_label=_("All kinds")
+    )
     due_from = django_filters.DateFilter(
         field_name="due_on",
         lookup_expr="gte",

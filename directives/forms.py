@@ -9,6 +9,9 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.forms import BlankChoiceLabels
+from cooperatives.collation import vietnamese
+
 from . import selectors
 from .files import MAX_FILE_BYTES
 from .models import Agency, DirectiveTask, Document, ReportStatus
@@ -28,7 +31,7 @@ def _date_field(label: Any, required: bool = True) -> forms.DateField:
     )
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(BlankChoiceLabels, forms.ModelForm):
     issued_on = _date_field(_("Date issued"))
     upload = forms.FileField(
         label=_("Attached file"),
@@ -68,7 +71,7 @@ class IndicatorCodesField(forms.CharField):
         return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(BlankChoiceLabels, forms.ModelForm):
     starts_on = _date_field(_("Starts on"))
     deadline = _date_field(_("Deadline"), required=False)
     indicator_codes = IndicatorCodesField(
@@ -94,7 +97,7 @@ class TaskForm(forms.ModelForm):
             *self.fields["reporting_period"].choices[1:],
         ]
         self.fields["province"].queryset = selectors.province_list(user=user)
-        self.fields["cooperating_agencies"].queryset = Agency.objects.order_by("kind", "short_name")
+        self.fields["cooperating_agencies"].queryset = Agency.objects.order_by("kind", vietnamese("short_name"))
         if user.is_officer:
             self.fields["lead_agency"].queryset = selectors.agencies_for_officer_documents(user=user)
             # The province comes from the officer's scope; shown, never trusted.

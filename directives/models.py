@@ -19,7 +19,10 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from cooperatives.collation import vietnamese
 
 INDICATOR_CODE_PATTERN = r"^[a-z][a-z0-9_]*_pct$"
 indicator_code_validator = RegexValidator(
@@ -76,7 +79,7 @@ class Agency(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "short_name"]
+        ordering = ["kind", vietnamese("short_name")]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
 
@@ -102,11 +105,11 @@ class Agency(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    RESOLUTION = "resolution", _("Resolution (Nghị quyết)")
-    DIRECTIVE = "directive", _("Directive (Chỉ thị)")
-    DECISION = "decision", _("Decision (Quyết định)")
-    PLAN = "plan", _("Plan (Kế hoạch)")
-    OFFICIAL_LETTER = "official_letter", _("Official letter (Công văn)")
+    RESOLUTION = "resolution", pgettext_lazy("document kind", "Resolution")
+    DIRECTIVE = "directive", pgettext_lazy("document kind", "Directive")
+    DECISION = "decision", pgettext_lazy("document kind", "Decision")
+    PLAN = "plan", pgettext_lazy("document kind", "Plan")
+    OFFICIAL_LETTER = "official_letter", pgettext_lazy("document kind", "Official letter")
 
 
 ALLOWED_FILE_EXTENSIONS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")

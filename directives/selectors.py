@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cooperatives.collation import vietnamese
 from cooperatives.models import Province
 
 from . import status as rules_of_status
@@ -72,7 +73,7 @@ def agency_current(agency: Agency) -> Agency:
 
 def agency_choices(*, user: User) -> QuerySet[Agency]:
     """Agencies offered in the board's filter: national bodies and, for an officer, their province's."""
-    agencies = Agency.objects.order_by("kind", "short_name")
+    agencies = Agency.objects.order_by("kind", vietnamese("short_name"))
     if user.is_national:
         return agencies
     if user.is_officer:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WRITE_SCOPES, ApiScope, Role
+from coopdx.forms import BlankChoiceLabels
 from cooperatives.models import Province
 
 
@@ -17,7 +18,7 @@ def _default_expiry() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=365)
 
 
-class ApiTokenIssueForm(forms.Form):
+class ApiTokenIssueForm(BlankChoiceLabels, forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"),
         max_length=255,
@@ -34,7 +35,7 @@ class ApiTokenIssueForm(forms.Form):
     )
     province = forms.ModelChoiceField(
         label=_("Province"),
-        queryset=Province.objects.order_by("short_name"),
+        queryset=Province.objects.all(),  # in Vietnamese alphabetical order (the model's ordering)
         required=False,
         help_text=_("Only for a provincial token."),
     )

@@ -11,6 +11,9 @@ from cooperatives.models import Cooperative
 
 
 class ApiCooperativeFilter(CooperativeFilter):
+    # Keyset pagination compares plain column values, so ?ordering=name stays in column order.
+    vietnamese_name_order = False
+
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",

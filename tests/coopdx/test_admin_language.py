@@ -76,7 +76,7 @@ def test_admin_list_columns_and_actions_are_translated():
     assert untranslated == {}
 
 
-@pytest.mark.parametrize("app_label", ["directives", "indicators", "audit"])
+@pytest.mark.parametrize("app_label", ["cooperatives", "directives", "indicators", "audit"])
 def test_every_model_and_field_label_has_a_vietnamese_name(app_label):
     untranslated = []
     for model in apps.get_app_config(app_label).get_models():
@@ -96,3 +96,21 @@ def test_every_model_and_field_label_has_a_vietnamese_name(app_label):
             if english == vietnamese and english not in SAME_IN_BOTH:
                 untranslated.append(f"{model.__name__}: {english}")
     assert untranslated == []
+
+
+def test_admin_index_is_branded_and_in_vietnamese_alphabetical_order(login, superuser):
+    from cooperatives.collation import sort_key
+
+    page = in_language(login(superuser), "vi").get("/admin/").content.decode()
+    assert "Quản trị CoopDX" in page and "Django" not in re.sub(r"<[^>]+>", " ", page)
+    apps_shown = [
+        html.unescape(name) for name in re.findall(r'<a href="/admin/[a-z_]+/" class="section"[^>]*>([^<]+)</a>', page)
+    ]
+    assert len(apps_shown) > 8 and apps_shown == sorted(apps_shown, key=sort_key)
+    for app in re.findall(r'<div class="app-([a-z_]+) module', page):
+        block = page[page.index(f'<div class="app-{app} module') :]
+        block = block[: block.index("</table>")]
+        models = [
+            html.unescape(name) for name in re.findall(r'<th scope="row"[^>]*>\s*<a href="[^"]+">([^<]+)</a>', block)
+        ]
+        assert models == sorted(models, key=sort_key), app
