@@ -193,3 +193,19 @@ def test_a_national_administrator_manages_accounts_but_cannot_grant_superuser(lo
     assert refused.status_code == 403
     root.refresh_from_db()
     assert root.first_name != "Đổi"
+
+
+def test_the_account_service_rule_decides_in_the_admin_too(login, province_a):
+    """user_create admits national administrators only. A staff account that Django's model
+    permissions let into the add form (a ministry analyst) is refused by the service and no
+    account is created; an admin that saved the form itself would create it."""
+    from django.contrib.auth.models import Permission
+
+    analyst = UserFactory(username="bo.staff", role=Role.MINISTRY_ANALYST, is_staff=True)
+    analyst.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "add_user", "change_user"]))
+    client = login(analyst)
+    client.raise_request_exception = False
+    assert client.get("/admin/accounts/user/add/").status_code == 200
+    refused = client.post("/admin/accounts/user/add/", add_form(role=Role.PROVINCIAL_OFFICER, province=province_a.pk))
+    assert refused.status_code == 403
+    assert not User.objects.filter(username="tai.khoan.moi").exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from cooperatives.models import Cooperative
-from tests.factories import CooperativeFactory
+from tests.factories import CooperativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,25 @@ def test_admin_edits_go_through_the_service_and_are_in_the_history(login, nation
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = coop_a.history.order_by("-history_date").first()
     assert (latest.name, latest.history_user) == ("HTX Sửa Qua Admin", national_admin)
+    # The service's own rule decides, not the admin's: a staff account that Django's model
+    # permission lets into the form, but that the registry's rule does not allow to edit (a
+    # ministry analyst), is refused by cooperative_update and nothing is written. An admin that
+    # saved the form itself would accept this edit.
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import Role
+
+    analyst = UserFactory(username="bo.staff", role=Role.MINISTRY_ANALYST, is_staff=True)
+    analyst.user_permissions.add(*Permission.objects.filter(codename__in=["view_cooperative", "change_cooperative"]))
+    versions = coop_a.history.count()
+    client.force_login(analyst)
+    client.raise_request_exception = False
+    assert client.get(f"/admin/cooperatives/cooperative/{coop_a.pk}/change/").status_code == 200
+    refused = client.post(f"/admin/cooperatives/cooperative/{coop_a.pk}/change/", {**data, "name": "HTX Bị Từ Chối"})
+    assert refused.status_code == 403
+    coop_a.refresh_from_db()
+    assert coop_a.name == "HTX Sửa Qua Admin"
+    assert coop_a.history.count() == versions
 
 
 def test_detail_page_shows_the_survey_history_as_a_maturity_trend(login, officer_a, coop_a, open_round, previous_round):

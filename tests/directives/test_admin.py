@@ -44,3 +44,37 @@ def test_changing_an_agency_in_the_admin_keeps_its_history(login, superuser):
     agency.refresh_from_db()
     assert agency.email == "vanphong@vca.org.vn"
     assert agency.history.latest().history_user == superuser
+
+
+def test_the_agency_admin_writes_through_the_service_whose_rule_decides(login, agency_form_data):
+    """agency_save admits national administrators only. A staff account that Django's model
+    permission lets into the form (a ministry analyst) is refused by the service and nothing is
+    written; an admin that saved the form itself would accept the change."""
+    from django.contrib.auth.models import Permission
+
+    agency = Agency.objects.get(code="LMHTXVN")
+    analyst = UserFactory(username="bo.staff", role=Role.MINISTRY_ANALYST, is_staff=True)
+    analyst.user_permissions.add(*Permission.objects.filter(codename__in=["view_agency", "change_agency"]))
+    versions = agency.history.count()
+    client = login(analyst)
+    client.raise_request_exception = False
+    assert client.get(f"/admin/directives/agency/{agency.pk}/change/").status_code == 200
+    refused = client.post(f"/admin/directives/agency/{agency.pk}/change/", agency_form_data(agency))
+    assert refused.status_code == 403
+    agency.refresh_from_db()
+    assert agency.email != "vanphong@vca.org.vn"
+    assert agency.history.count() == versions
+
+
+@pytest.fixture
+def agency_form_data():
+    def _data(agency):
+        return {
+            "code": agency.code,
+            "name": agency.name,
+            "short_name": agency.short_name,
+            "kind": agency.kind,
+            "email": "vanphong@vca.org.vn",
+        }
+
+    return _data
