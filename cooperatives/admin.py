@@ -18,6 +18,12 @@ class WardAdmin(admin.ModelAdmin):
     list_filter = ("province",)
     search_fields = ("code", "name")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Registry search reads the ward's name from each cooperative's search text.
+            services.cooperative_search_text_refresh(ward_ids=[obj.pk])
+
 
 @admin.register(LegacyProvince)
 class LegacyProvinceAdmin(admin.ModelAdmin):

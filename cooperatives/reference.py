@@ -35,6 +35,7 @@ def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
     units = _read("admin_units.json")
     sectors = _read("sectors.json")["sectors"]
     with transaction.atomic():
+        names_before = dict(Ward.objects.values_list("code", "name"))
         Province.objects.bulk_create(
             [
                 Province(
@@ -85,6 +86,13 @@ def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
             unique_fields=["code"],
             update_fields=["name", "name_en", "position"],
         )
+        renamed = [w["code"] for w in units["wards"] if names_before.get(w["code"], w["name"]) != w["name"]]
+        if renamed and apps is global_apps:
+            # The ward's name is part of each cooperative's search text. (A data migration
+            # runs before any cooperative exists, with its historical models: nothing to do.)
+            from .services import cooperative_search_text_refresh
+
+            cooperative_search_text_refresh(ward_ids=Ward.objects.filter(code__in=renamed).values_list("pk", flat=True))
     return {
         "provinces": len(units["provinces"]),
         "wards": len(units["wards"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,3 +84,23 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     cooperative.save(update_fields=["is_archived", "updated_at"])
     versions.mark_changed(versions.REGISTRY)
     return cooperative
+
+
+def cooperative_search_text_refresh(*, ward_ids: Iterable[int]) -> int:
+    """Rebuild the search text of the cooperatives of renamed wards (the ward's name is part of
+    it); returns how many were rewritten. Called by the ward admin and the reference data load."""
+    ids = set(ward_ids)
+    batch: list[Cooperative] = []
+    rewritten = 0
+    rows = Cooperative.objects.filter(ward_id__in=ids).select_related("ward")
+    for cooperative in rows.only("pk", "name", "code", "representative", "ward__name").iterator(chunk_size=2000):
+        cooperative.search_text = Cooperative.build_search_text(
+            cooperative.name, cooperative.code, cooperative.representative, cooperative.ward.name
+        )
+        batch.append(cooperative)
+        if len(batch) >= 2000:
+            rewritten += Cooperative.objects.bulk_update(batch, ["search_text"])
+            batch = []
+    if batch:
+        rewritten += Cooperative.objects.bulk_update(batch, ["search_text"])
+    return rewritten

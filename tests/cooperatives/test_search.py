@@ -116,3 +116,33 @@ def test_search_text_follows_edits_of_the_representative(national_admin, registr
 
 def test_officer_search_stays_in_their_province(login, officer_b, registry):
     assert listed(login(officer_b), "HTX thuy san") == []
+
+
+def test_renaming_a_ward_in_the_admin_is_found_by_search(login, registry):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    ward = registry["services"].ward
+    # The administrator who keeps the reference data in the admin.
+    client = login(UserFactory(username="quantri", role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/cooperatives/ward/{ward.pk}/change/",
+        {"code": ward.code, "name": "Phường Hưng Thịnh Mới", "kind": ward.kind, "province": ward.province_id},
+    )
+    assert response.status_code == 302
+    assert listed(client, "hung thinh moi") == names(registry, "services")
+
+
+def test_reloading_the_reference_data_refreshes_the_ward_names_searched(login, national_admin, registry):
+    from cooperatives.reference import reference_data_load
+
+    cooperative = registry["services"]
+    shipped = cooperative.ward.name
+    # The cooperative was last saved while its ward had another name ...
+    Ward.objects.filter(pk=cooperative.ward_id).update(name="Phường Tạm")
+    cooperative.refresh_from_db()
+    cooperative_update(cooperative=cooperative, by=national_admin, members_count=26)
+    assert listed(login(national_admin), "phuong tam") == names(registry, "services")
+    reference_data_load()  # ... which the shipped data file renames
+    assert listed(login(national_admin), "phuong tam") == []
+    assert listed(login(national_admin), shipped) == names(registry, "services")
