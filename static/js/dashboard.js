@@ -5,16 +5,25 @@
   var node = document.getElementById("dashboard-data");
   if (node && window.Chart) {
     var data = JSON.parse(node.textContent);
+    var narrow = window.matchMedia("(max-width: 575.98px)").matches;
     var levels = document.getElementById("levels-chart");
     if (levels) {
+      // Horizontal bars: each level is named ("3 · Hình thành"), and names need room to be read.
       new window.Chart(levels, {
         type: "bar",
         data: { labels: data.levels.labels, datasets: [{ label: data.levels.label, data: data.levels.values, backgroundColor: "#2c7fb8" }] },
-        options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
+        options: {
+          indexAxis: "y",
+          maintainAspectRatio: false,
+          plugins: { legend: { display: false } },
+          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+        }
       });
     }
     var trend = document.getElementById("trend-chart");
     if (trend) {
+      // The box sets the height (static/css/coopdx.css): on a phone the legend of five indicators
+      // goes below the plot in small type instead of squeezing the lines into a strip.
       new window.Chart(trend, {
         type: "line",
         data: {
@@ -23,7 +32,14 @@
             return { label: s.label, data: s.values, borderColor: colours[i % colours.length], backgroundColor: colours[i % colours.length], spanGaps: true };
           })
         },
-        options: { scales: { y: { beginAtZero: true, max: 100 } } }
+        options: {
+          maintainAspectRatio: false,
+          plugins: { legend: { position: "bottom", labels: { boxWidth: 12, font: { size: narrow ? 11 : 12 } } } },
+          scales: {
+            x: { ticks: { autoSkip: false, maxRotation: 0, font: { size: narrow ? 10 : 12 } } },
+            y: { beginAtZero: true, max: 100 }
+          }
+        }
       });
     }
   }
