@@ -194,15 +194,30 @@ def test_officer_sees_who_answered_and_sends_reminders_to_the_rest(
 
 
 def test_previous_round_and_province_average_shown_on_the_result(
-    login, national_admin, member_a, coop_a, open_round, best_answers
+    login, national_admin, member_a, coop_a, coop_b, open_round, previous_round, best_answers
 ):
+    from decimal import Decimal
+
     from surveys.services import response_save_answers, response_start, response_submit
 
+    # Last year's result of this cooperative; this year another cooperative of the province scored
+    # 60 and one of another province 10 (not in the province average).
+    Response.objects.create(round=previous_round, cooperative=coop_a, status="accepted", score=Decimal("42.5"), level=3)
+    neighbour = CooperativeFactory(province=coop_a.province, code="8200000888")
+    Response.objects.create(round=open_round, cooperative=neighbour, status="accepted", score=60, level=4)
+    Response.objects.create(round=open_round, cooperative=coop_b, status="accepted", score=10, level=1)
     response = response_start(survey_round=open_round, cooperative=coop_a, by=national_admin)
     response_save_answers(response=response, answers=best_answers, by=national_admin)
     response_submit(response=response, by=national_admin)
     page = login(member_a).get(f"/surveys/responses/{response.pk}/").content.decode()
-    assert "100,00" in page  # the province average (this response alone), Vietnamese decimals
+
+    def card(label):
+        match = re.search(rf'{label}</div><div class="card-figure">([^<]*)</div><div class="small[^"]*">([^<]*)<', page)
+        assert match, label
+        return match.groups()
+
+    assert card("Đợt trước") == ("42,50", "Khảo sát 2025")
+    assert card("Trung bình của tỉnh") == ("80,00", "Đồng Tháp")  # (100 + 60) / 2, Vietnamese decimals
 
 
 @pytest.mark.parametrize("revision", ["abc", "", "1e3", "99999999999999999999999"])
