@@ -116,7 +116,8 @@ class RegistryQueryMixin:
     tags=TAG_REGISTRY,
     summary="Cooperatives in the caller's scope",
     description=(
-        "Filters as in the registry page (accent-insensitive `q` on name and code, province, ward, sector, "
+        "Filters as in the registry page (`q`: every word, in any order, accents ignored, on the name, code, "
+        "representative and ward; province, ward, sector, "
         "status, maturity level), plus `updated_since` and `include_archived`. Keyset-paginated: follow "
         "`next`. Answers 304 to `If-None-Match` with the current ETag."
     ),
