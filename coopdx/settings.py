@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "indicators",
     "directives",
     "audit",
+    # The data set versions behind the API's validators and cached answers (coopdx.versions).
+    "coopdx.apps.CoopdxConfig",
 ]
 
 MIDDLEWARE = [

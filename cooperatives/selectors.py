@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import LessThan
 from django.shortcuts import get_object_or_404
@@ -74,15 +74,18 @@ def province_list(*, user: User) -> QuerySet[Province]:
 
 
 def registry_version() -> tuple[str, datetime.datetime | None]:
-    """The whole registry's version in constant time: its change stamp and its latest change.
+    """The whole registry's version in constant time, in one query: the registry data set's
+    version (renewed by any committed write to cooperatives, provinces, wards or sectors,
+    whatever path made it; see ``coopdx.versions``) and the latest change, for Last-Modified.
 
     Any change anywhere renews it (so every caller's validators); counting a caller's rows
-    instead would cost a scan growing with the registry. Cooperatives are archived, never
-    deleted, and one leaving a caller's scope is itself a change. The latest ``updated_at`` is
-    an index read and stands in if the stamp (kept in the cache) is lost.
+    instead would cost a scan growing with the registry. The latest ``updated_at`` is an index
+    read folded into the same query.
     """
-    latest = Cooperative.objects.aggregate(latest=Max("updated_at"))["latest"]
-    return versions.stamp(versions.REGISTRY), latest
+    current = versions.version(
+        versions.REGISTRY, latest=Cooperative.objects.order_by("-updated_at").values_list("updated_at", flat=True)[:1]
+    )
+    return current.token, current.last_modified
 
 
 def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[dict[str, object]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -72,7 +73,10 @@ def not_modified(request: Request, etag: str, last_modified: datetime.datetime |
 
 def conditional_headers(response: Any, etag: str, last_modified: datetime.datetime | None) -> Any:
     response["ETag"] = etag
-    if last_modified is not None:
+    # An HTTP date counts whole seconds: a Last-Modified of the current second would also match
+    # a change made later in that second, and If-Modified-Since would hide it. So it is sent
+    # only once that second is over (RFC 9110, 8.8.2.2); the ETag, always sent, has no such gap.
+    if last_modified is not None and int(last_modified.timestamp()) < int(time.time()):
         response["Last-Modified"] = http_date(last_modified.timestamp())
     # Private: the body depends on who asks. no-cache: revalidate each time (cheap with 304).
     response["Cache-Control"] = "private, no-cache"

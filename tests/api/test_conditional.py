@@ -15,6 +15,19 @@ from tests.factories import CooperativeFactory
 pytestmark = pytest.mark.django_db
 
 
+def settled() -> None:
+    """Date the registry's changes an hour back: a Last-Modified is only sent once its second
+    is over (a change later in that second would carry the same HTTP date)."""
+    from django.db.models import F
+
+    from coopdx.models import DataVersion
+    from cooperatives.models import Cooperative
+
+    hour = datetime.timedelta(hours=1)
+    Cooperative.objects.update(updated_at=F("updated_at") - hour)
+    DataVersion.objects.update(changed_at=F("changed_at") - hour)
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -25,6 +38,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_registry_lists_answer_304_until_the_registry_changes(path, as_caller, coop_a, coop_b, national_admin):
+    settled()
     client = as_caller("ministry_token")
     first = client.get(path)
     assert first.status_code == 200
@@ -59,6 +73,7 @@ def test_the_etag_depends_on_the_caller_and_the_query(as_caller, coop_a, coop_b)
 
 
 def test_if_modified_since_answers_304_when_nothing_changed(as_caller, coop_a):
+    settled()
     client = as_caller("ministry_analyst")
     first = client.get("/api/v1/cooperatives/")
     assert client.get("/api/v1/cooperatives/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
