@@ -9,8 +9,9 @@ weak: the rows are the same, byte-for-byte encodings may differ (gzip).
 The rendered body of a 200 answer is kept in the shared cache under the same material plus
 the URL's host and the media type, for ``API_ANSWER_CACHE_SECONDS``: a repeated pull of an
 unchanged page costs the version reads and one cache read, no page query and no serializer.
-Any write changes the version, so a cached body is never served for newer data; the expiry
-only bounds what a lost change stamp could cost.
+Any committed write to a table the answer shows changes the version (kept in the database, see
+``coopdx.versions``), so a cached body is never served for newer data; the expiry only frees
+the cache.
 """
 
 from __future__ import annotations
