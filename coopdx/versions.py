@@ -54,9 +54,10 @@ FEEDS: dict[str, tuple[str, ...]] = {
         "cooperatives.Ward",
         "cooperatives.Sector",
     ),
+    # Not the computations (``AggregationRun``): their rows are not shown, and a run in progress
+    # writes its progress often. Its figures and its success are written in one transaction.
     INDICATORS: (
         "indicators.IndicatorSnapshot",
-        "indicators.AggregationRun",
         "surveys.SurveyRound",
         "cooperatives.Province",
         "cooperatives.Sector",
@@ -150,6 +151,7 @@ def mark_changed(*names: str, using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         _flush(using)
         return
+
     def renew_versions() -> None:
         _flush(using)
 

@@ -24,7 +24,7 @@ from coopdx import versions
 from cooperatives.models import Cooperative, Province, Sector, Ward
 from cooperatives.reference import reference_data_load
 from cooperatives.services import cooperative_update
-from indicators.models import AggregationRun, IndicatorSnapshot
+from indicators.models import IndicatorSnapshot
 from surveys.models import SurveyRound
 from tests.api.conftest import make_snapshot
 from tests.factories import CooperativeFactory, UserFactory
@@ -433,16 +433,6 @@ INDICATOR_CASES = {
             "bulk_update": lambda ctx: (
                 Sector.objects.bulk_update([_save_in_memory(Sector.objects.get(code="NN"), code="NB")], ["code"]),
                 ["NB"],
-            )[1],
-        },
-    ),
-    "aggregation run": Case(
-        NATIONAL,
-        _figures_probe("round"),
-        {
-            "update": lambda ctx: (
-                AggregationRun.objects.update(finished_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)),
-                None,
             )[1],
         },
     ),
