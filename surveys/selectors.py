@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
+from cooperatives.collation import vietnamese
 from cooperatives.models import Cooperative
 
 from .models import (
@@ -76,7 +77,7 @@ def round_progress(*, survey_round: SurveyRound, user: User, province_id: int | 
         response_id=Subquery(responses.values("pk")[:1]),
         response_status=Subquery(responses.values("status")[:1]),
         response_level=Subquery(responses.values("level")[:1]),
-    ).order_by("name")
+    ).order_by(vietnamese("name"))
     emails: dict[int, list[str]] = {}
     for cooperative_id, email in (
         UserModel.objects.filter(cooperative__in=cooperatives.values("pk"), is_active=True)
@@ -122,7 +123,7 @@ def round_cooperatives(
         cooperatives = cooperatives.filter(Exists(responses.filter(status=state)))
     if search:
         cooperatives = CooperativeFilter({"q": search}, queryset=cooperatives).qs
-    return cooperatives.order_by("name", "pk")
+    return cooperatives.order_by(vietnamese("name"), "pk")
 
 
 def round_rows(*, survey_round: SurveyRound, cooperatives: list[Cooperative]) -> list[dict[str, Any]]:
@@ -155,7 +156,7 @@ def round_unreachable(*, user: User, cooperative_ids: list[int]) -> QuerySet[Coo
         Cooperative.objects.visible_to(user)
         .filter(pk__in=cooperative_ids)
         .select_related("ward")
-        .order_by("name", "pk")
+        .order_by(vietnamese("name"), "pk")
     )
 
 

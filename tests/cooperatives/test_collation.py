@@ -67,3 +67,12 @@ def test_registry_page_sorts_by_name_in_vietnamese_order_both_ways(login, nation
     province_options = re.search(r'<select name="province".*?</select>', page, re.S).group(0)
     shown = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', province_options)
     assert shown == sorted(shown, key=sort_key) and len(shown) == 34
+
+
+@pytest.mark.django_db
+def test_a_round_page_lists_its_cooperatives_in_vietnamese_order(login, officer_a, open_round, province_a):
+    for index, name in enumerate(NAMES):
+        CooperativeFactory(province=province_a, name=f"HTX {name}", code=f"82000000{index:02d}")
+    page = login(officer_a).get(f"/surveys/rounds/{open_round.code}/").content.decode()
+    table = page.split('data-testid="round-progress"')[1].split("</table>")[0]
+    assert re.findall(r">HTX ([^<]+)</a>", table) == VIETNAMESE_ORDER
