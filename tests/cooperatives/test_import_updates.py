@@ -302,3 +302,16 @@ def test_error_workbook_re_imports_once_corrected(login, officer_a):
     job, page = upload(client, buffer.getvalue())
     assert job.status == "ready", job.errors
     assert "Lỗi cần sửa" not in page  # the error column is not reported as unknown
+
+
+def test_command_dry_run_prints_each_change_and_writes_nothing(tmp_path, capsys, full_profile):
+    from django.core.management import call_command
+
+    path = tmp_path / "cap-nhat.xlsx"
+    path.write_bytes(xlsx_bytes([["8212345678", "Trần Văn Hai", ""]], headers=["Mã số HTX", "Người đại diện", "Email"]))
+    call_command("import_cooperatives", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "changed: 1" in out
+    assert "row 2 8212345678: Người đại diện: Nguyễn Thị Mười → Trần Văn Hai" in out
+    assert "Email" not in out
+    assert profile(full_profile)["representative"] == "Nguyễn Thị Mười"
