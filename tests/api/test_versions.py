@@ -699,3 +699,50 @@ def test_last_modified_is_never_the_current_second(as_caller, ward_coop, django_
     with django_capture_on_commit_callbacks(execute=True):
         Province.objects.filter(pk=ward_coop.province_id).update(name="Tỉnh Đổi Nữa")
     assert client.get(REGISTRY, HTTP_IF_MODIFIED_SINCE=settled["Last-Modified"]).status_code == 200
+
+
+def _api_views() -> dict[str, type]:
+    """Every API view class by its URL pattern."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, type] = {}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                found[prefix + str(pattern.pattern)] = pattern.callback.cls
+
+    walk(get_resolver().url_patterns)
+    return {route: cls for route, cls in found.items() if route.startswith("api/v1/")}
+
+
+def test_every_versioned_endpoint_is_checked_and_no_other_answer_is_validated_or_cached(as_caller, coop_a, open_round):
+    """An answer is either built on data set versions (and checked above) or never cached: no
+    ETag, no Last-Modified, so a change is seen at the next request."""
+    from django.urls import resolve
+
+    checked = {resolve(path.split("?")[0]).func.cls for path in VERSIONED_ENDPOINTS}
+    versioned = {cls for cls in _api_views().values() if hasattr(cls, "list_version")}
+    assert versioned == checked
+    client = as_caller("ministry_token")
+    plain = [
+        "/api/v1/provinces/",
+        "/api/v1/provinces/82/",
+        "/api/v1/legacy-provinces/",
+        "/api/v1/sectors/",
+        f"/api/v1/cooperatives/{coop_a.pk}/",
+        "/api/v1/questionnaires/",
+        "/api/v1/rounds/",
+        "/api/v1/responses/",
+        "/api/v1/directives/agencies/",
+        "/api/v1/directives/documents/",
+        "/api/v1/directives/tasks/",
+    ]
+    for path in plain:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "ETag" not in response and "Last-Modified" not in response, path
+    Province.objects.filter(code="82").update(name="Tỉnh Không Lưu Đệm")
+    assert client.get("/api/v1/provinces/82/").json()["name"] == "Tỉnh Không Lưu Đệm"
