@@ -45,34 +45,38 @@ def vietnamese(field: str | Expression) -> Collate:
     return Collate(F(field) if isinstance(field, str) else field, COLLATION)
 
 
-@functools.lru_cache(maxsize=65536)
-def sort_key(value: str) -> tuple[tuple[Any, ...], tuple[int, ...], tuple[int, ...]]:
-    """A key that orders strings as ICU's Vietnamese collation does: letters, then tones, then case."""
-    primary: list[tuple[int, Any]] = []
-    tones: list[int] = []
-    cases: list[int] = []
-    for char in unicodedata.normalize("NFD", value):
-        if unicodedata.combining(char):
-            if primary and primary[-1][0] == 3:
-                letter = _LETTER_MARKS.get((_ALPHABET[primary[-1][1]], char))
-                if letter is not None:
-                    primary[-1] = (3, _PRIMARY[letter])
-                    continue
-            if tones:
-                tones[-1] = _TONES.get(char, 6)
-            continue
-        lower = char.lower()
-        if lower in _PRIMARY:
-            primary.append((3, _PRIMARY[lower]))
-        elif char.isdigit():
-            primary.append((2, unicodedata.digit(char, 0)))
-        elif char.isalpha():
-            primary.append((4, ord(lower)))
+@functools.lru_cache(maxsize=4096)
+def _weights(char: str) -> tuple[str, str, str]:
+    """One composed character's letter, tone and case, each encoded as characters that compare
+    in the collation's order."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    lower = base.lower()
+    tone = 0
+    for mark in marks:
+        letter = _LETTER_MARKS.get((lower, mark))
+        if letter is not None:
+            lower = letter
         else:
-            primary.append((1, ord(char)))  # spaces and punctuation sort before digits and letters
-        tones.append(0)
-        cases.append(0 if char == lower else 1)
-    return tuple(primary), tuple(tones), tuple(cases)
+            tone = _TONES.get(mark, 6)
+    if lower in _PRIMARY:
+        group, value = 3, _PRIMARY[lower]
+    elif base.isdigit():
+        group, value = 2, unicodedata.digit(base, 0)
+    elif base.isalpha():
+        group, value = 4, ord(lower)
+    else:
+        group, value = 1, ord(base)  # spaces and punctuation sort before digits and letters
+    case = 0 if base == base.lower() else 1
+    return chr(group) + chr(min(value + 1, 0x10FFFF)), chr(tone + 1), chr(case + 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def sort_key(value: str) -> str:
+    """A key that orders strings as ICU's Vietnamese collation does: letters, then tones, then
+    case. Like an ICU sort key it is one string (levels separated by a character lower than any
+    weight), so that comparing two keys is a plain string comparison."""
+    weights = [_weights(char) for char in unicodedata.normalize("NFC", value) if not unicodedata.combining(char)]
+    return "\0".join(("".join(w[0] for w in weights), "".join(w[1] for w in weights), "".join(w[2] for w in weights)))
 
 
 def compare(left: str, right: str) -> int:
