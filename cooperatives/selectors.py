@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 
 from coopdx import versions
 
+from .collation import vietnamese
 from .models import Cooperative, ImportJob, Province, Sector, Ward
 from .text import NAME_END, search_terms
 
@@ -35,7 +36,7 @@ LEGAL_FORM = " hop tac xa"
 def cooperative_search_ranked(queryset: QuerySet[Cooperative], query: str) -> QuerySet[Cooperative]:
     """Order search results closest first: the exact code, then names beginning with the query
     (with or without "Hợp tác xã" before it), then names holding every word, then the rows
-    that match through the code, representative or ward; by name within each rank.
+    that match through the code, representative or ward; in Vietnamese alphabetical order of the name within each rank.
 
     ``queryset`` is already filtered by the query (``CooperativeFilter``); this only orders it,
     in the database. The API keeps its own stable order for keyset pages.
@@ -54,7 +55,7 @@ def cooperative_search_ranked(queryset: QuerySet[Cooperative], query: str) -> Qu
         default=Value(3),
         output_field=IntegerField(),
     )
-    return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "code")
+    return queryset.annotate(search_rank=rank).order_by("search_rank", vietnamese("name"), "code")
 
 
 def cooperative_get(*, user: User, pk: int) -> Cooperative:

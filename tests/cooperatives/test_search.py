@@ -146,3 +146,10 @@ def test_reloading_the_reference_data_refreshes_the_ward_names_searched(login, n
     reference_data_load()  # ... which the shipped data file renames
     assert listed(login(national_admin), "phuong tam") == []
     assert listed(login(national_admin), shipped) == names(registry, "services")
+
+
+def test_matches_of_the_same_rank_follow_vietnamese_alphabetical_order(login, national_admin, province_a):
+    for code, name in (("8200000201", "HTX Cà Mau Xanh"), ("8200000202", "HTX Ánh Dương"), ("8200000203", "HTX Đồng")):
+        CooperativeFactory(code=code, name=name, province=province_a)
+    # Byte order would put "Ánh" after "Cà" and "Đồng" last of all.
+    assert listed(login(national_admin), "htx") == ["HTX Ánh Dương", "HTX Cà Mau Xanh", "HTX Đồng"]
