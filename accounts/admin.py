@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import ApiToken, User
+from .models import ApiToken, Role, User
 
 
 class AccountCreationForm(AdminUserCreationForm):
@@ -30,7 +30,9 @@ class AccountCreationForm(AdminUserCreationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].initial = None
+        # No role chosen in advance: a forgotten choice must not make a national administrator.
+        self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
+        self.fields["role"].initial = ""
         self.fields["province"].help_text = _("Only for a provincial officer.")
         self.fields["cooperative"].help_text = _("Only for a cooperative member.")
 

@@ -75,6 +75,11 @@ def test_the_add_page_asks_for_the_role_and_its_scope(login, superuser):
         assert label in role_select.group(0)
     assert re.search(r'<select name="province"[^>]*>.*Đồng Tháp', body, re.S)
     assert 'name="cooperative"' in body
+    # No role is chosen in advance, and the page is Vietnamese throughout.
+    assert re.search(r'<option value="" selected>Chọn vai trò</option>', role_select.group(0))
+    assert "Đăng nhập bằng mật khẩu" in body and "Sau khi tạo người dùng" in body
+    for english in ("After you", "Password-based authentication", "Whether the user", "Disabled"):
+        assert english not in body
 
 
 @pytest.mark.parametrize(
