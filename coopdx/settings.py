@@ -272,8 +272,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "CoopDX API",
     "DESCRIPTION": (
         "Digital transformation of Viet Nam's cooperatives: registry, surveys, indicators and directive "
-        "tracking. Authenticate with `Authorization: Bearer <token>` (tokens are issued by a national "
-        "administrator) or a browser session. See docs/api.md."
+        "tracking. Authenticate with `Authorization: Bearer <token>` (national administrators issue "
+        "tokens to organisations; ministry analysts obtain read-only ones for themselves) or a browser "
+        "session. See docs/api.md."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

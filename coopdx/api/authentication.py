@@ -46,5 +46,6 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API token issued by a national administrator at /accounts/tokens/.",
+            "description": "An API token from /accounts/tokens/: issued by a national administrator, or a ministry "
+            "analyst's own read-only token.",
         }
