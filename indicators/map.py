@@ -39,13 +39,24 @@ def classes(values: list[Decimal]) -> list[Decimal]:
     ordered = sorted(values)
     if not ordered:
         return []
-    return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * q / 5) - 1)] for q in range(1, 6)]
+    bounds = [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * q / 5) - 1)] for q in range(1, 6)]
+    # Many equal values (a round's first weeks, 0 % everywhere) give equal quantiles: one class each,
+    # or the legend repeats "0,0–0,0" for classes that no province can fall in.
+    return sorted(set(bounds))
+
+
+def class_colours(count: int) -> list[int]:
+    """Palette positions for ``count`` classes, spread so that the highest class is the darkest."""
+    if count <= 1:
+        return [len(PALETTE) - 1][:count]
+    return [round(i * (len(PALETTE) - 1) / (count - 1)) for i in range(count)]
 
 
 def province_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Circles (x, y, colour, label) for the provinces of the province table."""
     values = [row["value"] for row in rows if row["value"] is not None]
     bounds = classes(values)
+    colours = class_colours(len(bounds))
     circles = []
     for row in rows:
         province = row["province"]
@@ -60,8 +71,8 @@ def province_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "y": y,
                 "province": province,
                 "value": value,
-                "fill": PALETTE[index] if index is not None else "#d1d5db",
-                "ink": INK[index] if index is not None else "#1f2937",
+                "fill": PALETTE[colours[index]] if index is not None else "#d1d5db",
+                "ink": INK[colours[index]] if index is not None else "#1f2937",
             }
         )
     lower = [min(values)] + bounds[:-1] if values else []
@@ -69,5 +80,5 @@ def province_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "view_box": " ".join(str(v) for v in outline()["view_box"]),
         "path": outline()["path"],
         "circles": circles,
-        "legend": [{"fill": PALETTE[i], "low": lower[i], "high": bounds[i]} for i in range(len(bounds))],
+        "legend": [{"fill": PALETTE[colours[i]], "low": lower[i], "high": bounds[i]} for i in range(len(bounds))],
     }

@@ -110,7 +110,7 @@ def _table(request: HttpRequest, name: str) -> tuple[list[str], list[list[Any]]]
         ]
         rows = [
             [
-                row["sector"].name,
+                str(row["sector"]),
                 row.get("cooperatives_total"),
                 row.get("surveyed_total"),
                 row.get("maturity_score_avg"),

@@ -260,3 +260,21 @@ def test_the_level_chart_names_the_levels(client, login, officer_a, figures, lan
     assert chart["levels"]["labels"] == [f"{level} · {name}" for level, name in enumerate(names)]
     assert chart["levels"]["values"][0] == 3  # the three worst-answer responses are at level 0
     assert f"<td>3 · {names[3]}</td>" in page
+
+
+def test_the_sector_table_names_sectors_in_the_page_language(client, login, officer_a, figures):
+    client.cookies["django_language"] = "en"
+    page = login(officer_a).get("/").content.decode()
+    table = re.search(r'data-testid="sector-table">(.*?)</table>', page, re.S).group(1)
+    assert "<td>Agriculture</td>" in table and "Nông nghiệp" not in table
+
+
+def test_the_map_legend_has_no_repeated_or_empty_classes(login, ministry_analyst, figures):
+    # Two provinces with e-commerce figures, 0 % and 100 %: two classes, the higher one darker.
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
+    legend = re.search(r'aria-label="Chú giải">(.*?)</ul>', page, re.S).group(1)
+    items = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li.*?</li>", legend, re.S)]
+    assert items == ["0,0–0,0", "0,0–100,0"]
+    fills = re.findall(r'<rect width="12" height="12" fill="([^"]+)"', legend)
+    assert fills == ["#ffffcc", "#253494"]
+    assert '<circle cx="' in page and 'fill="#253494"' in page  # Đồng Tháp, 100 %
