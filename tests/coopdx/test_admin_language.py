@@ -114,3 +114,14 @@ def test_admin_index_is_branded_and_in_vietnamese_alphabetical_order(login, supe
             html.unescape(name) for name in re.findall(r'<th scope="row"[^>]*>\s*<a href="[^"]+">([^<]+)</a>', block)
         ]
         assert models == sorted(models, key=sort_key), app
+
+
+def test_admin_change_history_page_is_in_vietnamese(login, superuser, coop_a):
+    from cooperatives import services
+
+    services.cooperative_update(cooperative=coop_a, by=superuser, members_count=41)
+    page = in_language(login(superuser), "vi").get(f"/admin/cooperatives/cooperative/{coop_a.pk}/history/")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "Lịch sử thay đổi" in text
+    for english in ("Changed by", "Change reason", "Object", "Choose a date", "Revert"):
+        assert english not in text
