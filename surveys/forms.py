@@ -112,7 +112,9 @@ class RevisionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return for correction"))])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return for correction"))]
+    )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, may_accept: bool = True, **kwargs: Any) -> None:

@@ -171,12 +171,16 @@ def round_counts_many(*, rounds: list[SurveyRound], user: User) -> dict[int, dic
         Response.objects.filter(round__in=[r.pk for r in rounds], cooperative__in=cooperatives)
         .filter(Q(round__province__isnull=True) | Q(round__province_id=F("cooperative__province_id")))
         .order_by()
-        .values_list("round_id", "status")
+        .values_list("round_id", "status", "is_proxy")
         .annotate(n=Count("pk"))
     )
     by_round: dict[int, dict[str, int]] = {}
-    for round_id, status, n in grouped:
-        by_round.setdefault(round_id, {})[status] = n
+    proxies: dict[int, int] = {}
+    for round_id, status, is_proxy, n in grouped:
+        statuses = by_round.setdefault(round_id, {})
+        statuses[status] = statuses.get(status, 0) + n
+        if is_proxy:
+            proxies[round_id] = proxies.get(round_id, 0) + n
     counts = {}
     for survey_round in rounds:
         if survey_round.province_id:
@@ -187,6 +191,7 @@ def round_counts_many(*, rounds: list[SurveyRound], user: User) -> dict[int, dic
         counts[survey_round.pk] = {
             "total": total,
             "not_started": total - sum(by_status.values()),
+            "proxy": proxies.get(survey_round.pk, 0),
             **{s: by_status.get(s, 0) for s in ResponseStatus.values},
         }
     return counts

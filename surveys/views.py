@@ -81,9 +81,8 @@ def round_remind(request: HttpRequest, code: str) -> HttpResponse:
     result = services.round_send_reminders(
         survey_round=survey_round, by=user, cooperative_ids=request.POST.getlist("cooperative")
     )
-    messages.success(request, _("%(count)s reminder e-mails sent.") % {"count": result.sent})
-    # The page after sending lists who could not be reached; kept in the session so that a
-    # reload shows it again without sending anything.
+    # The page after sending says how many were sent and lists who could not be reached; kept in
+    # the session so that a reload shows it again without sending anything.
     request.session[f"reminders:{survey_round.code}"] = {"sent": result.sent, "unreachable": result.unreachable}
     return redirect("surveys:reminded", code=code)
 
@@ -270,8 +269,8 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The review has been recorded."))
+        return redirect("surveys:result", pk=pk)
+    messages.success(request, _("The review has been recorded."))
     return redirect(reverse("surveys:round", args=[response.round.code]))
 
 

@@ -58,6 +58,9 @@ def test_the_browser_form_accepts_a_value_on_the_bound_and_a_comma_decimal(login
     )
     assert result.status_code == 302
     assert Answer.objects.get(response=response, question=reach).number == pytest.approx(62.5)
+    # Shown again in plain digits, which a number input reads in any language.
+    page_again = client.get(f"/surveys/responses/{response.pk}/page/{page}/").content.decode()
+    assert re.search(r'<input[^>]*name="MEMBER_ONLINE_REACH"[^>]*value="62.5"', page_again)
 
 
 def test_number_inputs_carry_the_bounds_and_step_in_plain_digits(login, member_a, coop_a, open_round):

@@ -52,6 +52,7 @@ def test_the_browser_refuses_the_self_acceptance_with_a_clear_message(login, off
     # The officer is told at once, and is offered no "accept" that would fail.
     assert SELF_ACCEPT_MESSAGE in page
     assert 'value="accept"' not in page
+    assert "Quyết định" in page and "Decision" not in page
     result = client.post(
         f"/surveys/responses/{proxy_submitted.pk}/review/", {"decision": "accept", "comment": ""}, follow=True
     )
