@@ -269,17 +269,15 @@ def registry_import_plan(
 
         members = optional("members_count", None)
         if members is not None:
-            raw = cell("members_count")
             try:
-                given["members_count"] = parse_int(raw if not isinstance(raw, str) else members)
+                given["members_count"] = parse_int(cell("members_count"))
             except ValueError:
                 fail("members_count", _('"%(value)s" is not a whole number.') % {"value": members[:20]})
 
         founded = optional("founded_on", None)
         if founded is not None:
-            raw = cell("founded_on")
             try:
-                founded_on = parse_date(raw if not isinstance(raw, str) else founded)
+                founded_on = parse_date(cell("founded_on"))
             except ValueError:
                 fail("founded_on", _('"%(value)s" is not a date (use dd/mm/yyyy).') % {"value": founded[:20]})
             else:
