@@ -156,6 +156,7 @@ THIRD_PARTY_MESSAGES = [
     gettext_noop("Change History"),
     # Django's admin, where its Vietnamese catalogue is incomplete
     gettext_noop("Models in the %(name)s application"),
+    gettext_noop("History"),  # Django's own Vietnamese reads "Bản ghi nhớ" (a memo)
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),

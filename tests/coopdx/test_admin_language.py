@@ -125,3 +125,5 @@ def test_admin_change_history_page_is_in_vietnamese(login, superuser, coop_a):
     assert "Lịch sử thay đổi" in text
     for english in ("Changed by", "Change reason", "Object", "Choose a date", "Revert"):
         assert english not in text
+    change_form = in_language(login(superuser), "vi").get(f"/admin/cooperatives/cooperative/{coop_a.pk}/change/")
+    assert "Bản ghi nhớ" not in change_form.content.decode()
