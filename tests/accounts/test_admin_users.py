@@ -82,6 +82,13 @@ def test_the_add_page_asks_for_the_role_and_its_scope(login, superuser):
         assert english not in body
 
 
+def test_the_change_page_shows_role_and_scope_in_vietnamese(login, superuser, officer_a):
+    body = login(superuser).get(f"/admin/accounts/user/{officer_a.pk}/change/").content.decode()
+    assert "Vai trò và phạm vi" in body
+    assert re.search(r'<option value="provincial_officer" selected>Cán bộ cấp tỉnh</option>', body)
+    assert "Mật khẩu không được lưu ở dạng gốc" in body and "Raw passwords" not in body
+
+
 @pytest.mark.parametrize(
     "role", [Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST, Role.PROVINCIAL_OFFICER, Role.COOPERATIVE_MEMBER]
 )
