@@ -5,10 +5,30 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import ApiToken, Role, User
+
+# Django's own strings on the account forms that its catalogue has no Vietnamese for (new in
+# Django 5.x): translated in ours, and listed here so that `make messages` keeps them.
+DJANGO_ACCOUNT_STRINGS = (
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Disabled"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be "
+        "able to authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        0,
+    ),
+)
 
 
 class AccountCreationForm(AdminUserCreationForm):
