@@ -122,11 +122,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Read-only view of the tokens: issuing (which shows the secret once) happens on the token
     page, through the service; revoking from here goes through the service too."""
 
-    list_display = ("organisation", "prefix", "role", "province", "expires_at", "revoked_at", "last_used_at")
+    list_display = (
+        "organisation",
+        "prefix",
+        "role",
+        "province",
+        "created_by",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     list_filter = ("role", "province")
     search_fields = ("organisation", "prefix")
-    readonly_fields = [field.name for field in ApiToken._meta.fields]
+    # Scopes by name, in the page's language, rather than their codes.
+    exclude = ("scopes",)
+    readonly_fields = [*(field.name for field in ApiToken._meta.fields if field.name != "scopes"), "scope_names"]
     actions = ["revoke"]
+
+    @admin.display(description=_("scopes"))
+    def scope_names(self, obj: ApiToken) -> str:
+        return "; ".join(label for _code, label in obj.scope_items)
 
     def has_add_permission(self, request: object) -> bool:
         return False

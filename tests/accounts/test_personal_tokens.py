@@ -15,6 +15,7 @@ from accounts.api.services import MAX_PERSONAL_TOKENS, api_token_issue
 from accounts.models import ApiScope, ApiToken, Role
 from accounts.services import user_update
 from surveys.models import Response
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,9 @@ def test_officers_and_members_still_have_no_token_pages(who, request, login):
     assert client.get("/accounts/tokens/new/").status_code == 403
     assert ask(client).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_the_admin_names_a_tokens_scopes_in_vietnamese(login, ministry_token):
+    root = UserFactory(username="root", role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True)
+    page = visible(login(root).get(f"/admin/accounts/apitoken/{ministry_token.token.pk}/change/"))
+    assert "Đọc danh bạ hợp tác xã" in page and "registry:read" not in page
