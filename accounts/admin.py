@@ -1,8 +1,9 @@
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -57,12 +58,29 @@ class AccountCreationForm(AdminUserCreationForm):
         self.fields["cooperative"].help_text = _("Only for a cooperative member.")
 
 
+# Who is using the admin's password page: its form is built by Django without the request.
+_acting_admin: ContextVar[User | None] = ContextVar("acting_admin", default=None)
+
+
+class AccountPasswordForm(AdminPasswordChangeForm):
+    """The admin's password page, written through ``services.user_set_password``."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data["set_usable_password"]
+        return services.user_set_password(
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+            by=_acting_admin.get(),  # type: ignore[arg-type]
+        )
+
+
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     """Accounts. Creating and changing an account goes through ``accounts.services`` (history,
     role binding, who may reach the admin site), like every other path."""
 
     add_form = AccountCreationForm
+    change_password_form = AccountPasswordForm
     list_display = ("username", "email", "role", "province", "cooperative", "is_active")
     list_filter = ("role", "province", "is_active", "is_staff")
     search_fields = ("username", "email", "first_name", "last_name")
@@ -95,6 +113,13 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return False  # deactivate instead: history, responses and reports keep their author
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        acting = _acting_admin.set(request.user)  # type: ignore[arg-type]
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _acting_admin.reset(acting)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data

@@ -104,6 +104,27 @@ def user_update(*, user: User, by: User, **fields: Any) -> User:
     return user
 
 
+@transaction.atomic
+def user_set_password(*, user: User, password: str | None, by: User) -> User:
+    """Set an account's password, or make it unusable (``None``), for a national administrator.
+
+    The password is checked against the validators; the history records who changed the account
+    (the hash itself is never copied into the history).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_can_manage(by=by, fields={}, target=user)
+    if password:
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save(update_fields=["password"])
+    return user
+
+
 # --- Two-step verification (TOTP, django-otp) ----------------------------------------------
 
 

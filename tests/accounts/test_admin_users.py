@@ -221,3 +221,31 @@ def test_the_account_service_rule_decides_in_the_admin_too(login, province_a):
     refused = client.post("/admin/accounts/user/add/", add_form(role=Role.PROVINCIAL_OFFICER, province=province_a.pk))
     assert refused.status_code == 403
     assert not User.objects.filter(username="tai.khoan.moi").exists()
+
+
+def test_the_admins_password_page_writes_through_the_service(login, superuser, officer_a):
+    url = f"/admin/accounts/user/{officer_a.pk}/password/"
+    client = login(superuser)
+    weak = client.post(url, {"usable_password": "true", "password1": "12345678", "password2": "12345678"})
+    assert weak.status_code == 200
+    assert "Mật khẩu này quá ngắn" in error_text(weak)
+    versions = officer_a.history.count()
+    response = client.post(url, {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(PASSWORD)
+    latest = officer_a.history.latest()
+    assert officer_a.history.count() == versions + 1 and latest.history_user == superuser
+    # The service's rule decides: a staff account with Django's "change user" permission only
+    # (a ministry analyst) is refused, and the password stays.
+    from django.contrib.auth.models import Permission
+
+    analyst = UserFactory(username="bo.staff", role=Role.MINISTRY_ANALYST, is_staff=True)
+    analyst.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client = login(analyst)
+    client.raise_request_exception = False
+    other = "Mat-khau-khac-hoan-toan-2026"
+    refused = client.post(url, {"usable_password": "true", "password1": other, "password2": other})
+    assert refused.status_code == 403
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(PASSWORD)
