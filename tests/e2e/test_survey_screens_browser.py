@@ -126,6 +126,11 @@ def test_officers_survey_screens(request, device, language, live_server, officer
     assert words["page"] in screen.inner_text("main")
     assert screen.locator("[data-testid=round-progress] tbody tr").count() == 100
     assert no_overflow(screen)
+    # The table itself fits: on a phone, who entered sits under the status and the buttons wrap.
+    assert screen.evaluate(
+        "(() => { const box = document.querySelector('.table-responsive');"
+        " return box.scrollWidth <= box.clientWidth; })()"
+    )
     screenshot(screen, f"{name}-2-round-detail")
     screen.screenshot(path=str(ARTIFACTS / f"{name}-2a-round-detail-top.png"))
     screen.locator(".pagination").scroll_into_view_if_needed()
