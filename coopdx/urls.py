@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
@@ -16,6 +18,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("coopdx.api.urls")),
+    # Pages without an icon link (the admin's) make browsers ask for /favicon.ico. The plain static
+    # path (served as well as the hashed one) needs no manifest when the URLs are loaded.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]
 
 # Branded error pages in the user's language (the 500 page is templates/500.html).

@@ -133,3 +133,10 @@ def test_an_unknown_api_address_answers_in_the_apis_json_error_shape(client):
     response = client.get("/api/v1/khong-co/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+
+
+def test_the_browsers_own_favicon_request_finds_the_icon(client):
+    """Pages without an icon link (the admin's) make the browser ask for /favicon.ico: not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
