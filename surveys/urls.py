@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
     path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),
     path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
+    re_path(r"^rounds/(?P<code>[^/]+)/export\.(?P<fmt>csv|xlsx)$", views.round_export, name="export"),
     path("rounds/<str:code>/start/<int:cooperative_id>/", views.response_start, name="start"),
     path("responses/<int:pk>/", views.response_result, name="result"),
     path("responses/<int:pk>/page/<int:page>/", views.response_fill, name="fill"),

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperatives import selectors as registry
+from cooperatives.exports import csv_stream, xlsx_file
 
-from . import importing, selectors, services
+from . import exports, importing, selectors, services
 from .forms import PillarForm, ReviewForm, RevisionForm
 from .models import ResponseStatus
 
@@ -48,10 +50,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not (user.is_national or user.is_officer):
         raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
-    state = request.GET.get("state", "")
-    if state not in selectors.ROUND_STATES:
-        state = ""
-    search = request.GET.get("q", "").strip()[:100]
+    state, search = _round_filters(request)
     cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
     page = Paginator(cooperatives, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -68,6 +67,34 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "state": state,
             "search": search,
         },
+    )
+
+
+def _round_filters(request: HttpRequest) -> tuple[str, str]:
+    state = request.GET.get("state", "")
+    return (state if state in selectors.ROUND_STATES else ""), request.GET.get("q", "").strip()[:100]
+
+
+@login_required
+def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The round page's list (with its filters) as CSV or XLSX, with who entered and reviewed."""
+    user = request.user
+    if not (user.is_national or user.is_officer):
+        raise PermissionDenied
+    survey_round = selectors.round_get(user=user, code=code)
+    state, search = _round_filters(request)
+    cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
+    rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
+    filename = f"dot-khao-sat-{survey_round.code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        xlsx_file(rows, sheet_name=survey_round.code[:31]),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

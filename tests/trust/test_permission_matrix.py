@@ -62,6 +62,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:round", "GET", "/surveys/rounds/{round}/", {A: 302, M: 403, "*": 200}),
     ("surveys:remind", "POST", "/surveys/rounds/{round}/remind/", {A: 302, M: 403, MI: 403, "*": 302}),
     ("surveys:reminded", "GET", "/surveys/rounds/{round}/reminders/", {A: 302, M: 403, MI: 403, "*": 302}),
+    ("surveys:export", "GET", "/surveys/rounds/{round}/export.csv", {A: 302, M: 403, "*": 200}),
     ("surveys:template", "GET", "/surveys/rounds/{round}/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
     ("surveys:start", "POST", "/surveys/rounds/{round}/start/{coop}/", {A: 302, OB: 404, MI: 403, "*": 302}),
     ("surveys:result", "GET", "/surveys/responses/{response}/", {A: 302, OB: 404, "*": 200}),
