@@ -133,12 +133,15 @@ class ReportForm(forms.Form):
     evidence = MultipleFileField(
         label=_("Evidence files"),
         required=False,
-        help_text=_("PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most %(limit)s MB each.")
-        % {"limit": MAX_FILE_BYTES // (1024 * 1024)},
     )
 
     def __init__(self, *args: Any, task: DirectiveTask, periods: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Interpolated per form, in the request's language: a lazy text formatted at import time
+        # would be frozen in whichever language was active when the module was first imported.
+        self.fields["evidence"].help_text = _(
+            "PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most %(limit)s MB each."
+        ) % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
         if task.reporting_period:
             # Newest first; the period being judged now (the latest closed one) is preselected.
             self.fields["period_start"].required = True

@@ -127,3 +127,17 @@ def test_the_report_page_saves_a_report_with_several_files(login, officer_a, tas
     page = login(officer_a).get(f"/directives/tasks/{task_a.pk}/").content.decode()
     for evidence in created.evidence_files.all():
         assert f"/directives/evidence/{evidence.pk}/" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "foreign"),
+    [("en", "at most 10 MB each", "tối đa"), ("vi", "tối đa 10 MB", "at most")],
+)
+def test_the_evidence_help_text_follows_the_page_language(
+    login, officer_a, task_a, settings, language, expected, foreign
+):
+    client = login(officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(f"/directives/tasks/{task_a.pk}/").content.decode()
+    assert expected in body
+    assert foreign not in body
