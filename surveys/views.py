@@ -21,6 +21,7 @@ from .forms import PillarForm, ReviewForm, RevisionForm
 from .models import ResponseStatus
 
 ROUND_PAGE_SIZE = 100
+UNREACHABLE_PAGE_SIZE = 500
 
 
 @login_required
@@ -123,13 +124,15 @@ def round_reminded(request: HttpRequest, code: str) -> HttpResponse:
     result = request.session.get(f"reminders:{survey_round.code}")
     if not result:
         return redirect("surveys:round", code=code)
+    unreachable = selectors.round_unreachable(user=user, cooperative_ids=result["unreachable"])
     return render(
         request,
         "surveys/reminders_sent.html",
         {
             "round": survey_round,
             "sent": result["sent"],
-            "unreachable": selectors.round_unreachable(user=user, cooperative_ids=result["unreachable"]),
+            # A national round may leave thousands to call: pages of a printable length.
+            "page": Paginator(unreachable, UNREACHABLE_PAGE_SIZE).get_page(request.GET.get("page")),
         },
     )
 

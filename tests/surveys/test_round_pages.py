@@ -195,3 +195,15 @@ def test_reminding_only_the_selected_lists_only_the_selected_unreachable(login, 
     assert "Đã gửi 0 email nhắc nhở." in body
     table = body.split('data-testid="unreachable"')[1].split("</table>")[0]
     assert chosen.name in table and "Hợp tác xã Bỏ Qua" not in table
+
+
+def test_a_long_unreachable_list_comes_in_printable_pages(login, officer_a, open_round, many_cooperatives):
+    client = login(officer_a)
+    first = client.post(f"/surveys/rounds/{open_round.code}/remind/", {}, follow=True).content.decode()
+    assert "530 hợp tác xã không nhận được nhắc nhở" in first
+    table = first.split('data-testid="unreachable"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 500 and "Trang 1/2" in first
+    second = client.get(f"/surveys/rounds/{open_round.code}/reminders/", {"page": 2}).content.decode()
+    rest = second.split('data-testid="unreachable"')[1].split("</table>")[0]
+    assert rest.count("<tr>") == 1 + 30 and "Hợp tác xã Thử nghiệm 0529" in rest
+    assert not mail.outbox
