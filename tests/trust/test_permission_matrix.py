@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cooperatives.models import ImportJob
 from surveys.models import Response
 from tests.factories import CooperativeFactory
+from tests.sheets import row, xlsx_bytes
 
 ROLES = ("anonymous", "member_a", "officer_a", "officer_b", "ministry_analyst", "national_admin")
 A, M, OA, OB, MI, AD = ROLES
@@ -52,6 +53,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("cooperatives:import", "GET", "/cooperatives/import/", {A: 302, M: 403, MI: 403, "*": 200}),
     ("cooperatives:import_template", "GET", "/cooperatives/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
     ("cooperatives:import_job", "GET", "/cooperatives/import/{job}/", {A: 302, OA: 200, AD: 200, "*": 404}),
+    (
+        "cooperatives:import_errors",
+        "GET",
+        "/cooperatives/import/{job}/errors.xlsx",
+        {A: 302, OA: 200, AD: 200, "*": 404},
+    ),
     (
         "cooperatives:import_confirm",
         "POST",
@@ -119,12 +126,14 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     response = Response.objects.create(round=open_round, cooperative=coop_a, entered_by=officer_a)
     CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
+    # A refused file with one error, so that its marked copy can be downloaded by those who may.
     job = ImportJob.objects.create(
-        file=SimpleUploadedFile("a.xlsx", b"x"),
+        file=SimpleUploadedFile("a.xlsx", xlsx_bytes([row(phone="abc")])),
         original_name="a.xlsx",
         created_by=officer_a,
         scope_province=officer_a.province,
         status="invalid",
+        errors=[{"row": 2, "column": "Điện thoại", "message": "not a phone number"}],
     )
     committee = Agency.objects.get(code="UBND-82")
     document = DocumentFactory(
