@@ -277,6 +277,10 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             "review_form": ReviewForm(may_accept=may_accept) if response.status == ResponseStatus.SUBMITTED else None,
             "can_review": can_review,
             "may_accept": may_accept,
+            # Offered only where the form would open: read-only roles would meet a refusal.
+            "may_continue": response.is_editable
+            and response.round.is_open()
+            and services.may_answer_for(request.user, response.cooperative),
             "self_acceptance_message": services.self_acceptance_message(),
         },
     )

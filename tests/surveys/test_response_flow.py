@@ -245,3 +245,18 @@ def test_a_damaged_revision_on_submit_is_a_400_with_a_message(
     assert "Trang này đã cũ hoặc bị hỏng" in result.content.decode()
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
+
+
+def test_the_result_page_offers_to_continue_only_to_those_who_may_answer(
+    login, open_round, coop_a, officer_a, member_a, ministry_analyst
+):
+    draft = Response.objects.create(round=open_round, cooperative=coop_a, entered_by=officer_a)
+    fill = f"/surveys/responses/{draft.pk}/page/1/"
+    for user, offered in ((member_a, True), (officer_a, True), (ministry_analyst, False)):
+        client = login(user)
+        assert (fill in client.get(f"/surveys/responses/{draft.pk}/").content.decode()) is offered, user.username
+        # Whatever is offered, the link leads somewhere for the user: the form, not a refusal.
+        if offered:
+            assert client.get(fill).status_code == 200
+        else:
+            assert client.get(fill).status_code == 403
