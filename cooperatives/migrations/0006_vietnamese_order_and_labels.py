@@ -20,62 +20,77 @@ def drop_collation(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatives', '0005_search_text_with_representative_and_ward'),
+        ("cooperatives", "0005_search_text_with_representative_and_ward"),
     ]
 
     operations = [
         migrations.RunPython(create_collation, drop_collation),
         migrations.AlterModelOptions(
-            name='cooperative',
-            options={'ordering': [django.db.models.functions.comparison.Collate(models.F('name'), 'vietnamese'), 'code'], 'verbose_name': 'cooperative', 'verbose_name_plural': 'cooperatives'},
+            name="cooperative",
+            options={
+                "ordering": [django.db.models.functions.comparison.Collate(models.F("name"), "vietnamese"), "code"],
+                "verbose_name": "cooperative",
+                "verbose_name_plural": "cooperatives",
+            },
         ),
         migrations.AlterModelOptions(
-            name='legacyprovince',
-            options={'ordering': [django.db.models.functions.comparison.Collate(models.F('short_name'), 'vietnamese')], 'verbose_name': 'pre-2025 province', 'verbose_name_plural': 'pre-2025 provinces'},
+            name="legacyprovince",
+            options={
+                "ordering": [django.db.models.functions.comparison.Collate(models.F("short_name"), "vietnamese")],
+                "verbose_name": "pre-2025 province",
+                "verbose_name_plural": "pre-2025 provinces",
+            },
         ),
         migrations.AlterModelOptions(
-            name='province',
-            options={'ordering': [django.db.models.functions.comparison.Collate(models.F('short_name'), 'vietnamese')], 'verbose_name': 'province', 'verbose_name_plural': 'provinces'},
+            name="province",
+            options={
+                "ordering": [django.db.models.functions.comparison.Collate(models.F("short_name"), "vietnamese")],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+            },
         ),
         migrations.AlterModelOptions(
-            name='ward',
-            options={'ordering': [django.db.models.functions.comparison.Collate(models.F('name'), 'vietnamese')], 'verbose_name': 'ward/commune', 'verbose_name_plural': 'wards/communes'},
+            name="ward",
+            options={
+                "ordering": [django.db.models.functions.comparison.Collate(models.F("name"), "vietnamese")],
+                "verbose_name": "ward/commune",
+                "verbose_name_plural": "wards/communes",
+            },
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='errors',
-            field=models.JSONField(blank=True, default=list, verbose_name='errors'),
+            model_name="importjob",
+            name="errors",
+            field=models.JSONField(blank=True, default=list, verbose_name="errors"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='language',
-            field=models.CharField(default='vi', max_length=8, verbose_name='language'),
+            model_name="importjob",
+            name="language",
+            field=models.CharField(default="vi", max_length=8, verbose_name="language"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='message',
-            field=models.TextField(blank=True, verbose_name='message'),
+            model_name="importjob",
+            name="message",
+            field=models.TextField(blank=True, verbose_name="message"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='options',
-            field=models.JSONField(blank=True, default=dict, verbose_name='import options'),
+            model_name="importjob",
+            name="options",
+            field=models.JSONField(blank=True, default=dict, verbose_name="import options"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='progress_done',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows done'),
+            model_name="importjob",
+            name="progress_done",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows done"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='progress_total',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows in all'),
+            model_name="importjob",
+            name="progress_total",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows in all"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='summary',
-            field=models.JSONField(blank=True, default=dict, verbose_name='result summary'),
+            model_name="importjob",
+            name="summary",
+            field=models.JSONField(blank=True, default=dict, verbose_name="result summary"),
         ),
     ]

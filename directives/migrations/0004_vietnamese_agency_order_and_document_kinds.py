@@ -5,26 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0003_daily_reminder_schedule'),
+        ("directives", "0003_daily_reminder_schedule"),
         # The collation the agencies' order uses.
-        ('cooperatives', '0006_vietnamese_order_and_labels'),
+        ("cooperatives", "0006_vietnamese_order_and_labels"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='agency',
-            options={'ordering': ['kind', django.db.models.functions.comparison.Collate(models.F('short_name'), 'vietnamese')], 'verbose_name': 'agency', 'verbose_name_plural': 'agencies'},
+            name="agency",
+            options={
+                "ordering": [
+                    "kind",
+                    django.db.models.functions.comparison.Collate(models.F("short_name"), "vietnamese"),
+                ],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+            },
         ),
         migrations.AlterField(
-            model_name='document',
-            name='kind',
-            field=models.CharField(choices=[('resolution', 'Resolution'), ('directive', 'Directive'), ('decision', 'Decision'), ('plan', 'Plan'), ('official_letter', 'Official letter')], max_length=20, verbose_name='kind'),
+            model_name="document",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("resolution", "Resolution"),
+                    ("directive", "Directive"),
+                    ("decision", "Decision"),
+                    ("plan", "Plan"),
+                    ("official_letter", "Official letter"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaldocument',
-            name='kind',
-            field=models.CharField(choices=[('resolution', 'Resolution'), ('directive', 'Directive'), ('decision', 'Decision'), ('plan', 'Plan'), ('official_letter', 'Official letter')], max_length=20, verbose_name='kind'),
+            model_name="historicaldocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("resolution", "Resolution"),
+                    ("directive", "Directive"),
+                    ("decision", "Decision"),
+                    ("plan", "Plan"),
+                    ("official_letter", "Official letter"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

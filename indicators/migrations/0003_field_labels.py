@@ -5,65 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0002_nightly_schedule'),
+        ("indicators", "0002_nightly_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='aggregationrun',
-            name='message',
-            field=models.TextField(blank=True, verbose_name='message'),
+            model_name="aggregationrun",
+            name="message",
+            field=models.TextField(blank=True, verbose_name="message"),
         ),
         migrations.AlterField(
-            model_name='aggregationrun',
-            name='partitions_done',
-            field=models.PositiveIntegerField(default=0, verbose_name='parts done'),
+            model_name="aggregationrun",
+            name="partitions_done",
+            field=models.PositiveIntegerField(default=0, verbose_name="parts done"),
         ),
         migrations.AlterField(
-            model_name='aggregationrun',
-            name='partitions_total',
-            field=models.PositiveIntegerField(default=0, verbose_name='parts in all'),
+            model_name="aggregationrun",
+            name="partitions_total",
+            field=models.PositiveIntegerField(default=0, verbose_name="parts in all"),
         ),
         migrations.AlterField(
-            model_name='aggregationrun',
-            name='rows_written',
-            field=models.PositiveIntegerField(default=0, verbose_name='figures written'),
+            model_name="aggregationrun",
+            name="rows_written",
+            field=models.PositiveIntegerField(default=0, verbose_name="figures written"),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='denominator',
-            field=models.BigIntegerField(null=True, verbose_name='denominator'),
+            model_name="indicatorsnapshot",
+            name="denominator",
+            field=models.BigIntegerField(null=True, verbose_name="denominator"),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='numerator',
-            field=models.BigIntegerField(null=True, verbose_name='numerator'),
+            model_name="indicatorsnapshot",
+            name="numerator",
+            field=models.BigIntegerField(null=True, verbose_name="numerator"),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='province',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperatives.province', verbose_name='province'),
+            model_name="indicatorsnapshot",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cooperatives.province",
+                verbose_name="province",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='surveys.surveyround', verbose_name='round'),
+            model_name="indicatorsnapshot",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="snapshots",
+                to="surveys.surveyround",
+                verbose_name="round",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='snapshots', to='indicators.aggregationrun', verbose_name='indicator computation'),
+            model_name="indicatorsnapshot",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="snapshots",
+                to="indicators.aggregationrun",
+                verbose_name="indicator computation",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='scope_key',
-            field=models.CharField(max_length=24, verbose_name='scope key'),
+            model_name="indicatorsnapshot",
+            name="scope_key",
+            field=models.CharField(max_length=24, verbose_name="scope key"),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='sector',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperatives.sector', verbose_name='sector'),
+            model_name="indicatorsnapshot",
+            name="sector",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cooperatives.sector",
+                verbose_name="sector",
+            ),
         ),
     ]
