@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -308,7 +308,21 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
 def may_accept(user: User, response: Response) -> bool:
     """Four eyes: whoever entered or submitted a response (on the cooperative's behalf, or by
     import) cannot also accept it; another officer or a national administrator does."""
-    return user.pk not in (response.entered_by_id, response.submitted_by_id)
+    if user.pk in (response.entered_by_id, response.submitted_by_id):
+        return False
+    return not _entered_answers(user, response)
+
+
+def _entered_answers(user: User, response: Response) -> bool:
+    """Whether the user ever started the response or saved answers to it.
+
+    ``entered_by`` names the last to save, so an officer who began an entry that a member then
+    completed would otherwise pass as a reviewer. Saving answers always leaves the response a
+    draft; a review leaves it returned or accepted, so returning a response is not entering it.
+    """
+    return (
+        response.history.filter(history_user=user).filter(Q(history_type="+") | Q(status=ResponseStatus.DRAFT)).exists()
+    )
 
 
 def self_acceptance_message() -> str:

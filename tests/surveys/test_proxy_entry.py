@@ -107,3 +107,26 @@ def test_the_openapi_schema_documents_who_entered_and_reviewed(client):
     schema = yaml.safe_load(client.get("/api/v1/schema/").content)
     properties = schema["components"]["schemas"]["Response"]["properties"]
     assert {"entered_by", "submitted_by", "reviewed_by"} <= set(properties)
+
+
+def test_an_officer_who_entered_answers_cannot_accept_after_the_member_completes_and_submits(
+    officer_a, member_a, second_officer, coop_a, open_round, best_answers
+):
+    # The officer starts the entry on the cooperative's behalf; the member finishes and sends it.
+    response = response_start(survey_round=open_round, cooperative=coop_a, by=officer_a)
+    codes = sorted(best_answers)
+    half = len(codes) // 2
+    response = response_save_answers(
+        response=response, answers={c: best_answers[c] for c in codes[:half]}, by=officer_a
+    )
+    response = response_save_answers(response=response, answers={c: best_answers[c] for c in codes[half:]}, by=member_a)
+    response = response_submit(response=response, by=member_a)
+    with pytest.raises(ValidationError) as error:
+        response_review(response=response, by=officer_a, accept=True)
+    assert error.value.messages == [SELF_ACCEPT_MESSAGE]
+    # Returning it is no entry: the officer who returned a response may accept it once it is sent again.
+    returned = response_review(response=response, by=second_officer, accept=False, comment="Bổ sung")
+    returned = response_save_answers(response=returned, answers={codes[0]: best_answers[codes[0]]}, by=member_a)
+    returned = response_submit(response=returned, by=member_a)
+    accepted = response_review(response=returned, by=second_officer, accept=True)
+    assert (accepted.status, accepted.reviewed_by) == (ResponseStatus.ACCEPTED, second_officer)
