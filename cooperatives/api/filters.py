@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.api.filters import InstantFilter
 from cooperatives.filters import CooperativeFilter
 from cooperatives.models import Cooperative
 
@@ -14,7 +15,7 @@ class ApiCooperativeFilter(CooperativeFilter):
     # Keyset pagination compares plain column values, so ?ordering=name stays in column order.
     vietnamese_name_order = False
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Changed since (ISO 8601 date-time, e.g. 2026-01-31T00:00:00+07:00)"),

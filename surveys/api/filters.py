@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.api.filters import InstantFilter
 from surveys.models import Response, ResponseStatus
 
 MAX_ID = 2**63 - 1
@@ -17,7 +18,7 @@ class ResponseFilter(django_filters.FilterSet):
     )
     province = django_filters.CharFilter(field_name="cooperative__province__code", label=_("Province code"))
     status = django_filters.ChoiceFilter(choices=ResponseStatus.choices, label=_("Status"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed since (ISO 8601 date-time)")
     )
 

@@ -115,6 +115,11 @@ def test_page_size_defaults_to_100_and_is_capped_at_500(as_caller):
         ({"maturity_level": "9"}, "maturity_level"),
         ({"ordering": "secret_field"}, "ordering"),
         ({"updated_since": "yesterday"}, "updated_since"),
+        # Offsets Python accepts but PostgreSQL refuses (beyond ±15:59), and a time that cannot be
+        # expressed in UTC: a clear 400 on every database, not a server error on one of them.
+        ({"updated_since": "0284-02-28T22:41:02.648775+21:45"}, "updated_since"),
+        ({"updated_since": "2026-01-31T00:00:00-16:00"}, "updated_since"),
+        ({"updated_since": "0001-01-01T00:00:00+05:00"}, "updated_since"),
         ({"sector": "ZZ"}, "sector"),
     ],
 )
@@ -123,6 +128,24 @@ def test_invalid_filters_and_pages_are_400_with_the_field(params, field, as_call
     assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "invalid" and field in body["fields"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/bulk/cooperatives.csv", "/api/v1/bulk/cooperatives.ndjson"])
+@pytest.mark.parametrize("since", ["2026-02-28T22:41:02+21:45", "0001-01-01T00:00:00+05:00", "yesterday"])
+def test_the_bulk_files_refuse_an_invalid_updated_since_before_streaming(path, since, as_caller, coop_a):
+    # A streamed file cannot turn into an error once its first line is sent: refuse up front.
+    response = as_caller("ministry_analyst").get(path, {"updated_since": since})
+    assert response.status_code == 400
+    assert "updated_since" in response.json()["error"]["fields"]
+
+
+def test_updated_since_with_an_offset_selects_by_the_instant(as_caller, coop_a):
+    client = as_caller("national_admin")
+    changed = coop_a.updated_at
+    just_before = changed.astimezone(datetime.timezone(datetime.timedelta(hours=15, minutes=59)))
+    assert codes(client.get("/api/v1/cooperatives/", {"updated_since": just_before.isoformat()})) == [coop_a.code]
+    after = (changed + datetime.timedelta(seconds=1)).astimezone(datetime.timezone(-datetime.timedelta(hours=15)))
+    assert codes(client.get("/api/v1/cooperatives/", {"updated_since": after.isoformat()})) == []
 
 
 def test_a_cursor_of_another_ordering_is_refused(as_caller, coop_a, coop_b):

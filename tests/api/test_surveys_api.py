@@ -262,3 +262,10 @@ def test_the_api_shows_who_entered_submitted_and_reviewed(as_caller, officer_a, 
     assert body["reviewed_by"] == {"username": "officer_a2", "name": second_officer.get_full_name()}
     listed = as_caller("ministry_analyst").get("/api/v1/responses/").json()["results"][0]
     assert listed["reviewed_by"]["username"] == "officer_a2" and listed["entered_by"]["username"] == "officer_a"
+
+
+@pytest.mark.parametrize("since", ["2026-02-28T22:41:02+21:45", "0001-01-01T00:00:00+05:00"])
+def test_the_responses_list_refuses_an_updated_since_no_database_can_compare(since, as_caller, response_a):
+    response = as_caller("ministry_analyst").get("/api/v1/responses/", {"updated_since": since})
+    assert response.status_code == 400
+    assert "updated_since" in response.json()["error"]["fields"]
