@@ -62,6 +62,18 @@ def _locmem_email(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language: a request made by an earlier test leaves
+    its language active in the thread, which would make messages depend on the test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Every user fixture sets a real password; PBKDF2 would dominate the suite's CPU time.
 
