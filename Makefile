@@ -36,7 +36,7 @@ lint: $(VENV)/.dev
 check: $(VENV)/.dev
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_ENV=production SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
-		ALLOWED_HOSTS=coopdx.example.vn $(MANAGE) check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=coopdx.example.vn SITE_URL=https://coopdx.example.vn $(MANAGE) check --deploy --fail-level WARNING
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A coopdx worker --loglevel=INFO

@@ -118,6 +118,7 @@ def main() -> None:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": static_root,
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),

@@ -231,7 +231,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoopDX <no-reply@coopdx.local>")
 # The address users reach CoopDX at: links in e-mails (reminders) are built on it, since a
 # mail sent by a task or a command has no request to take the host from.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required in production, like SECRET_KEY: e-mailed links built on a local default would lead
+# every recipient to their own machine.
+SITE_URL = (env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://127.0.0.1:8000")).rstrip("/")
 
 # --- Surveys ---------------------------------------------------------------------------
 # Only accepted responses count in the indicators, unless provinces agree to count submitted ones.

@@ -36,7 +36,15 @@ def test_every_app_variable_in_compose_is_read_by_the_settings_and_production_ne
         environment = _app_environment(COMPOSE["services"][name])
         unknown = set(environment) - SETTINGS_VARIABLES - IMAGE_VARIABLES
         assert not unknown, f"{name} sets variables the settings never read: {unknown}"
-        for required in ("DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
+        for required in (
+            "DJANGO_ENV",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SITE_URL",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "REDIS_URL",
+        ):
             assert required in environment, f"{name} lacks {required}"
         assert environment["DJANGO_ENV"] == "production"
 

@@ -14,7 +14,16 @@ def _settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "DJANGO_ENV",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "REDIS_URL",
+            "SITE_URL",
+        }
     }
     clean.update(env)
     code = (
@@ -53,6 +62,23 @@ def test_production_refuses_to_start_without_a_secret_key_from_the_environment()
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_address_e_mails_link_to():
+    # Reminder links built on a default of 127.0.0.1 would send every cooperative to localhost.
+    production = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "coopdx.example.vn", "SECRET_KEY": "k" * 50}
+    result = _settings_in_subprocess(production, "1")
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+    result = _settings_in_subprocess({**production, "SITE_URL": "https://coopdx.example.vn/"}, "settings.SITE_URL")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://coopdx.example.vn"
+
+
+def test_development_links_to_the_local_server_by_default():
+    result = _settings_in_subprocess({}, "settings.SITE_URL")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8000"
+
+
 @pytest.mark.parametrize("env_name", ["production"])
 def test_production_profile_passes_the_deploy_check_with_no_findings(env_name):
     # Only the production variables: nothing a test harness put in the environment.
@@ -66,6 +92,7 @@ def test_production_profile_passes_the_deploy_check_with_no_findings(env_name):
             "DJANGO_ENV": env_name,
             "SECRET_KEY": "k" * 20 + "Zx9!qW3#eR5$tY7&uI1*oP0(aS2)dF4_gH6",
             "ALLOWED_HOSTS": "coopdx.example.vn",
+            "SITE_URL": "https://coopdx.example.vn",
         }
     )
     result = subprocess.run(

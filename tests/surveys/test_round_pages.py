@@ -152,13 +152,6 @@ def test_reminders_carry_an_absolute_link_from_the_setting(settings, login, offi
     assert not re.search(r"(?<![\w/:.])/surveys/", mail.outbox[0].body)
 
 
-def test_site_url_has_a_local_default():
-    from coopdx import settings as project_settings
-
-    assert project_settings.env.str("SITE_URL", default="http://127.0.0.1:8000")
-    assert re.match(r"https?://", project_settings.SITE_URL)
-
-
 def test_after_sending_the_page_lists_the_cooperatives_that_could_not_be_reached(
     login, officer_a, member_a, coop_a, open_round, province_a
 ):

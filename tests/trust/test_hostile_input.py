@@ -129,6 +129,7 @@ def _production_responses() -> dict[str, list[object]]:
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k" * 20 + "Zx9!qW3#eR5$tY7&uI1*oP0(aS2)dF4_gH6",
             "ALLOWED_HOSTS": "coopdx.example.vn",
+            "SITE_URL": "https://coopdx.example.vn",
             "DJANGO_SETTINGS_MODULE": "coopdx.settings",
         }
     )
