@@ -178,7 +178,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     try:
         workbook = error_workbook(job=job)
-    except ImportFileError as error:
+    except (ImportFileError, OSError) as error:  # unreadable, or no longer stored
         raise Http404 from error
     return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=XLSX)
 

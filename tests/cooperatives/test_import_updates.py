@@ -315,3 +315,11 @@ def test_command_dry_run_prints_each_change_and_writes_nothing(tmp_path, capsys,
     assert "row 2 8212345678: Người đại diện: Nguyễn Thị Mười → Trần Văn Hai" in out
     assert "Email" not in out
     assert profile(full_profile)["representative"] == "Nguyễn Thị Mười"
+
+
+def test_error_workbook_of_a_file_no_longer_stored_is_a_404_not_a_server_error(login, officer_a):
+    own = login(officer_a)
+    job, _page = upload(own, xlsx_bytes([["82123", "HTX Ba", "Đồng Tháp", "", "Hàng không"]], headers=ALL_HEADERS[:5]))
+    assert job.status == "invalid"
+    job.file.storage.delete(job.file.name)  # e.g. removed by a retention clean-up
+    assert own.get(f"/cooperatives/import/{job.pk}/errors.xlsx").status_code == 404
