@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -93,13 +94,20 @@ def _utc_offset(value: datetime.datetime) -> str:
     return f"UTC{offset[:3]}:{offset[3:]}"
 
 
+def sheet_title(name: str) -> str:
+    """A name Excel accepts for a sheet: none of : \\ / ? * [ ], no apostrophe at either end, at
+    most 31 characters (names come from data, e.g. a round's code)."""
+    title = re.sub(r"[:\\/?*\[\]]", "-", name).strip("'")[:31]
+    return title or "Sheet"
+
+
 def xlsx_file(rows: Iterator[list[object]], sheet_name: str = "HTX") -> tempfile.SpooledTemporaryFile:
     """Write the rows with openpyxl's write-only mode to a temporary file, ready to stream."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
+    sheet = workbook.create_sheet(sheet_title(sheet_name))
     for row in rows:
         cells = []
         for raw in row:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,10 +89,11 @@ def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     state, search = _round_filters(request)
     cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
-    filename = f"dot-khao-sat-{survey_round.code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
+    safe_code = re.sub(r"[^\w.-]+", "-", survey_round.code, flags=re.ASCII).strip("-")
+    filename = f"dot-khao-sat-{safe_code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
     return FileResponse(
         xlsx_file(rows, sheet_name=survey_round.code[:31]),
@@ -111,7 +115,11 @@ def round_remind(request: HttpRequest, code: str) -> HttpResponse:
     )
     # The page after sending says how many were sent and lists who could not be reached; kept in
     # the session so that a reload shows it again without sending anything.
-    request.session[f"reminders:{survey_round.code}"] = {"sent": result.sent, "unreachable": result.unreachable}
+    request.session[f"reminders:{survey_round.code}"] = {
+        "sent": result.sent,
+        "failed": result.failed,
+        "unreachable": result.unreachable,
+    }
     return redirect("surveys:reminded", code=code)
 
 
@@ -131,6 +139,7 @@ def round_reminded(request: HttpRequest, code: str) -> HttpResponse:
         {
             "round": survey_round,
             "sent": result["sent"],
+            "failed": result.get("failed", 0),
             # A national round may leave thousands to call: pages of a printable length.
             "page": Paginator(unreachable, UNREACHABLE_PAGE_SIZE).get_page(request.GET.get("page")),
         },

@@ -3,6 +3,7 @@ response, in Viet Nam time, filtered like the page."""
 
 import datetime
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -73,3 +74,18 @@ def test_the_export_reads_in_a_few_queries(login, officer_a, province_a, reviewe
 
 def test_members_cannot_export_a_round(login, member_a, open_round):
     assert login(member_a).get(f"/surveys/rounds/{open_round.code}/export.xlsx").status_code == 403
+
+
+def test_a_round_code_that_excel_forbids_in_sheet_names_still_exports(login, officer_a, reviewed):
+    # Excel refuses : \ / ? * [ ] in a sheet's name and quotes end a Content-Disposition filename.
+    reviewed.round.code = 'KS:2026[a]*"'
+    reviewed.round.save()
+    client = login(officer_a)
+    path = f"/surveys/rounds/{quote(reviewed.round.code)}"
+    response = client.get(f"{path}/export.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ['KS-2026-a--"']
+    csv_response = client.get(f"{path}/export.csv")
+    assert csv_response.status_code == 200
+    assert csv_response["Content-Disposition"].count('"') == 2
