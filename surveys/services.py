@@ -3,6 +3,8 @@ scoping, validation and scoring hold on every path."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -24,6 +26,8 @@ from cooperatives.models import Cooperative
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -385,6 +389,9 @@ class ReminderResult:
     sent: int
     # Cooperatives that were due a reminder but have no e-mail address (nor a member with one).
     unreachable: list[int] = field(default_factory=list)
+    # Messages the mail server refused or never took (it was down or hung up): none are retried
+    # here, the officer is told and can send again.
+    failed: int = 0
 
 
 def round_send_reminders(
@@ -421,9 +428,25 @@ def round_send_reminders(
                 "link": link,
                 "officer": by.get_full_name() or by.username,
             }
-            messages.append((subject, body, None, recipients))
-    send_mass_mail(messages, fail_silently=False)
-    return ReminderResult(sent=len(messages), unreachable=unreachable)
+            messages.append(EmailMessage(subject, body, None, recipients))
+    sent = _send_each(messages)
+    return ReminderResult(sent=sent, unreachable=unreachable, failed=len(messages) - sent)
+
+
+def _send_each(messages: Sequence[EmailMessage]) -> int:
+    """Send over one connection, one message at a time, and count what the server took: a
+    server that fails part-way leaves an exact count rather than an error page."""
+    if not messages:
+        return 0
+    sent = 0
+    try:
+        with get_connection() as connection:
+            for message in messages:
+                message.connection = connection
+                sent += message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.warning("reminder e-mails: the mail server failed after %s of %s", sent, len(messages), exc_info=True)
+    return sent
 
 
 def round_create(*, by: User, **fields: Any) -> SurveyRound:

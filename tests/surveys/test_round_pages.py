@@ -3,9 +3,11 @@ from grouped queries, reminders with absolute links and a list of who could not 
 
 import datetime
 import re
+import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from cooperatives.models import Cooperative, Sector, Ward
 from surveys.models import Response, ResponseStatus, SurveyRound
@@ -200,3 +202,30 @@ def test_a_long_unreachable_list_comes_in_printable_pages(login, officer_a, open
     rest = second.split('data-testid="unreachable"')[1].split("</table>")[0]
     assert rest.count("<tr>") == 1 + 30 and "Hợp tác xã Thử nghiệm 0529" in rest
     assert not mail.outbox
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that accepts the first message and then refuses the connection."""
+
+    def send_messages(self, email_messages):
+        sent = 0
+        for _message in email_messages:
+            if RefusingMailServer.accepted >= 1:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            RefusingMailServer.accepted += 1
+            sent += 1
+        return sent
+
+
+def test_a_failing_mail_server_is_reported_on_the_page_not_a_server_error(
+    settings, login, officer_a, province_a, open_round
+):
+    RefusingMailServer.accepted = 0
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    for number in range(3):
+        CooperativeFactory(province=province_a, code=f"820000097{number}", email=f"htx{number}@example.vn")
+    response = login(officer_a).post(f"/surveys/rounds/{open_round.code}/remind/", {}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Đã gửi 1 email nhắc nhở." in page
+    assert "2 email nhắc nhở chưa gửi được" in page
