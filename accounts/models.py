@@ -165,6 +165,9 @@ class ApiToken(models.Model):
     created_by = models.ForeignKey(
         User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="issued_api_tokens"
     )
+    # Obtained by a ministry analyst for themselves, as opposed to issued by an administrator to an
+    # organisation: only personal tokens are listed, counted and revoked as the issuer's own.
+    personal = models.BooleanField(_("personal"), default=False)
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

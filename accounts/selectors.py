@@ -13,7 +13,7 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     tokens = ApiToken.objects.select_related("province", "created_by", "revoked_by")
     if user.is_national_admin:
         return tokens
-    return tokens.filter(created_by=user)
+    return tokens.filter(created_by=user, personal=True)
 
 
 def api_token_get(*, user: User, pk: int) -> ApiToken:
@@ -24,4 +24,6 @@ def api_token_get(*, user: User, pk: int) -> ApiToken:
 def api_token_active_count(*, user: User) -> int:
     from django.utils import timezone
 
-    return ApiToken.objects.filter(created_by=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).count()
+    return ApiToken.objects.filter(
+        created_by=user, personal=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()

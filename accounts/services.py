@@ -99,7 +99,7 @@ def user_update(*, user: User, by: User, **fields: Any) -> User:
     if was_analyst and not (user.is_active and user.role == Role.MINISTRY_ANALYST):
         from .api.services import api_token_revoke
 
-        for token in user.issued_api_tokens.filter(revoked_at__isnull=True):
+        for token in user.issued_api_tokens.filter(personal=True, revoked_at__isnull=True):
             api_token_revoke(token=token, by=by)
     return user
 

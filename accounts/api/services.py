@@ -93,7 +93,9 @@ def api_token_issue(
             raise PermissionDenied(_("A ministry analyst obtains national, read-only tokens only."))
         # One request at a time per analyst, so that two at once cannot pass the limit together.
         User.objects.select_for_update().filter(pk=by.pk).first()
-        active = ApiToken.objects.filter(created_by=by, revoked_at__isnull=True, expires_at__gt=now).count()
+        active = ApiToken.objects.filter(
+            created_by=by, personal=True, revoked_at__isnull=True, expires_at__gt=now
+        ).count()
         if active >= MAX_PERSONAL_TOKENS:
             raise ValidationError(
                 _(
@@ -128,6 +130,7 @@ def api_token_issue(
         prefix=prefix,
         secret_hash=secret_hash(secret),
         created_by=by,
+        personal=not by.is_national_admin,
         expires_at=expires_at,
     )
     token.clean()
@@ -196,7 +199,7 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 
     National administrators revoke any token; a ministry analyst, the tokens they obtained.
     """
-    if not (by.is_national_admin or (by.is_active and token.created_by_id == by.pk)):
+    if not (by.is_national_admin or (by.is_active and token.personal and token.created_by_id == by.pk)):
         raise PermissionDenied(_("Only national administrators revoke API tokens."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:

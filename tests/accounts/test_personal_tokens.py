@@ -186,3 +186,28 @@ def test_the_admin_names_a_tokens_scopes_in_vietnamese(login, ministry_token):
     root = UserFactory(username="root", role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True)
     page = visible(login(root).get(f"/admin/accounts/apitoken/{ministry_token.token.pk}/change/"))
     assert "Đọc danh bạ hợp tác xã" in page and "registry:read" not in page
+
+
+def test_tokens_an_administrator_issued_to_organisations_never_become_personal(login, national_admin, ministry_token):
+    # The administrator who issued a ministry's token later becomes an analyst, then leaves.
+    user_update(
+        user=national_admin, by=UserFactory(role=Role.NATIONAL_ADMIN, is_superuser=True), role=Role.MINISTRY_ANALYST
+    )
+    national_admin.refresh_from_db()
+    client = login(national_admin)
+    assert "Bộ Nông nghiệp và Môi trường" not in visible(client.get("/accounts/tokens/"))
+    assert client.post(f"/accounts/tokens/{ministry_token.token.pk}/revoke/").status_code == 404
+    # Their own limit counts only their own tokens.
+    for number in range(MAX_PERSONAL_TOKENS):
+        api_token_issue(
+            by=national_admin,
+            organisation=f"Vụ {number}",
+            role=Role.MINISTRY_ANALYST,
+            scopes=[ApiScope.REGISTRY_READ],
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
+    user_update(user=national_admin, by=UserFactory(role=Role.NATIONAL_ADMIN, is_superuser=True), is_active=False)
+    ministry_token.token.refresh_from_db()
+    assert ministry_token.token.revoked_at is None  # the ministry keeps its token
+    assert ApiToken.objects.filter(created_by=national_admin, revoked_at__isnull=True).count() == 1
+    assert bearer(ministry_token.secret).get("/api/v1/cooperatives/").status_code == 200
