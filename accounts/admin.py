@@ -1,9 +1,11 @@
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NoReturn
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -52,7 +54,9 @@ class AccountCreationForm(AdminUserCreationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # No role chosen in advance: a forgotten choice must not make a national administrator.
-        self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)  # the model field has choices
+        role.choices = [("", _("Choose a role")), *Role.choices]
         self.fields["role"].initial = ""
         self.fields["province"].help_text = _("Only for a provincial officer.")
         self.fields["cooperative"].help_text = _("Only for a cooperative member.")
@@ -60,6 +64,15 @@ class AccountCreationForm(AdminUserCreationForm):
 
 # Who is using the admin's password page: its form is built by Django without the request.
 _acting_admin: ContextVar[User | None] = ContextVar("acting_admin", default=None)
+
+
+def _refuse() -> NoReturn:
+    raise PermissionDenied
+
+
+def _admin_user(request: HttpRequest) -> User:
+    """The signed-in account using the admin (the admin site lets no one else in)."""
+    return request.user if isinstance(request.user, User) else _refuse()
 
 
 class AccountPasswordForm(AdminPasswordChangeForm):
@@ -70,7 +83,7 @@ class AccountPasswordForm(AdminPasswordChangeForm):
         return services.user_set_password(
             user=self.user,
             password=self.cleaned_data["password1"] if usable else None,
-            by=_acting_admin.get(),  # type: ignore[arg-type]
+            by=_acting_admin.get() or _refuse(),
         )
 
 
@@ -115,7 +128,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         return False  # deactivate instead: history, responses and reports keep their author
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
-        acting = _acting_admin.set(request.user)  # type: ignore[arg-type]
+        acting = _acting_admin.set(_admin_user(request))
         try:
             return super().user_change_password(request, id, form_url)
         finally:
@@ -125,10 +138,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         data = form.cleaned_data
         if change:
             fields = {name: data[name] for name in form.changed_data if name in services.USER_FIELDS}
-            saved = services.user_update(user=obj, by=request.user, **fields)  # type: ignore[arg-type]
+            saved = services.user_update(user=obj, by=_admin_user(request), **fields)
         else:
             saved = services.user_create(
-                by=request.user,  # type: ignore[arg-type]
+                by=_admin_user(request),
                 username=data["username"],
                 password=data.get("password1") if data.get("set_usable_password") else None,
                 role=data["role"],

@@ -8,42 +8,47 @@ from __future__ import annotations
 
 import rules
 
+from .models import Role, User
+
+
+def _active(user: object) -> User | None:
+    """The signed-in, active account, or None (anonymous, deactivated, or not an account)."""
+    return user if isinstance(user, User) and user.is_active else None
+
 
 @rules.predicate
 def is_national_admin(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_national_admin)  # type: ignore[attr-defined]
+    account = _active(user)
+    return bool(account and account.is_national_admin)
 
 
 @rules.predicate
 def is_national(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_national)  # type: ignore[attr-defined]
+    account = _active(user)
+    return bool(account and account.is_national)
 
 
 @rules.predicate
 def is_ministry_analyst(user: object) -> bool:
-    from .models import Role
-
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active  # type: ignore[attr-defined]
-        and not user.is_superuser  # type: ignore[attr-defined]
-        and user.role == Role.MINISTRY_ANALYST  # type: ignore[attr-defined]
-    )
+    account = _active(user)
+    return bool(account and not account.is_superuser and account.role == Role.MINISTRY_ANALYST)
 
 
 @rules.predicate
 def is_officer(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_officer)  # type: ignore[attr-defined]
+    account = _active(user)
+    return bool(account and account.is_officer)
 
 
 @rules.predicate
 def is_member(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_member)  # type: ignore[attr-defined]
+    account = _active(user)
+    return bool(account and account.is_member)
 
 
 @rules.predicate
 def is_officer_of_object_province(user: object, obj: object) -> bool:
-    return obj is not None and getattr(obj, "province_id", None) == user.province_id  # type: ignore[attr-defined]
+    return isinstance(user, User) and obj is not None and getattr(obj, "province_id", None) == user.province_id
 
 
 # The registry: national roles and officers browse it; admins and the officer of the

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coopdx.history import record_by
+
 from .models import Role, User
 
 # What the admin's account forms may change through ``user_update`` (the password has its own path).
@@ -72,7 +74,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     if by is not None:
-        user._history_user = by  # type: ignore[attr-defined]
+        record_by(user, by)
     user.save()
     return user
 
@@ -94,7 +96,7 @@ def user_update(*, user: User, by: User, **fields: Any) -> User:
         setattr(user, name, value)
     _admin_site_access(user)
     user.full_clean(exclude=["password"])
-    user._history_user = by  # type: ignore[attr-defined]
+    record_by(user, by)
     user.save()
     if was_analyst and not (user.is_active and user.role == Role.MINISTRY_ANALYST):
         from .api.services import api_token_revoke
@@ -120,7 +122,7 @@ def user_set_password(*, user: User, password: str | None, by: User) -> User:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user._history_user = by  # type: ignore[attr-defined]
+    record_by(user, by)
     user.save(update_fields=["password"])
     return user
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -12,14 +13,12 @@ CHOOSE = _("— Choose —")
 NONE = _("— None —")
 
 
-class BlankChoiceLabels:
+class BlankChoiceLabels(forms.BaseForm):
     """Form mixin: the blank choice reads "— Choose —" on a required select, "— None —" on an
     optional one. Labels a form already gave its blank choice are kept."""
 
-    fields: dict[str, forms.Field]
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             label = CHOOSE if field.required else NONE
             if isinstance(field, forms.ModelMultipleChoiceField):
@@ -28,6 +27,6 @@ class BlankChoiceLabels:
                 if field.empty_label == "---------":
                     field.empty_label = label
             elif isinstance(field, forms.ChoiceField):
-                choices = list(field.choices)
+                choices = list(field.choices) if isinstance(field.choices, Iterable) else []
                 if choices and choices[0] == ("", "---------"):
                     field.choices = [("", label), *choices[1:]]

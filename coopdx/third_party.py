@@ -27,7 +27,7 @@ class AxesConfig(AxesAppConfig):
         from axes.admin import AccessAttemptAdmin
 
         # A list column named after its method, which has no translatable description upstream.
-        AccessAttemptAdmin.status.short_description = _("Status")  # type: ignore[attr-defined]
+        admin.display(description=_("Status"))(AccessAttemptAdmin.status)
 
 
 class CeleryBeatConfig(BeatConfig):
@@ -36,8 +36,8 @@ class CeleryBeatConfig(BeatConfig):
         from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
         # List columns named after properties, with no translatable description upstream.
-        CrontabSchedule.human_readable.fget.short_description = _("Human readable")  # type: ignore[attr-defined]
-        PeriodicTask.scheduler.fget.short_description = _("Scheduler")  # type: ignore[attr-defined]
+        admin.display(description=_("Human readable"))(CrontabSchedule.human_readable.fget)
+        admin.display(description=_("Scheduler"))(PeriodicTask.scheduler.fget)
 
 
 class TOTPConfig(TOTPAppConfig):

@@ -15,7 +15,7 @@ class RegistryOrderingFilter(django_filters.OrderingFilter):
     """Sorting by name follows Vietnamese alphabetical order (``collation``) where the filter
     set asks for it; the API's keyset pagination needs plain columns and keeps byte order."""
 
-    def get_ordering_value(self, param: str) -> str | OrderBy:  # type: ignore[override]
+    def get_ordering_value(self, param: str) -> str | OrderBy:
         value = super().get_ordering_value(param)
         if value.lstrip("-") == "name" and getattr(self.parent, "vietnamese_name_order", False):
             return vietnamese("name").desc() if value.startswith("-") else vietnamese("name").asc()
@@ -72,7 +72,7 @@ class CooperativeFilter(django_filters.FilterSet):
         fields = ["q", "province", "ward", "sector", "status", "maturity_level"]
 
     def __init__(self, *args: object, provinces: QuerySet[Province] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if provinces is not None:
             self.filters["province"].queryset = provinces
         # Wards are offered once a province is chosen (3,321 options would be useless).

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coopdx import versions
+from coopdx.history import record_by
 
 from .models import Cooperative
 
@@ -50,7 +51,7 @@ def cooperative_create(*, by: User, **fields: Any) -> Cooperative:
     cooperative = Cooperative(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     _check_can_edit(cooperative=cooperative, by=by)
     cooperative.full_clean()
-    cooperative._history_user = by  # type: ignore[attr-defined]
+    record_by(cooperative, by)
     cooperative.save()
     versions.mark_changed(versions.REGISTRY)
     return cooperative
@@ -69,7 +70,7 @@ def cooperative_update(*, cooperative: Cooperative, by: User, **fields: Any) -> 
     for name, value in fields.items():
         setattr(cooperative, name, value)
     cooperative.full_clean()
-    cooperative._history_user = by  # type: ignore[attr-defined]
+    record_by(cooperative, by)
     cooperative.save()
     versions.mark_changed(versions.REGISTRY)
     return cooperative
@@ -80,7 +81,7 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     """Archive (or restore) a cooperative instead of deleting it."""
     _check_can_edit(cooperative=cooperative, by=by)
     cooperative.is_archived = archived
-    cooperative._history_user = by  # type: ignore[attr-defined]
+    record_by(cooperative, by)
     cooperative.save(update_fields=["is_archived", "updated_at"])
     versions.mark_changed(versions.REGISTRY)
     return cooperative

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdx.history import record_by
+
 from . import files as file_rules
 from . import status as status_rules
 from .models import Agency, DirectiveTask, Document, EvidenceFile, TaskReport
@@ -78,7 +80,7 @@ def agency_save(*, by: User, agency: Agency | None = None, **fields: Any) -> Age
     for name, value in _only(fields, AGENCY_FIELDS).items():
         setattr(agency, name, value)
     agency.full_clean()
-    agency._history_user = by  # type: ignore[attr-defined]
+    record_by(agency, by)
     agency.save()
     return agency
 
@@ -115,7 +117,7 @@ def document_create(*, by: User, file: UploadedFile | None = None, **fields: Any
     _check_document_scope(document, by)
     document.full_clean(exclude=["file"])
     _attach_document_file(document, file)
-    document._history_user = by  # type: ignore[attr-defined]
+    record_by(document, by)
     document.save()
     return document
 
@@ -129,7 +131,7 @@ def document_update(*, document: Document, by: User, file: UploadedFile | None =
     _check_document_scope(document, by)
     document.full_clean(exclude=["file"])
     _attach_document_file(document, file)
-    document._history_user = by  # type: ignore[attr-defined]
+    record_by(document, by)
     document.save()
     return document
 
@@ -163,7 +165,7 @@ def task_create(
     _prepare_task(task, by)
     _require(by, "directives.change_task", task)
     task.full_clean()
-    task._history_user = by  # type: ignore[attr-defined]
+    record_by(task, by)
     task.save()
     task.cooperating_agencies.set(list(cooperating_agencies))
     return task
@@ -180,7 +182,7 @@ def task_update(
     _prepare_task(task, by)
     _require(by, "directives.change_task", task)
     task.full_clean()
-    task._history_user = by  # type: ignore[attr-defined]
+    record_by(task, by)
     task.save()
     if cooperating_agencies is not None:
         task.cooperating_agencies.set(list(cooperating_agencies))

@@ -33,7 +33,7 @@ class RevisionField(forms.IntegerField):
         )
 
 
-class NumberAnswerField(forms.CharField):
+class NumberAnswerField(forms.Field):
     """A number answer, checked by ``services.parse_number`` as the API and the import are.
 
     The input carries the question's bounds and step so the browser helps, in plain digits.
@@ -51,11 +51,11 @@ class NumberAnswerField(forms.CharField):
             attrs["max"] = plain_number(question.max_value)
         super().__init__(widget=forms.NumberInput(attrs=attrs), required=False, **kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:
         from .services import parse_number
 
-        text = super().to_python(value)
-        if text in self.empty_values:
+        text = "" if value in self.empty_values else str(value).strip()
+        if not text:
             return None
         return parse_number(self.question, text)
 
@@ -93,11 +93,11 @@ class PillarForm(forms.Form):
             self.fields[question.code] = field
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         if self.has_error("revision"):
             # A hidden field's error would not be seen next to it: say it at the top.
             self.add_error(None, DAMAGED_PAGE)
-        return cleaned
+        return self.cleaned_data
 
     @property
     def damaged(self) -> bool:
@@ -121,4 +121,6 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not may_accept:
             # Whoever entered the response may only return it; another officer accepts it.
-            self.fields["decision"].choices = [("return", _("Return for correction"))]
+            decision = self.fields["decision"]
+            assert isinstance(decision, forms.ChoiceField)
+            decision.choices = [("return", _("Return for correction"))]

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from coopdx import versions
+from coopdx.history import record_by
 from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
 
@@ -82,7 +83,7 @@ def response_start(*, survey_round: SurveyRound, cooperative: Cooperative, by: U
     if not survey_round.is_open():
         raise ValidationError(_("This survey round is closed."))
     response = Response(round=survey_round, cooperative=cooperative, entered_by=by, is_proxy=not by.is_member)
-    response._history_user = by  # type: ignore[attr-defined]
+    record_by(response, by)
     response.save()
     return response
 
@@ -215,7 +216,7 @@ def response_save_answers(
     response.revision += 1
     response.entered_by = by
     response.is_proxy = response.is_proxy or not by.is_member
-    response._history_user = by  # type: ignore[attr-defined]
+    record_by(response, by)
     response.save()
     return response
 
@@ -302,7 +303,7 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     response.submitted_at = timezone.now()
     response.submitted_by = by
     response.revision += 1
-    response._history_user = by  # type: ignore[attr-defined]
+    record_by(response, by)
     response.save()
     # A submitted response counts at once where the setting says so.
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
@@ -350,7 +351,7 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     response.reviewed_at = timezone.now()
     response.review_comment = comment.strip()
     response.revision += 1
-    response._history_user = by  # type: ignore[attr-defined]
+    record_by(response, by)
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
     return response

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Role, User
+from coopdx.history import record_by
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -135,11 +136,11 @@ def api_token_issue(
     )
     token.clean()
     user.full_clean(exclude=["password"])
-    user._history_user = by  # type: ignore[attr-defined]
+    record_by(user, by)
     user.save()
     token.user = user
     token.full_clean()
-    token._history_user = by  # type: ignore[attr-defined]
+    record_by(token, by)
     token.save()
     return IssuedToken(token=token, secret=secret)
 
@@ -205,7 +206,7 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.revoked_by = by
-        token._history_user = by  # type: ignore[attr-defined]
+        record_by(token, by)
         token.save(update_fields=["revoked_at", "revoked_by"])
         User.objects.filter(pk=token.user_id).update(is_active=False)
     # Forget the cached row now, and again once committed: a request reading the row in between
