@@ -184,13 +184,18 @@ class Cooperative(models.Model):
 
     def clean(self) -> None:
         self.name = nfc(self.name).strip()
-        self.search_text = self.build_search_text(
-            self.name, self.code, self.representative, self.ward.name if self.ward_id else ""
-        )
+        self.search_text = self.current_search_text()
         if self.ward_id and self.province_id and self.ward.province_id != self.province_id:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"ward": _("This ward/commune is not in the chosen province.")})
+
+    def current_search_text(self, ward_name: str | None = None) -> str:
+        """The search text of the fields as they are now; a caller that already holds the ward's
+        name (a bulk import) passes it rather than have it read."""
+        if ward_name is None:
+            ward_name = self.ward.name if self.ward is not None else ""
+        return self.build_search_text(self.name, self.code, self.representative, ward_name)
 
     @staticmethod
     def build_search_text(name: str, code: str, representative: str = "", ward: str = "") -> str:

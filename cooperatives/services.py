@@ -95,9 +95,7 @@ def cooperative_search_text_refresh(*, ward_ids: Iterable[int]) -> int:
     rewritten = 0
     rows = Cooperative.objects.filter(ward_id__in=ids).select_related("ward")
     for cooperative in rows.only("pk", "name", "code", "representative", "ward__name").iterator(chunk_size=2000):
-        cooperative.search_text = Cooperative.build_search_text(
-            cooperative.name, cooperative.code, cooperative.representative, cooperative.ward.name
-        )
+        cooperative.search_text = cooperative.current_search_text()
         batch.append(cooperative)
         if len(batch) >= 2000:
             rewritten += Cooperative.objects.bulk_update(batch, ["search_text"])

@@ -387,11 +387,8 @@ def _plan_writes(
 
         if current is None:
             cooperative = Cooperative(code=row.code, **{**NEW_DEFAULTS, **given})
-            cooperative.search_text = Cooperative.build_search_text(
-                cooperative.name,
-                cooperative.code,
-                cooperative.representative,
-                lookups.ward_names.get(cooperative.ward_id, "") if cooperative.ward_id else "",
+            cooperative.search_text = cooperative.current_search_text(
+                lookups.ward_names.get(cooperative.ward_id, "") if cooperative.ward_id else ""
             )
             plan.to_create.append(cooperative)
             continue
@@ -426,9 +423,7 @@ def _plan_writes(
             )
         for name, _old, new in changed:
             setattr(current, name, new)
-        current.search_text = Cooperative.build_search_text(
-            current.name, current.code, current.representative, ward_name
-        )
+        current.search_text = current.current_search_text(ward_name)
         plan.to_update.append(current)
 
 
