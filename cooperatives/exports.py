@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 
 from .models import Cooperative
 from .resources import CLEAR_MARKER, TEMPLATE_HEADERS, CooperativeResource
@@ -92,6 +94,21 @@ def csv_stream(rows: Iterator[list[object]]) -> Iterator[str]:
 def _utc_offset(value: datetime.datetime) -> str:
     offset = value.strftime("%z")  # "+0700"
     return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(rows: Iterator[list[object]], *, fmt: str, stem: str, sheet_name: str = "HTX") -> HttpResponse:
+    """The rows as a download named ``<stem>.<fmt>``: CSV streamed, XLSX spooled to disk first."""
+    filename = f"{stem}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+    return FileResponse(
+        xlsx_file(rows, sheet_name=sheet_name), as_attachment=True, filename=filename, content_type=XLSX
+    )
 
 
 def sheet_title(name: str) -> str:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from .importing.report import error_workbook, error_workbook_name
 from .models import Cooperative, ImportKind
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filtered(request: HttpRequest) -> CooperativeFilter:
@@ -58,12 +57,7 @@ def cooperative_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    rows = exports.export_rows(queryset)
-    if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="htx-{stamp}.csv"'
-        return response
-    return FileResponse(exports.xlsx_file(rows), as_attachment=True, filename=f"htx-{stamp}.xlsx", content_type=XLSX)
+    return exports.download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")
 
 
 @login_required
@@ -159,7 +153,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
 def import_template(request: HttpRequest) -> FileResponse:
     return FileResponse(
-        exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=XLSX
+        exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=exports.XLSX
     )
 
 
@@ -180,7 +174,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
         workbook = error_workbook(job=job)
     except (ImportFileError, OSError) as error:  # unreadable, or no longer stored
         raise Http404 from error
-    return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=XLSX)
+    return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=exports.XLSX)
 
 
 @login_required

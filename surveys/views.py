@@ -8,20 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperatives import selectors as registry
-from cooperatives.exports import csv_stream, xlsx_file
+from cooperatives.exports import download
+from cooperatives.models import Cooperative
 
 from . import exports, importing, selectors, services
 from .forms import PillarForm, ReviewForm, RevisionForm
-from .models import ResponseStatus
+from .models import ResponseStatus, SurveyRound
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -51,11 +52,7 @@ def survey_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    if not (user.is_national or user.is_officer):
-        raise PermissionDenied
-    survey_round = selectors.round_get(user=user, code=code)
-    state, search = _round_filters(request)
-    cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
+    survey_round, state, search, cooperatives = _round_and_cooperatives(request, code)
     page = Paginator(cooperatives, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -74,33 +71,28 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _round_filters(request: HttpRequest) -> tuple[str, str]:
+def _round_and_cooperatives(request: HttpRequest, code: str) -> tuple[SurveyRound, str, str, QuerySet[Cooperative]]:
+    """The round the user follows, the page's filters, and its cooperatives filtered by them
+    (shared by the round page and its export, so the two always list the same rows)."""
+    user = request.user
+    if not (user.is_national or user.is_officer):
+        raise PermissionDenied
+    survey_round = selectors.round_get(user=user, code=code)
     state = request.GET.get("state", "")
-    return (state if state in selectors.ROUND_STATES else ""), request.GET.get("q", "").strip()[:100]
+    state = state if state in selectors.ROUND_STATES else ""
+    search = request.GET.get("q", "").strip()[:100]
+    cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
+    return survey_round, state, search, cooperatives
 
 
 @login_required
 def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The round page's list (with its filters) as CSV or XLSX, with who entered and reviewed."""
-    user = request.user
-    if not (user.is_national or user.is_officer):
-        raise PermissionDenied
-    survey_round = selectors.round_get(user=user, code=code)
-    state, search = _round_filters(request)
-    cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
+    survey_round, _state, _search, cooperatives = _round_and_cooperatives(request, code)
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
     safe_code = re.sub(r"[^\w.-]+", "-", survey_round.code, flags=re.ASCII).strip("-")
-    filename = f"dot-khao-sat-{safe_code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
-    return FileResponse(
-        xlsx_file(rows, sheet_name=survey_round.code[:31]),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    stem = f"dot-khao-sat-{safe_code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}"
+    return download(rows, fmt=fmt, stem=stem, sheet_name=survey_round.code)
 
 
 @login_required
