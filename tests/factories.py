@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -29,6 +32,19 @@ class CooperativeFactory(DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda o: Cooperative.build_search_text(o.name, o.code, o.representative, o.ward.name if o.ward else "")
     )
+
+
+def cooperatives_in_bulk(province: Province, count: int, fields: Callable[[int], dict[str, Any]]) -> list[Cooperative]:
+    """``count`` cooperatives of the province in one insert, in its first ward and the
+    agricultural sector, the n-th with ``fields(n)`` and its search text built by the model's rule."""
+    ward = Ward.objects.filter(province=province).order_by("code").first()
+    sector = Sector.objects.get(code="NN")
+    rows = []
+    for n in range(count):
+        cooperative = Cooperative(province=province, ward=ward, sector=sector, **fields(n))
+        cooperative.search_text = cooperative.current_search_text(ward.name if ward else "")
+        rows.append(cooperative)
+    return Cooperative.objects.bulk_create(rows)
 
 
 class UserFactory(DjangoModelFactory):

@@ -10,21 +10,7 @@ from django.core.management import CommandError, call_command
 from cooperatives.models import Cooperative, ImportJob
 from tests.sheets import HEADERS, row, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit(monkeypatch, django_capture_on_commit_callbacks):
-    """Jobs are enqueued on commit; run those callbacks after each request, as a real commit would."""
-    from django.test import Client
-
-    original = Client.post
-
-    def post(self, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "post", post)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("run_on_commit_after_post")]
 
 
 def upload(client, content, name="htx.xlsx"):

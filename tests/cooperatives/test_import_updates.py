@@ -14,39 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cooperatives.importing.jobs import registry_import_bytes
 from cooperatives.models import Cooperative, ImportJob, Ward
 from tests.factories import CooperativeFactory
-from tests.sheets import xlsx_bytes
+from tests.sheets import HEADERS, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("run_on_commit_after_post")]
 
-ALL_HEADERS = [
-    "Mã số HTX",
-    "Tên HTX",
-    "Tỉnh/Thành phố",
-    "Xã/Phường",
-    "Lĩnh vực",
-    "Trạng thái",
-    "Số thành viên",
-    "Ngày thành lập",
-    "Địa chỉ",
-    "Điện thoại",
-    "Email",
-    "Website",
-    "Người đại diện",
-]
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit(monkeypatch, django_capture_on_commit_callbacks):
-    """Jobs are enqueued on commit; run those callbacks after each request, as a real commit would."""
-    from django.test import Client
-
-    original = Client.post
-
-    def post(self, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "post", post)
+ALL_HEADERS = [*HEADERS, "Người đại diện"]
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ entered and who reviewed."""
 import pytest
 
 from accounts.models import Role
-from cooperatives.models import Cooperative, Sector, Ward
 from surveys.models import Question, Response
 from surveys.services import response_review, response_save_answers, response_start, response_submit
 from tests.e2e.conftest import ARTIFACTS, log_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, cooperatives_in_bulk
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -38,25 +37,17 @@ TEXT = {
 def officers_round(officer_a, province_a, coop_a, open_round, best_answers):
     """130 cooperatives in province A (some with an e-mail), two entered on their behalf by officer A:
     one accepted by a second officer, one waiting for review."""
-    ward = Ward.objects.filter(province=province_a).order_by("code").first()
-    sector = Sector.objects.get(code="NN")
-    rows = []
-    for n in range(130):
-        name, code = f"Hợp tác xã Dịch vụ Nông nghiệp Thử nghiệm {n:03d}", f"829{n:07d}"
-        rows.append(
-            Cooperative(
-                code=code,
-                name=name,
-                province=province_a,
-                ward=ward,
-                sector=sector,
-                phone=f"0277 {n:03d} 456",
-                representative=f"Nguyễn Văn {n:03d}",
-                email=f"htx{n}@example.vn" if n % 3 == 0 else "",
-                search_text=Cooperative.build_search_text(name, code),
-            )
-        )
-    cooperatives = Cooperative.objects.bulk_create(rows)
+    cooperatives = cooperatives_in_bulk(
+        province_a,
+        130,
+        lambda n: {
+            "code": f"829{n:07d}",
+            "name": f"Hợp tác xã Dịch vụ Nông nghiệp Thử nghiệm {n:03d}",
+            "phone": f"0277 {n:03d} 456",
+            "representative": f"Nguyễn Văn {n:03d}",
+            "email": f"htx{n}@example.vn" if n % 3 == 0 else "",
+        },
+    )
     officer_a.first_name, officer_a.last_name = "Minh", "Nguyễn"
     officer_a.save()
     second = UserFactory(

@@ -9,9 +9,8 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
-from cooperatives.models import Cooperative, Sector, Ward
 from surveys.models import Response, ResponseStatus, SurveyRound
-from tests.factories import CooperativeFactory
+from tests.factories import CooperativeFactory, cooperatives_in_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -21,26 +20,17 @@ MANY = 530
 @pytest.fixture
 def many_cooperatives(province_a):
     """More cooperatives than the old 500-row cut-off, named so that their order is known."""
-    ward = Ward.objects.filter(province=province_a).order_by("code").first()
-    sector = Sector.objects.get(code="NN")
-    rows = []
-    for n in range(MANY):
-        name = f"Hợp tác xã Thử nghiệm {n:04d}"
-        code = f"829{n:07d}"
-        rows.append(
-            Cooperative(
-                code=code,
-                name=name,
-                province=province_a,
-                ward=ward,
-                sector=sector,
-                members_count=10,
-                phone=f"0909{n:06d}",
-                representative=f"Người đại diện {n:04d}",
-                search_text=Cooperative.build_search_text(name, code),
-            )
-        )
-    return Cooperative.objects.bulk_create(rows)
+    return cooperatives_in_bulk(
+        province_a,
+        MANY,
+        lambda n: {
+            "code": f"829{n:07d}",
+            "name": f"Hợp tác xã Thử nghiệm {n:04d}",
+            "members_count": 10,
+            "phone": f"0909{n:06d}",
+            "representative": f"Người đại diện {n:04d}",
+        },
+    )
 
 
 def names_on(page: str) -> list[str]:
