@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,13 @@ from simple_history.models import HistoricalRecords
 
 from .collation import vietnamese
 from .text import nfc, search_document
+from .validators import (
+    validate_cooperative_code,
+    validate_founding_date,
+    validate_members_count,
+    validate_phone,
+    validate_website,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -92,13 +99,6 @@ class Sector(models.Model):
         return self.name
 
 
-cooperative_code_validator = RegexValidator(
-    r"^\d{10}(-\d{3})?$",
-    _("The cooperative code must be 10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
-    code="invalid_code",
-)
-
-
 class CooperativeStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
@@ -113,6 +113,12 @@ class Traceability(models.TextChoices):
 
 
 SEARCH_TEXT_LENGTH = 600
+
+
+class WebAddressField(models.URLField):
+    """A web address people can open: http or https only (a plain URLField also takes ftp)."""
+
+    default_validators = [validate_website]
 
 
 class CooperativeQuerySet(models.QuerySet["Cooperative"]):
@@ -132,7 +138,7 @@ class CooperativeQuerySet(models.QuerySet["Cooperative"]):
 class Cooperative(models.Model):
     """A cooperative (hợp tác xã), keyed nationally by its official code."""
 
-    code = models.CharField(_("cooperative code"), max_length=14, unique=True, validators=[cooperative_code_validator])
+    code = models.CharField(_("cooperative code"), max_length=14, unique=True, validators=[validate_cooperative_code])
     name = models.CharField(_("name"), max_length=255)
     # Folded words of the name, then of the code, representative and ward (" hop tac xa ... |
     # 8212345678 nguyen van an phuong ..."), abbreviations written out, so that search ignores
@@ -149,13 +155,15 @@ class Cooperative(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=CooperativeStatus.choices, default=CooperativeStatus.ACTIVE
     )
-    members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
-    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    members_count = models.PositiveIntegerField(
+        _("number of members"), null=True, blank=True, validators=[validate_members_count]
+    )
+    founded_on = models.DateField(_("founding date"), null=True, blank=True, validators=[validate_founding_date])
     address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     representative = models.CharField(_("representative"), max_length=150, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     traceability = models.CharField(
         _("traceability in use"), max_length=16, choices=Traceability.choices, default=Traceability.NONE
     )

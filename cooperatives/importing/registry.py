@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from ..resources import (
 from ..services import EDITABLE_FIELDS
 from ..text import fold
 from .files import Cell, Sheet
-from .values import CODE_PATTERN, PHONE_PATTERN, STATUS_WORDS, Lookups, parse_code, parse_date, parse_int
+from .values import STATUS_WORDS, Lookups, parse_code, parse_date, parse_int
 from .values import cell_text as text
 
 if TYPE_CHECKING:
@@ -133,7 +132,27 @@ class _Row:
     ward_text: str = ""
 
 
-_url_validator = URLValidator(schemes=["http", "https"])
+# Reference fields are resolved against look-up tables, never by the model's per-row query.
+_LOOKED_UP = {"province", "ward", "sector"}
+_RULE_FIELDS = [field.name for field in Cooperative._meta.fields]
+
+
+def _rule_errors(code: str, given: dict[str, Any]) -> list[tuple[str, str]]:
+    """(column key, message) for each value the model's own field rules refuse.
+
+    The row is built as an unsaved ``Cooperative`` and checked with ``clean_fields``, the rules
+    the form, the admin and the services apply through ``full_clean``; only what the file gives
+    is checked, so a stored value the row leaves alone never blocks it.
+    """
+    values = {name: value for name, value in given.items() if name.removesuffix("_id") not in _LOOKED_UP}
+    if code:
+        values["code"] = code
+    checked = set(values)
+    try:
+        Cooperative(**values).clean_fields(exclude=[name for name in _RULE_FIELDS if name not in checked])
+    except ValidationError as error:
+        return [(name, message) for name, messages in error.message_dict.items() for message in messages]
+    return []
 
 
 def map_headers(headers: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
@@ -190,12 +209,6 @@ def registry_import_plan(
         code = parse_code(cell("code"))
         if not code:
             fail("code", _("The cooperative code is empty."))
-        elif not CODE_PATTERN.match(code):
-            fail(
-                "code",
-                _('"%(value)s" is not a valid cooperative code (10 digits, or 10 digits-3 digits).')
-                % {"value": code[:40]},
-            )
         elif code in first_row_of_code:
             fail(
                 "code",
@@ -217,8 +230,6 @@ def registry_import_plan(
                     % {"marker": CLEAR_MARKER},
                 )
             elif value and key == "name":
-                if len(value) > 255:
-                    fail("name", _("The name is longer than 255 characters."))
                 given["name"] = value
             elif value and key == "province":
                 province_id, legacy = lookups.province(value)
@@ -243,8 +254,10 @@ def registry_import_plan(
                     fail("sector", _('"%(value)s" is not one of the 8 sectors.') % {"value": value[:60]})
                 given["sector_id"] = sector_id
             elif value and key == "status":
-                given["status"] = STATUS_WORDS.get(fold(value))
-                if given["status"] is None:
+                status = STATUS_WORDS.get(fold(value))
+                if status is not None:
+                    given["status"] = status
+                else:
                     fail(
                         "status",
                         _('"%(value)s" is not a status (%(choices)s).')
@@ -282,39 +295,18 @@ def registry_import_plan(
                 fail("founded_on", _('"%(value)s" is not a date (use dd/mm/yyyy).') % {"value": founded[:20]})
             else:
                 given["founded_on"] = founded_on
-                if founded_on > timezone.localdate() or founded_on.year < 1945:
-                    fail(
-                        "founded_on",
-                        _("The founding date %(value)s is not plausible.") % {"value": founded_on.strftime("%d/%m/%Y")},
-                    )
 
-        address = optional("address", "")
-        if address is not None:
-            given["address"] = address[:255]
-        phone = optional("phone", "")
-        if phone is not None:
-            if not PHONE_PATTERN.match(phone):
-                fail("phone", _('"%(value)s" is not a phone number.') % {"value": phone[:30]})
-            given["phone"] = phone[:32]
-        email = optional("email", "")
-        if email is not None:
-            try:
-                validate_email(email)
-            except ValidationError:
-                fail("email", _('"%(value)s" is not an e-mail address.') % {"value": email[:60]})
-            given["email"] = email
+        for key in ("address", "phone", "email", "representative"):
+            value = optional(key, "")
+            if value is not None:
+                given[key] = value
         website = optional("website", "")
         if website is not None:
-            if not website.lower().startswith(("http://", "https://")):
-                website = f"https://{website}"
-            try:
-                _url_validator(website)
-            except ValidationError:
-                fail("website", _('"%(value)s" is not a web address.') % {"value": website[:80]})
-            given["website"] = website
-        representative = optional("representative", "")
-        if representative is not None:
-            given["representative"] = representative[:150]
+            # As the browser form does (FORMS_URLFIELD_ASSUME_HTTPS): "htx.vn" means https://htx.vn.
+            given["website"] = website if website.lower().startswith(("http://", "https://")) else f"https://{website}"
+
+        for key, message in _rule_errors(code, given):
+            fail(key, message)
 
         if len(plan.errors) == errors_before:
             rows.append(row)

@@ -13,8 +13,6 @@ from ..reference import sector_aliases
 from ..text import fold, nfc
 from .files import Cell
 
-CODE_PATTERN = re.compile(r"^\d{10}(-\d{3})?$")
-PHONE_PATTERN = re.compile(r"^\+?[\d .\-()]{8,20}$")
 STATUS_WORDS = {
     "dang hoat dong": CooperativeStatus.ACTIVE,
     "hoat dong": CooperativeStatus.ACTIVE,
