@@ -1,5 +1,5 @@
-"""Spreadsheet columns of the registry: the Vietnamese headers, their accepted spellings,
-and the django-import-export resource used for the template and the exports.
+"""Spreadsheet columns of the registry, declared once as a django-import-export resource: the
+Vietnamese headers, their accepted spellings, and the attribute each reads.
 
 Field mapping only; the rules live in ``cooperatives.importing`` and the services.
 """
@@ -7,7 +7,7 @@ Field mapping only; the rules live in ``cooperatives.importing`` and the service
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Any
 
 from import_export import fields, resources
 
@@ -15,32 +15,58 @@ from .models import Cooperative
 from .text import fold
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
+class Column(fields.Field):
+    """A registry column: its Vietnamese header, the other spellings an import accepts, and the
+    model attribute it reads. The resource below declares each column once, as one of these;
+    the importer, the template, the error workbook and the export all read that declaration."""
+
+    def __init__(
+        self, key: str, header: str, aliases: tuple[str, ...] = (), *, attribute: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(attribute=attribute or key, column_name=header, **kwargs)
+        self.key = key
+        self.header = header
+        self.aliases = aliases
 
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.header, self.key, *self.aliases)
 
 
-IMPORT_COLUMNS = (
-    Column("code", "Mã số HTX", ("Mã HTX", "Mã số", "Mã số thuế", "Mã số doanh nghiệp", "Cooperative code", "Code")),
-    Column("name", "Tên HTX", ("Tên hợp tác xã", "Tên", "Name")),
-    Column("province", "Tỉnh/Thành phố", ("Tỉnh", "Tỉnh thành phố", "Tỉnh/TP", "Province")),
-    Column("ward", "Xã/Phường", ("Phường/Xã", "Xã", "Phường", "Xã/Phường/Đặc khu", "Ward")),
-    Column("sector", "Lĩnh vực", ("Ngành", "Lĩnh vực hoạt động", "Sector")),
-    Column("status", "Trạng thái", ("Tình trạng", "Tình trạng hoạt động", "Status")),
-    Column("members_count", "Số thành viên", ("Thành viên", "Members")),
-    Column("founded_on", "Ngày thành lập", ("Ngày đăng ký", "Founded", "Founding date")),
-    Column("address", "Địa chỉ", ("Địa chỉ trụ sở", "Address")),
-    Column("phone", "Điện thoại", ("Số điện thoại", "SĐT", "Phone")),
-    Column("email", "Email", ("E-mail", "Thư điện tử")),
-    Column("website", "Website", ("Trang web", "Web")),
-    Column("representative", "Người đại diện", ("Đại diện", "Giám đốc", "Representative")),
-)
+class CooperativeResource(resources.Resource):
+    """The registry's spreadsheet columns, in the template's order: the import reads the
+    columns that are not read-only; the export writes them all (it adds the maturity level)."""
+
+    code = Column(
+        "code", "Mã số HTX", ("Mã HTX", "Mã số", "Mã số thuế", "Mã số doanh nghiệp", "Cooperative code", "Code")
+    )
+    name = Column("name", "Tên HTX", ("Tên hợp tác xã", "Tên", "Name"))
+    province = Column(
+        "province", "Tỉnh/Thành phố", ("Tỉnh", "Tỉnh thành phố", "Tỉnh/TP", "Province"), attribute="province__name"
+    )
+    ward = Column(
+        "ward", "Xã/Phường", ("Phường/Xã", "Xã", "Phường", "Xã/Phường/Đặc khu", "Ward"), attribute="ward__name"
+    )
+    sector = Column("sector", "Lĩnh vực", ("Ngành", "Lĩnh vực hoạt động", "Sector"), attribute="sector__name")
+    status = Column(
+        "status", "Trạng thái", ("Tình trạng", "Tình trạng hoạt động", "Status"), attribute="get_status_display"
+    )
+    members_count = Column("members_count", "Số thành viên", ("Thành viên", "Members"))
+    founded_on = Column("founded_on", "Ngày thành lập", ("Ngày đăng ký", "Founded", "Founding date"))
+    address = Column("address", "Địa chỉ", ("Địa chỉ trụ sở", "Address"))
+    phone = Column("phone", "Điện thoại", ("Số điện thoại", "SĐT", "Phone"))
+    email = Column("email", "Email", ("E-mail", "Thư điện tử"))
+    website = Column("website", "Website", ("Trang web", "Web"))
+    representative = Column("representative", "Người đại diện", ("Đại diện", "Giám đốc", "Representative"))
+    # Kept by the survey services, never imported.
+    maturity_level = Column("maturity_level", "Mức độ trưởng thành số", readonly=True)
+
+    def dehydrate_founded_on(self, cooperative: Cooperative) -> str:
+        return cooperative.founded_on.strftime("%d/%m/%Y") if cooperative.founded_on else ""
+
+
+COLUMNS: tuple[Column, ...] = tuple(field for field in CooperativeResource.fields.values() if isinstance(field, Column))
+IMPORT_COLUMNS = tuple(column for column in COLUMNS if not column.readonly)
 # Only the code must be a column: a file may carry just the columns it updates. A new
 # cooperative needs these too (checked per row).
 REQUIRED_COLUMNS = ("code",)
@@ -48,7 +74,7 @@ REQUIRED_FOR_NEW = ("name", "province", "sector")
 # The column of the workbook of errors that the import page offers (see ``importing.report``).
 ERRORS_HEADER = "Lỗi cần sửa"
 # Columns our own exports and error workbooks add; recognised on re-import and ignored without a warning.
-EXPORT_ONLY_HEADERS = ("Mức độ trưởng thành số", ERRORS_HEADER)
+EXPORT_ONLY_HEADERS = (*(column.header for column in COLUMNS if column.readonly), ERRORS_HEADER)
 # The downloadable template carries every importable column, in this order.
 TEMPLATE_HEADERS = [column.header for column in IMPORT_COLUMNS]
 
@@ -64,45 +90,3 @@ def is_clear_marker(text: str) -> bool:
 def header_key(header: str) -> str:
     """Fold a header so that case, spacing, diacritics and spaces around / or - do not matter."""
     return re.sub(r"\s*([/\-])\s*", r"\1", fold(header))
-
-
-class CooperativeResource(resources.ModelResource):
-    """Export of the registry with the template's Vietnamese headers (re-importable as is)."""
-
-    code = fields.Field(attribute="code", column_name="Mã số HTX")
-    name = fields.Field(attribute="name", column_name="Tên HTX")
-    province = fields.Field(attribute="province__name", column_name="Tỉnh/Thành phố")
-    ward = fields.Field(attribute="ward__name", column_name="Xã/Phường")
-    sector = fields.Field(attribute="sector__name", column_name="Lĩnh vực")
-    status = fields.Field(attribute="get_status_display", column_name="Trạng thái")
-    members_count = fields.Field(attribute="members_count", column_name="Số thành viên")
-    founded_on = fields.Field(attribute="founded_on", column_name="Ngày thành lập")
-    address = fields.Field(attribute="address", column_name="Địa chỉ")
-    phone = fields.Field(attribute="phone", column_name="Điện thoại")
-    email = fields.Field(attribute="email", column_name="Email")
-    website = fields.Field(attribute="website", column_name="Website")
-    representative = fields.Field(attribute="representative", column_name="Người đại diện")
-    maturity_level = fields.Field(attribute="maturity_level", column_name="Mức độ trưởng thành số")
-
-    class Meta:
-        model = Cooperative
-        fields = (
-            "code",
-            "name",
-            "province",
-            "ward",
-            "sector",
-            "status",
-            "members_count",
-            "founded_on",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "representative",
-            "maturity_level",
-        )
-        export_order = fields
-
-    def dehydrate_founded_on(self, cooperative: Cooperative) -> str:
-        return cooperative.founded_on.strftime("%d/%m/%Y") if cooperative.founded_on else ""
