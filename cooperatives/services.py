@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from coopdx import versions
 from coopdx.history import record_by
@@ -85,6 +87,39 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     cooperative.save(update_fields=["is_archived", "updated_at"])
     versions.mark_changed(versions.REGISTRY)
     return cooperative
+
+
+MATURITY_BATCH = 2000
+
+
+@transaction.atomic
+def cooperatives_set_maturity(*, levels: Mapping[int, int | None], by: User | None) -> int:
+    """Write the maturity level (0-5, or None when no self-assessment counts) of cooperatives.
+
+    The survey services decide the level (the latest counted response) and call this, the one
+    write of ``maturity_level``. Only real changes are written, with ``updated_at`` (API readers'
+    ``updated_since`` and ETags see them) and a history record naming ``by``: the person whose
+    submission, review or import moved the level. No scope check: that was the survey write's.
+    Returns how many changed.
+    """
+    ids = list(levels)
+    now = timezone.now()
+    changed = 0
+    for start in range(0, len(ids), MATURITY_BATCH):
+        moved = []
+        for cooperative in Cooperative.objects.filter(pk__in=ids[start : start + MATURITY_BATCH]):
+            level = levels[cooperative.pk]
+            if cooperative.maturity_level == level:
+                continue
+            cooperative.maturity_level = level
+            cooperative.updated_at = now
+            cooperative.clean_fields(exclude=[f.name for f in Cooperative._meta.fields if f.name != "maturity_level"])
+            moved.append(cooperative)
+        bulk_update_with_history(moved, Cooperative, ["maturity_level", "updated_at"], default_user=by)
+        changed += len(moved)
+    if changed:
+        versions.mark_changed(versions.REGISTRY)
+    return changed
 
 
 def cooperative_search_text_refresh(*, ward_ids: Iterable[int]) -> int:

@@ -349,7 +349,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
             batch_size=BATCH * 5,
         )
         PillarScore.objects.bulk_create(pillar_scores, batch_size=BATCH)
-        cooperatives_refresh_maturity(cooperative_ids=[row.cooperative_id for row in plan.rows])
+        cooperatives_refresh_maturity(cooperative_ids=[row.cooperative_id for row in plan.rows], by=by)
     return {"created": len(creates), "updated": len(updates), "unchanged": 0}
 
 

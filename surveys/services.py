@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from coopdx import versions
 from coopdx.history import record_by
 from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
+from cooperatives.services import cooperatives_set_maturity
 
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
@@ -306,7 +306,7 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     record_by(response, by)
     response.save()
     # A submitted response counts at once where the setting says so.
-    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
+    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     return response
 
 
@@ -353,16 +353,16 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     response.revision += 1
     record_by(response, by)
     response.save()
-    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id])
+    cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     return response
 
 
-def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int]) -> int:
+def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int], by: User | None = None) -> int:
     """Keep each cooperative's maturity level equal to its latest counted response's level.
 
-    The one write of ``Cooperative.maturity_level``, for the browser, the API and imports alike.
-    Only cooperatives whose level changes are written, with ``updated_at``, so that API readers
-    (ETags, ``updated_since``) see the change. Returns how many changed.
+    The counting rule is the surveys'; the write is the registry's (``cooperatives_set_maturity``,
+    with history naming ``by``). Called after a submission, a review and a paper import.
+    Returns how many changed.
     """
     latest = Subquery(
         Response.objects.filter(cooperative=OuterRef("pk"), status__in=counted_statuses())
@@ -370,19 +370,13 @@ def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int]) -> int:
         .values("level")[:1]
     )
     ids = list(cooperative_ids)
-    now = timezone.now()
-    changed = 0
+    moves: dict[int, int | None] = {}
     for start in range(0, len(ids), 5000):
-        moves: dict[int | None, list[int]] = {}
         rows = Cooperative.objects.filter(pk__in=ids[start : start + 5000]).annotate(latest=latest)
-        for pk, current, level in rows.values_list("pk", "maturity_level", "latest"):
-            if current != level:
-                moves.setdefault(level, []).append(pk)
-        for level, pks in moves.items():
-            changed += Cooperative.objects.filter(pk__in=pks).update(maturity_level=level, updated_at=now)
-    if changed:
-        versions.mark_changed(versions.REGISTRY)
-    return changed
+        moves.update(
+            (pk, level) for pk, current, level in rows.values_list("pk", "maturity_level", "latest") if current != level
+        )
+    return cooperatives_set_maturity(levels=moves, by=by) if moves else 0
 
 
 @dataclass

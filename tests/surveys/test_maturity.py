@@ -71,3 +71,28 @@ def test_an_unchanged_level_writes_nothing(submitted, coop_a, officer_a, coop_b)
     assert cooperatives_refresh_maturity(cooperative_ids=[coop_a.pk, coop_b.pk]) == 0
     assert Cooperative.objects.get(pk=coop_a.pk).updated_at == stamped
     assert Cooperative.objects.get(pk=coop_b.pk).updated_at == untouched
+
+
+def test_the_level_is_written_through_the_registry_and_kept_in_its_history(submitted, coop_a, officer_a, settings):
+    settings.SURVEYS_COUNT_SUBMITTED = False
+    versions = coop_a.history.count()
+    response_review(response=submitted, by=officer_a, accept=True)
+    latest = coop_a.history.order_by("-history_date", "-history_id").first()
+    assert coop_a.history.count() == versions + 1
+    assert (latest.maturity_level, latest.history_user, latest.history_type) == (5, officer_a, "~")
+    assert latest.prev_record.maturity_level is None
+
+
+def test_a_paper_import_writes_the_level_with_the_importer_in_the_history(
+    login, open_round, coop_a, officer_a, best_answers, settings
+):
+    from tests.surveys.test_response_import import cells, run, template_headers, workbook
+
+    settings.SURVEYS_COUNT_SUBMITTED = True
+    headers = template_headers(login(officer_a), open_round)
+    plan, result = run(
+        workbook(headers, [cells(headers, coop_a.code, best_answers)]), open_round, scope=coop_a.province, by=officer_a
+    )
+    assert plan.ok, plan.errors
+    latest = coop_a.history.order_by("-history_date", "-history_id").first()
+    assert (latest.maturity_level, latest.history_user) == (5, officer_a)
