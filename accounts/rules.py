@@ -51,6 +51,24 @@ def is_officer_of_object_province(user: object, obj: object) -> bool:
     return isinstance(user, User) and obj is not None and getattr(obj, "province_id", None) == user.province_id
 
 
+@rules.predicate
+def is_member_of_cooperative(user: object, cooperative: object) -> bool:
+    """The cooperative is the one the member belongs to."""
+    return (
+        isinstance(user, User)
+        and cooperative is not None
+        and user.cooperative_id is not None
+        and getattr(cooperative, "pk", None) == user.cooperative_id
+    )
+
+
+@rules.predicate
+def is_officer_of_response_province(user: object, response: object) -> bool:
+    """The response is of a cooperative of the officer's province."""
+    cooperative = getattr(response, "cooperative", None) if response is not None else None
+    return isinstance(user, User) and cooperative is not None and cooperative.province_id == user.province_id
+
+
 # The registry: national roles and officers browse it; admins and the officer of the
 # cooperative's province edit it; members see only their own cooperative.
 rules.add_perm("cooperatives.view_registry", is_national | is_officer)
@@ -66,3 +84,33 @@ rules.add_perm("accounts.change_user", is_national_admin)
 # API tokens: national administrators issue them to organisations; ministries are the API's
 # users, so an analyst obtains read-only tokens for themselves (accounts.api.services).
 rules.add_perm("accounts.obtain_api_token", is_national_admin | is_ministry_analyst)
+
+# Self-assessments. Which rounds, responses and cooperatives a user sees is decided by
+# surveys.selectors (out of scope is 404); these rules decide what they may do there.
+# Entering answers: the cooperative's members, the officers of its province (on its behalf)
+# and national administrators. The first rule is the role gate of the API; services and pages
+# ask the second of the cooperative concerned.
+rules.add_perm("surveys.answer_surveys", is_national_admin | is_officer | is_member)
+rules.add_perm(
+    "surveys.answer_for_cooperative",
+    is_national_admin | (is_officer & is_officer_of_object_province) | (is_member & is_member_of_cooperative),
+)
+# Reviewing (accepting or returning) a submitted response: a national administrator, or an
+# officer of the response's cooperative's province. Whoever entered it still cannot accept it
+# (the four-eyes check in surveys.services).
+rules.add_perm("surveys.review_response", is_national_admin | (is_officer & is_officer_of_response_province))
+# Following a round: its page of cooperatives and their states, and its export. Members see
+# their own responses only.
+rules.add_perm("surveys.view_round_progress", is_national | is_officer)
+rules.add_perm("surveys.send_reminders", is_national_admin | is_officer)
+# Paper surveys: the template to fill in and the import of filled ones.
+rules.add_perm("surveys.import_responses", is_national_admin | is_officer)
+# Late paper surveys: only a national administrator imports into a round that has closed.
+rules.add_perm("surveys.import_into_closed_round", is_national_admin)
+rules.add_perm("surveys.add_round", is_national_admin)
+
+# Indicators: the dashboard and the API's figures are for national roles and officers (each
+# within their scope, by indicators.selectors); national roles also compare the provinces.
+rules.add_perm("indicators.view_indicators", is_national | is_officer)
+rules.add_perm("indicators.compare_provinces", is_national)
+rules.add_perm("indicators.refresh_snapshots", is_national_admin)
