@@ -137,7 +137,7 @@ def _number_how(question: Question) -> str:
 class ResponseImporter:
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         survey_round = _round_for(options)
-        if by is not None and not by.is_national_admin and not survey_round.is_open():
+        if by is not None and not survey_round.is_open() and not by.has_perm("surveys.import_into_closed_round"):
             raise ValidationError(_("This survey round is closed."))
 
     def plan(self, *, sheet: Sheet, options: dict[str, Any], scope_province: Any, progress: Any) -> ResponsePlan:

@@ -58,14 +58,6 @@ def counted_statuses() -> tuple[str, ...]:
     return (ResponseStatus.ACCEPTED,)
 
 
-def may_answer_for(user: User, cooperative: Cooperative) -> bool:
-    if user.is_member:
-        return user.cooperative_id == cooperative.pk
-    if user.is_officer:
-        return user.province_id == cooperative.province_id
-    return user.is_national_admin
-
-
 def _round_applies(survey_round: SurveyRound, cooperative: Cooperative) -> bool:
     return survey_round.province_id is None or survey_round.province_id == cooperative.province_id
 
@@ -73,7 +65,7 @@ def _round_applies(survey_round: SurveyRound, cooperative: Cooperative) -> bool:
 @transaction.atomic
 def response_start(*, survey_round: SurveyRound, cooperative: Cooperative, by: User) -> Response:
     """The cooperative's response in the round, created as a draft on first use."""
-    if not may_answer_for(by, cooperative):
+    if not by.has_perm("surveys.answer_for_cooperative", cooperative):
         raise PermissionDenied
     if not _round_applies(survey_round, cooperative):
         raise ValidationError(_("This round is not for this cooperative's province."))
@@ -188,7 +180,7 @@ def response_save_answers(
     """Save some answers of a draft (a page of the questionnaire). Checks the revision the
     form was opened at, so two tabs cannot silently overwrite each other."""
     response = Response.objects.select_for_update().select_related("round", "cooperative").get(pk=response.pk)
-    if not may_answer_for(by, response.cooperative):
+    if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
     if not response.is_editable:
         raise ValidationError(_("This response has been accepted and can no longer change."))
@@ -285,7 +277,7 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     response = (
         Response.objects.select_for_update().select_related("round__questionnaire", "cooperative").get(pk=response.pk)
     )
-    if not may_answer_for(by, response.cooperative):
+    if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
     if response.status == ResponseStatus.ACCEPTED:
         raise ValidationError(_("This response has been accepted and can no longer change."))
@@ -338,7 +330,7 @@ def self_acceptance_message() -> str:
 def response_review(*, response: Response, by: User, accept: bool, comment: str = "") -> Response:
     """A provincial officer (or national admin) accepts a submitted response or returns it."""
     response = Response.objects.select_for_update().select_related("cooperative").get(pk=response.pk)
-    if not (by.is_national_admin or (by.is_officer and by.province_id == response.cooperative.province_id)):
+    if not by.has_perm("surveys.review_response", response):
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted response can be reviewed."))
@@ -445,7 +437,7 @@ def _send_each(messages: Sequence[EmailMessage]) -> int:
 
 
 def round_create(*, by: User, **fields: Any) -> SurveyRound:
-    if not by.is_national_admin:
+    if not by.has_perm("surveys.add_round"):
         raise PermissionDenied
     survey_round = SurveyRound(**fields)
     survey_round.full_clean()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -75,7 +75,7 @@ def _round_and_cooperatives(request: HttpRequest, code: str) -> tuple[SurveyRoun
     """The round the user follows, the page's filters, and its cooperatives filtered by them
     (shared by the round page and its export, so the two always list the same rows)."""
     user = request.user
-    if not (user.is_national or user.is_officer):
+    if not user.has_perm("surveys.view_round_progress"):
         raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
     state = request.GET.get("state", "")
@@ -97,10 +97,9 @@ def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("surveys.send_reminders", raise_exception=True)
 def round_remind(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    if not user.is_officer and not user.is_national_admin:
-        raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
     result = services.round_send_reminders(
         survey_round=survey_round, by=user, cooperative_ids=request.POST.getlist("cooperative")
@@ -116,10 +115,9 @@ def round_remind(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@permission_required("surveys.send_reminders", raise_exception=True)
 def round_reminded(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    if not user.is_officer and not user.is_national_admin:
-        raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
     result = request.session.get(f"reminders:{survey_round.code}")
     if not result:
@@ -154,7 +152,7 @@ def response_start(request: HttpRequest, code: str, cooperative_id: int) -> Http
 @login_required
 def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
-    if not services.may_answer_for(request.user, response.cooperative):
+    if not request.user.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied  # read-only roles see the result page, never the form
     pillars = list(response.round.questionnaire.pillars.prefetch_related("questions__options"))
     if not 1 <= page <= len(pillars):
@@ -212,7 +210,7 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
 @login_required
 def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
-    if not services.may_answer_for(request.user, response.cooperative):
+    if not request.user.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
@@ -253,9 +251,7 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_result(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get(user=request.user, pk=pk)
-    can_review = request.user.is_national_admin or (
-        request.user.is_officer and request.user.province_id == response.cooperative.province_id
-    )
+    can_review = request.user.has_perm("surveys.review_response", response)
     may_accept = services.may_accept(request.user, response)
     pillars = selectors.response_pillars(response=response) if response.score is not None else []
     previous = selectors.previous_response(response=response)
@@ -281,7 +277,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             # Offered only where the form would open: read-only roles would meet a refusal.
             "may_continue": response.is_editable
             and response.round.is_open()
-            and services.may_answer_for(request.user, response.cooperative),
+            and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative),
             "self_acceptance_message": services.self_acceptance_message(),
         },
     )
@@ -310,9 +306,8 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required("surveys.import_responses", raise_exception=True)
 def round_template(request: HttpRequest, code: str) -> FileResponse:
-    if not (request.user.is_officer or request.user.is_national_admin):
-        raise PermissionDenied
     survey_round = selectors.round_get(user=request.user, code=code)
     return FileResponse(
         importing.response_template(survey_round),

@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
-from accounts.rules import is_member, is_national_admin, is_officer
 from coopdx.api.schema import error_response
 from cooperatives import selectors as registry
 from surveys import selectors, services
@@ -40,9 +39,9 @@ from .serializers import (
 
 SURVEY_SCOPES = (ApiScope.RESPONSES_READ, ApiScope.RESPONSES_WRITE, ApiScope.INDICATORS_READ)
 RESPONSE_READ_SCOPES = (ApiScope.RESPONSES_READ, ApiScope.RESPONSES_WRITE)
-# Who may enter answers: the cooperative's members, the province's officers (proxy entry) and
-# national administrators; the services check the particular cooperative.
-MAY_ANSWER = is_member | is_officer | is_national_admin
+# Who may enter answers (accounts.rules); the services ask "surveys.answer_for_cooperative"
+# of the particular cooperative.
+MAY_ANSWER = "surveys.answer_surveys"
 TAG_SURVEYS = ["Questionnaires and rounds"]
 TAG_RESPONSES = ["Self-assessments"]
 

@@ -158,3 +158,17 @@ def test_unknown_round_is_refused_before_reading_rows(coop_a, best_answers):
 def test_hostile_file_is_refused_as_for_the_registry(open_round):
     with pytest.raises(ImportFileError):
         run(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, open_round)
+
+
+def test_only_a_national_admin_imports_into_a_closed_round(officer_a, national_admin, previous_round):
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    from surveys.importing import ResponseImporter
+
+    importer = ResponseImporter()
+    with pytest.raises(ValidationError) as refused:
+        importer.check_options(options={"round": previous_round.code}, by=officer_a)
+    assert refused.value.messages == [gettext("This survey round is closed.")]
+    importer.check_options(options={"round": previous_round.code}, by=national_admin)
+    importer.check_options(options={"round": previous_round.code}, by=None)  # the command line

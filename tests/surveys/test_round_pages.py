@@ -219,3 +219,19 @@ def test_a_failing_mail_server_is_reported_on_the_page_not_a_server_error(
     page = response.content.decode()
     assert "Đã gửi 1 email nhắc nhở." in page
     assert "2 email nhắc nhở chưa gửi được" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "paper_surveys", "reminders"),
+    [
+        ("officer_a", True, True),
+        ("ministry_analyst", False, False),
+        ("national_admin", True, True),
+    ],
+)
+def test_the_round_page_offers_paper_surveys_and_reminders_by_the_rules(
+    request, login, coop_a, open_round, role, paper_surveys, reminders
+):
+    page = login(request.getfixturevalue(role)).get(f"/surveys/rounds/{open_round.code}/").content.decode()
+    assert (f"/surveys/rounds/{open_round.code}/template.xlsx" in page) is paper_surveys
+    assert ('<button class="btn btn-outline-success" type="submit" data-confirm=' in page) is reminders
