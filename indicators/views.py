@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,15 +27,12 @@ from .models import AggregationRun
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _can_see_dashboard(user: Any) -> bool:
-    return user.is_authenticated and (user.is_national or user.is_officer)
-
-
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     province = selectors.province_for(user=user, code=request.GET.get("province"))
     data = selectors.dashboard(user=user, province=province, round_code=request.GET.get("round", ""))
-    if user.is_national:
+    may_compare = user.has_perm("indicators.compare_provinces")
+    if may_compare:
         data["all_provinces"] = sorted(Province.objects.all(), key=lambda p: fold(p.short_name))
     if data["empty"]:
         return data
@@ -45,7 +42,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         metric = "ecommerce_pct"
     data["metric"] = metric
     data["metric_choices"] = [(code, label) for code, label in labels.items() if code.endswith(("_pct", "_avg"))]
-    if user.is_national and province is None:
+    if may_compare and province is None:
         table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         data["province_rows"] = table
         data["map"] = province_map(table)
@@ -81,9 +78,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@permission_required("indicators.view_indicators", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not _can_see_dashboard(request.user):
-        raise PermissionDenied
     return render(request, "indicators/dashboard.html", dashboard_context(request))
 
 
@@ -156,9 +152,8 @@ def _shown(value: Any) -> Any:
 
 
 @login_required
+@permission_required("indicators.view_indicators", raise_exception=True)
 def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    if not _can_see_dashboard(request.user):
-        raise PermissionDenied
     header, rows = _table(request, table)
     filename = f"coopdx-{table}"
     if fmt == "csv":
@@ -174,9 +169,8 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
 
 @login_required
 @require_POST
+@permission_required("indicators.refresh_snapshots", raise_exception=True)
 def refresh(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_national_admin:
-        raise PermissionDenied
     try:
         aggregation.trigger_refresh(by=request.user)
     except aggregation.AggregationBusy:
@@ -189,8 +183,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("indicators.view_indicators", raise_exception=True)
 def run_status(request: HttpRequest) -> HttpResponse:
-    if not _can_see_dashboard(request.user):
-        raise PermissionDenied
     run = AggregationRun.objects.order_by("-started_at").first()
     return render(request, "indicators/_run_status.html", {"latest": run})

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import DateTimeField, Serializer
 
 from accounts.models import ApiScope
-from accounts.rules import is_national, is_officer
 from coopdx.api.bulk import (
     CHUNK_SIZE,
     CSVRenderer,
@@ -44,8 +43,8 @@ from .serializers import (
 
 TAG_INDICATORS = ["Indicators"]
 TAG_BULK = ["Bulk downloads"]
-# The dashboard's rule: national roles and provincial officers.
-MAY_SEE_INDICATORS = is_national | is_officer
+# The dashboard's rule (accounts.rules): national roles and provincial officers.
+MAY_SEE_INDICATORS = "indicators.view_indicators"
 
 
 class SnapshotPagination(KeysetPagination):

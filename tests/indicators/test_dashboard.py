@@ -109,6 +109,22 @@ def test_only_a_national_admin_can_trigger_a_refresh(
     assert 'data-status="succeeded"' in status
 
 
+@pytest.mark.parametrize(
+    ("role", "province_choice", "refresh_button"),
+    [
+        ("officer_a", False, False),
+        ("ministry_analyst", True, False),
+        ("national_admin", True, True),
+    ],
+)
+def test_the_dashboard_offers_the_province_choice_and_the_refresh_by_the_rules(
+    request, login, figures, role, province_choice, refresh_button
+):
+    page = login(request.getfixturevalue(role)).get("/dashboard/").content.decode()
+    assert ('id="province-select"' in page) is province_choice
+    assert ('data-testid="refresh"' in page) is refresh_button
+
+
 def test_fanning_out_per_province_gives_the_same_figures(figures, settings, monkeypatch):
     from indicators import tasks
 
