@@ -1,10 +1,16 @@
 """Users and their roles. A role binds a user to the part of the country they may see."""
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -16,7 +22,7 @@ class Role(models.TextChoices):
 
 def role_scope_errors(
     *, role: str, province_id: object, cooperative_id: object, is_active: bool = True, is_superuser: bool = False
-) -> dict[str, str]:
+) -> "dict[str, StrOrPromise]":
     """What is wrong with a role's binding, by field: the ``user_role_binding`` constraint in words.
 
     Forms and services report these as field errors instead of meeting the constraint as a
@@ -24,7 +30,7 @@ def role_scope_errors(
     """
     if not is_active or (is_superuser and province_id is None and cooperative_id is None):
         return {}
-    errors: dict[str, str] = {}
+    errors: dict[str, StrOrPromise] = {}
     if role == Role.PROVINCIAL_OFFICER:
         if province_id is None:
             errors["province"] = _("A provincial officer must belong to a province.")
@@ -220,11 +226,11 @@ class ApiToken(models.Model):
         labels = dict(ApiScope.choices)
         return [(scope, str(labels.get(scope, scope))) for scope in self.scopes]
 
-    def is_usable(self, at: object = None) -> bool:
+    def is_usable(self, at: datetime.datetime | None = None) -> bool:
         from django.utils import timezone
 
         now = at or timezone.now()
-        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]
+        return self.revoked_at is None and self.expires_at > now
 
     @property
     def status(self) -> str:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from coopdx.http import AuthenticatedHttpRequest
 
 from . import selectors
 from .api.forms import ApiTokenIssueForm, PersonalTokenForm
@@ -19,19 +21,19 @@ from .middleware import SESSION_KEY
 from .models import Role
 
 
-def _require_token_access(request: HttpRequest) -> None:
+def _require_token_access(request: AuthenticatedHttpRequest) -> None:
     # Tokens open national data to other systems: national administrators issue them to
     # organisations; ministry analysts, the API's users, obtain read-only ones for themselves.
     if not request.user.has_perm("accounts.obtain_api_token"):
         raise PermissionDenied
 
 
-def _personal(request: HttpRequest) -> bool:
+def _personal(request: AuthenticatedHttpRequest) -> bool:
     return not request.user.is_national_admin
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_token_access(request)
     return render(
         request,
@@ -46,7 +48,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def token_issue(request: HttpRequest) -> HttpResponse:
+def token_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_token_access(request)
     personal = _personal(request)
     form_class = PersonalTokenForm if personal else ApiTokenIssueForm
@@ -85,7 +87,7 @@ def token_issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_token_access(request)
     token = selectors.api_token_get(user=request.user, pk=pk)
     api_token_revoke(token=token, by=request.user)
@@ -108,7 +110,7 @@ def _qr_data_uri(url: str) -> str:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn on (or off) the authenticator-app code asked for at each log-in."""
     from base64 import b32encode
 
@@ -142,7 +144,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     from . import services
 
     services.two_factor_disable(user=request.user)
@@ -152,16 +154,17 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The code step after the password, for users who turned two-step verification on."""
     from django.utils.http import url_has_allowed_host_and_scheme
     from django_otp import login as otp_login
     from django_otp import match_token, user_has_device
+    from django_otp.middleware import is_verified
 
     target = request.GET.get("next") or request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    if request.user.is_verified() or not user_has_device(request.user, confirmed=True):
+    if is_verified(request.user) or not user_has_device(request.user, confirmed=True):
         return redirect(target)
     error = ""
     if request.method == "POST":

@@ -2,8 +2,9 @@
 
 import logging
 import re
+from collections.abc import Callable
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 
 logger = logging.getLogger("coopdx.security")
 # A 404 on a URL with an object id is what a probe of another scope looks like.
@@ -11,10 +12,10 @@ OBJECT_URL = re.compile(r"/\d+(/|$)")
 
 
 class DeniedAccessMiddleware:
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         status = response.status_code
         if status == 403 or (status == 404 and OBJECT_URL.search(request.path)):
@@ -25,7 +26,7 @@ class DeniedAccessMiddleware:
                 forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
                 ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
                 DeniedAccess.objects.create(
-                    user=user, method=request.method[:8], path=request.path[:500], status=status, ip_address=ip
+                    user=user, method=(request.method or "")[:8], path=request.path[:500], status=status, ip_address=ip
                 )
                 logger.warning("denied %s %s %s for %s", status, request.method, request.path, user.pk)
         return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 # Django shows "---------" as the blank choice of every select; these read as words.
 CHOOSE = _("— Choose —")
 NONE = _("— None —")
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's field ``name`` as the kind of field it is declared as (``form.fields`` only
+    promises a ``Field``): for setting a ``queryset`` or ``choices`` that the kind has."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}.")
+    return field
 
 
 class BlankChoiceLabels(forms.BaseForm):

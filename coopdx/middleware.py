@@ -6,8 +6,10 @@ only the user's explicit choice (the language cookie); the API, used by machines
 honouring Accept-Language.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -30,10 +32,10 @@ class SessionIdleTimeoutMiddleware:
 
     KEY = "_last_activity"
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         import time
 
         from django.contrib import messages

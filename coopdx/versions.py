@@ -128,7 +128,7 @@ _PENDING = "coopdx_versions_pending"
 
 def _flush(using: str) -> None:
     connection = connections[using]
-    names = getattr(connection, _PENDING, set())
+    names: set[str] = getattr(connection, _PENDING, set())
     setattr(connection, _PENDING, set())
     _bump(names, using=using)
 

@@ -18,6 +18,11 @@ def _default_expiry() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=365)
 
 
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    """The end of the chosen day, in Viet Nam's time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
 class ApiTokenIssueForm(BlankChoiceLabels, forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"),
@@ -54,7 +59,8 @@ class ApiTokenIssueForm(BlankChoiceLabels, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role, province = data.get("role"), data.get("province")
         if role == Role.PROVINCIAL_OFFICER and province is None:
             self.add_error("province", _("A province token needs its province."))
@@ -65,9 +71,7 @@ class ApiTokenIssueForm(BlankChoiceLabels, forms.Form):
         return data
 
     def expires_at(self) -> datetime.datetime:
-        """The end of the chosen day, in Viet Nam's time."""
-        day = self.cleaned_data["expires_on"]
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+        return _end_of_day(self.cleaned_data["expires_on"])
 
 
 class PersonalTokenForm(forms.Form):
@@ -86,4 +90,5 @@ class PersonalTokenForm(forms.Form):
     )
     expires_on = ApiTokenIssueForm.base_fields["expires_on"]
 
-    expires_at = ApiTokenIssueForm.expires_at
+    def expires_at(self) -> datetime.datetime:
+        return _end_of_day(self.cleaned_data["expires_on"])

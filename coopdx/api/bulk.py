@@ -15,7 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 
 from cooperatives.exports import csv_stream, neutralise
 
@@ -41,10 +43,12 @@ class NDJSONRenderer(CSVRenderer):
 class JSONErrorsNegotiation(BaseContentNegotiation):
     """Bulk views stream their own body; anything else they answer (errors) is JSON."""
 
-    def select_parser(self, request: Any, parsers: Sequence[Any]) -> Any:
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
-    def select_renderer(self, request: Any, renderers: Sequence[Any], format_suffix: str | None = None) -> Any:
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 

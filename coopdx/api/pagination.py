@@ -78,9 +78,11 @@ class KeysetPagination(BasePagination):
                 raise ImproperlyConfigured(f"Keyset pagination needs plain field names to order by, not {term!r}.")
             name = term.lstrip("-")
             field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-            fields.append((field, term.startswith("-")))  # type: ignore[arg-type]
+            if not isinstance(field, Field):
+                raise ImproperlyConfigured(f"Keyset pagination needs a field of the model to order by, not {term!r}.")
+            fields.append((field, term.startswith("-")))
         if not any(field.primary_key for field, _desc in fields):
-            fields.append((model._meta.pk, False))  # type: ignore[arg-type]
+            fields.append((model._meta.pk, False))
         return fields
 
     def _signature(self) -> list[str]:
@@ -102,7 +104,7 @@ class KeysetPagination(BasePagination):
             or len(payload["v"]) != len(self.fields)
         ):
             raise invalid
-        values = []
+        values: list[Any] = []
         for (field, _desc), value in zip(self.fields, payload["v"], strict=True):
             if value is None:
                 if not field.null:
@@ -139,7 +141,11 @@ class KeysetPagination(BasePagination):
                 equal &= Q(**{f"{name}__isnull": True})
         return condition
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any]:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        if not isinstance(queryset, QuerySet):
+            raise ImproperlyConfigured("Keyset pagination pages a queryset, not a list.")
         self.request = request
         self.size = self._page_size(request)
         self.fields = self._ordering(queryset, view)

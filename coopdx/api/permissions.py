@@ -16,13 +16,16 @@ through the scoped selectors, and anything outside the scope is 404.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import ApiToken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _for_method(mapping: dict[str, Any] | None, method: str) -> Any:
@@ -38,7 +41,7 @@ def token_of(request: Request) -> ApiToken | None:
 
 
 class ApiAccess(BasePermission):
-    message = _("You do not have permission to perform this action.")
+    message: StrOrPromise = _("You do not have permission to perform this action.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

@@ -11,17 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import Direction, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable machine code, e.g. not_found, invalid, conflict.")
     message = serializers.CharField(help_text="A message in the request's language (Accept-Language: vi or en).")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per invalid field; nested fields are dotted (answers.Q1).",
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Added here, not declared: a "fields" attribute would hide Serializer.fields from readers.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="Messages per invalid field; nested fields are dotted (answers.Q1).",
+        )
+        return fields
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -76,8 +81,8 @@ class ApiAutoSchema(AutoSchema):
             codes.append(400)
         return sorted(codes)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:  # type: ignore[override]
-        responses = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
         for code in self._error_codes():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(

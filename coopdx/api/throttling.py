@@ -31,7 +31,10 @@ class ApiRateThrottle(SimpleRateThrottle):
         self.wait_seconds: float | None = None
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if self.scope is None:
+            return None
+        # django-stubs types the settings' rates as numbers; DRF's rates are "60/min" strings.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
     def allow_request(self, request: Request, view: Any) -> bool:
         token = token_of(request)

@@ -1,0 +1,27 @@
+"""Request types for views that only a signed-in user reaches.
+
+Django types ``request.user`` as ``User | AnonymousUser``. Behind ``login_required`` (or a DRF
+permission that requires authentication) the user is always a ``User``; annotating such a view's
+request as ``AuthenticatedHttpRequest`` says so to the type checker, as django-stubs recommends,
+instead of narrowing by hand in every view.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
+
+
+class AuthenticatedRequest(Request):
+    """A DRF request whose permission classes have already refused anonymous callers."""
+
+    user: User
