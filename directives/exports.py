@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import translation
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 from cooperatives.exports import neutralise
 from cooperatives.exports import xlsx_file as registry_xlsx_file
 
-from .models import DirectiveTask
 from .selectors import agency_current_map
 from .status import TaskStatus
 
+if TYPE_CHECKING:
+    from .selectors import BoardTask
 
-def board_rows(tasks: QuerySet[DirectiveTask]) -> Iterator[list[object]]:
+
+def board_rows(tasks: QuerySet[BoardTask]) -> Iterator[list[object]]:
     """The header row, then one row per task of the (scoped, filtered, status-annotated) board."""
     from .models import Agency
 

@@ -28,6 +28,15 @@ class FileKind:
     zip_part: str = ""  # for Office files: the part that a real document of that kind contains
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed :func:`check_upload`: its kind, and a name and size it surely has."""
+
+    kind: FileKind
+    name: str
+    size: int
+
+
 KINDS = {
     "pdf": FileKind("pdf", "application/pdf", b"%PDF-"),
     "docx": FileKind(
@@ -45,8 +54,8 @@ KINDS = {
 }
 
 
-def check_upload(uploaded: UploadedFile) -> FileKind:
-    """Return the file's kind, or raise a ``ValidationError`` with a message for the user."""
+def check_upload(uploaded: UploadedFile) -> CheckedUpload:
+    """Return the file's kind, name and size, or raise a ``ValidationError`` with a message for the user."""
     name = PurePath(uploaded.name or "").name
     extension = PurePath(name).suffix.lower().lstrip(".")
     kind = KINDS.get(extension)
@@ -83,4 +92,5 @@ def check_upload(uploaded: UploadedFile) -> FileKind:
             uploaded.seek(0)
         if kind.zip_part not in names:
             raise mismatch
-    return kind
+    # A name with an accepted extension was checked above, so ``uploaded.name`` is not empty.
+    return CheckedUpload(kind=kind, name=uploaded.name or name, size=uploaded.size)

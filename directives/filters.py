@@ -74,9 +74,10 @@ class TaskBoardFilter(django_filters.FilterSet):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["document"].queryset = documents
-        self.filters["agency"].queryset = agencies
-        self.filters["province"].queryset = provinces
+        for name, queryset in (("document", documents), ("agency", agencies), ("province", provinces)):
+            choice = self.filters[name]
+            assert isinstance(choice, django_filters.ModelChoiceFilter)
+            choice.queryset = queryset
 
     def filter_agency(self, queryset: QuerySet[DirectiveTask], name: str, value: Agency) -> QuerySet[DirectiveTask]:
         """Tasks the agency answers for today: its own and those of the agencies it succeeded."""

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from coopdx.forms import BlankChoiceLabels
+from coopdx.forms import BlankChoiceLabels, field_of
 from cooperatives.collation import vietnamese
 
 from . import selectors
 from .files import MAX_FILE_BYTES
 from .models import Agency, DirectiveTask, Document, ReportStatus
 from .services import DOCUMENT_FIELDS, TASK_FIELDS
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
@@ -45,20 +49,22 @@ class DocumentForm(BlankChoiceLabels, forms.ModelForm):
         fields = [f for f in DOCUMENT_FIELDS if f != "code"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuing_agency"].queryset = selectors.agencies_for_officer_documents(user=user)
+        field_of(self, "issuing_agency", forms.ModelChoiceField).queryset = selectors.agencies_for_officer_documents(
+            user=user
+        )
         parents = selectors.document_list(user=user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        field_of(self, "parent", forms.ModelChoiceField).queryset = parents
 
     def cleaned_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         return data
 
 
-class IndicatorCodesField(forms.CharField):
+class IndicatorCodesField(forms.Field):
     """Codes typed as "ecommerce_pct, traceability_pct"; the model validates each one."""
 
     def prepare_value(self, value: Any) -> Any:
@@ -67,7 +73,7 @@ class IndicatorCodesField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value) or ""
+        text = "" if value in self.empty_values else str(value)
         return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
 
 
@@ -89,17 +95,20 @@ class TaskForm(BlankChoiceLabels, forms.ModelForm):
             "cooperating_agencies": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reporting_period"].help_text = _("Leave empty for a task with a deadline.")
-        self.fields["reporting_period"].choices = [
-            ("", _("— Has a deadline —")),
-            *self.fields["reporting_period"].choices[1:],
-        ]
-        self.fields["province"].queryset = selectors.province_list(user=user)
-        self.fields["cooperating_agencies"].queryset = Agency.objects.order_by("kind", vietnamese("short_name"))
+        reporting_period = field_of(self, "reporting_period", forms.ChoiceField)
+        choices = list(reporting_period.choices) if isinstance(reporting_period.choices, Iterable) else []
+        reporting_period.choices = [("", _("— Has a deadline —")), *choices[1:]]
+        field_of(self, "province", forms.ModelChoiceField).queryset = selectors.province_list(user=user)
+        field_of(self, "cooperating_agencies", forms.ModelChoiceField).queryset = Agency.objects.order_by(
+            "kind", vietnamese("short_name")
+        )
         if user.is_officer:
-            self.fields["lead_agency"].queryset = selectors.agencies_for_officer_documents(user=user)
+            field_of(self, "lead_agency", forms.ModelChoiceField).queryset = selectors.agencies_for_officer_documents(
+                user=user
+            )
             # The province comes from the officer's scope; shown, never trusted.
             self.fields["province"].initial = user.province_id
             self.fields["province"].disabled = True
@@ -145,7 +154,7 @@ class ReportForm(forms.Form):
         if task.reporting_period:
             # Newest first; the period being judged now (the latest closed one) is preselected.
             self.fields["period_start"].required = True
-            self.fields["period_start"].choices = [
+            field_of(self, "period_start", forms.ChoiceField).choices = [
                 (
                     p.start.isoformat(),
                     f"{date_format(p.start, 'SHORT_DATE_FORMAT')} – {date_format(p.end, 'SHORT_DATE_FORMAT')}",

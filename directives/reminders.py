@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,6 +33,9 @@ from coopdx.links import absolute_url
 from .models import Agency, DirectiveTask, ReminderKind, ReminderLog
 from .selectors import agency_current_map, with_status
 from .status import TaskStatus
+
+if TYPE_CHECKING:
+    from .selectors import StatusTask
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +49,7 @@ class ReminderRun:
     without_email: int = 0
 
 
-def reminder_candidates(*, today: datetime.date) -> list[DirectiveTask]:
+def reminder_candidates(*, today: datetime.date) -> list[StatusTask]:
     """Tasks not done whose due date is within the next 14 days or has passed (one query)."""
     soon = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
     tasks = with_status(DirectiveTask.objects.select_related("document", "lead_agency"), today)
@@ -70,7 +75,9 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     connection = get_connection()
     for task in tasks:
         kind = ReminderKind.OVERDUE if task.status == TaskStatus.OVERDUE else ReminderKind.DUE_SOON
-        period_key = task.judged_period_start or task.deadline
+        due_on, period_key = task.due_on, task.judged_period_start or task.deadline
+        # A candidate has a due date: a deadline task its deadline, a recurring one a judged period.
+        assert due_on is not None and period_key is not None, task.pk
         if (task.pk, period_key, kind) in already:
             run.already_sent += 1
             continue
@@ -83,27 +90,33 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
                 task=task,
                 period_key=period_key,
                 kind=kind,
-                defaults={"due_on": task.due_on, "recipient": agency.email},
+                defaults={"due_on": due_on, "recipient": agency.email},
             )
             if not created:  # another run got there first
                 run.already_sent += 1
                 continue
-            _message(task=task, agency=agency, kind=kind, today=today, connection=connection).send()
+            _message(task=task, due_on=due_on, agency=agency, kind=kind, today=today, connection=connection).send()
         run.sent += 1
     logger.info("directive reminders: %s", run)
     return run
 
 
 def _message(
-    *, task: DirectiveTask, agency: Agency, kind: str, today: datetime.date, connection: object
+    *,
+    task: DirectiveTask,
+    due_on: datetime.date,
+    agency: Agency,
+    kind: str,
+    today: datetime.date,
+    connection: BaseEmailBackend,
 ) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "task": task,
             "agency": agency,
             "overdue": kind == ReminderKind.OVERDUE,
-            "days_left": (task.due_on - today).days,
-            "days_late": (today - task.due_on).days,
+            "days_left": (due_on - today).days,
+            "days_late": (today - due_on).days,
             "url": absolute_url(reverse("directives:task", args=[task.pk])),
         }
         subject = " ".join(render_to_string("directives/email/reminder_subject.txt", context).split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -26,7 +26,32 @@ from .models import Agency, DirectiveTask, Document, EvidenceFile, ReportingPeri
 from .status import DONE_STATUSES, TaskStatus
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from accounts.models import User
+
+
+class TaskStatusFields(TypedDict):
+    """What :func:`with_status` adds to each task."""
+
+    judged_period_start: datetime.date | None
+    due_on: datetime.date | None
+    first_done_on: datetime.date | None
+    period_done_on: datetime.date | None
+    completed_on: datetime.date | None
+    status: str
+
+
+class TaskBoardFields(TaskStatusFields):
+    """What :func:`task_list` adds: the status, and the latest report's progress."""
+
+    latest_percent: int | None
+    reports_count: int | None
+
+
+if TYPE_CHECKING:
+    StatusTask = WithAnnotations[DirectiveTask, TaskStatusFields]
+    BoardTask = WithAnnotations[DirectiveTask, TaskBoardFields]
 
 
 # --- Agencies and their successors -------------------------------------------------------
@@ -85,7 +110,7 @@ def agencies_for_officer_documents(*, user: User) -> QuerySet[Agency]:
     """Bodies whose documents and tasks the user may manage: an officer's province's, or all."""
     if user.is_national_admin:
         return Agency.objects.all()
-    if user.is_officer:
+    if user.is_officer and user.province_id is not None:
         return Agency.objects.filter(province_id=user.province_id)
     return Agency.objects.none()
 
@@ -131,7 +156,7 @@ def document_get(*, user: User, pk: int) -> Document:
 def province_list(*, user: User) -> QuerySet[Province]:
     if user.is_national:
         return Province.objects.all()
-    if user.is_officer:
+    if user.is_officer and user.province_id is not None:
         return Province.objects.filter(pk=user.province_id)
     return Province.objects.none()
 
@@ -191,17 +216,18 @@ def task_status_annotations(today: datetime.date) -> list[dict[str, Any]]:
     ]
 
 
-def with_status(queryset: QuerySet[DirectiveTask], today: datetime.date) -> QuerySet[DirectiveTask]:
+def with_status(queryset: QuerySet[DirectiveTask], today: datetime.date) -> QuerySet[StatusTask]:
     for step in task_status_annotations(today):
         queryset = queryset.annotate(**step)
-    return queryset
+    # The steps are built at run time, so the checker cannot see the fields they add.
+    return cast("QuerySet[StatusTask]", queryset)
 
 
-def task_list(*, user: User, today: datetime.date | None = None) -> QuerySet[DirectiveTask]:
+def task_list(*, user: User, today: datetime.date | None = None) -> QuerySet[BoardTask]:
     """Tasks the user may see, each annotated with its status today and its latest report."""
     scope = _task_scope(user)
     if scope is None:
-        return DirectiveTask.objects.none()
+        return cast("QuerySet[BoardTask]", DirectiveTask.objects.none())
     today = today or timezone.localdate()
     reports = TaskReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-pk")
     queryset = (
@@ -218,10 +244,10 @@ def task_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Dir
             ),
         )
     )
-    return with_status(queryset, today)
+    return cast("QuerySet[BoardTask]", with_status(queryset, today))
 
 
-def task_get(*, user: User, pk: int, today: datetime.date | None = None) -> DirectiveTask:
+def task_get(*, user: User, pk: int, today: datetime.date | None = None) -> BoardTask:
     """One task; 404 when missing or outside the user's scope."""
     return get_object_or_404(
         task_list(user=user, today=today).prefetch_related("cooperating_agencies"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,7 @@ TASK_FIELDS = (
 )
 
 
-def _require(user: User, perm: str, obj: object = None) -> None:
+def _require(user: User, perm: str, obj: Model | None = None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("You may not do this here."))
 
@@ -92,18 +93,18 @@ def _attach_document_file(document: Document, uploaded: UploadedFile | None) -> 
     if uploaded is None:
         return
     try:
-        file_rules.check_upload(uploaded)
+        checked = file_rules.check_upload(uploaded)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
-    document.file_name = uploaded.name[:255]
-    document.file.save(uploaded.name, uploaded, save=False)
+    document.file_name = checked.name[:255]
+    document.file.save(checked.name, uploaded, save=False)
 
 
 def _check_document_scope(document: Document, by: User) -> None:
     if by.is_officer and document.issuing_agency_id:
         if document.issuing_agency.province_id != by.province_id:
             raise ValidationError({"issuing_agency": _("Choose your province's People's Committee or department.")})
-        parent_province = document.parent.issuing_agency.province_id if document.parent_id else None
+        parent_province = document.parent.issuing_agency.province_id if document.parent is not None else None
         if parent_province not in (None, by.province_id):
             raise ValidationError({"parent": _("Choose a national document or one of your province.")})
     _require(by, "directives.change_document", document)
@@ -256,14 +257,14 @@ def report_create(
     stored: list[EvidenceFile] = []
     try:
         for uploaded in files:
-            kind = file_rules.check_upload(uploaded)
+            checked = file_rules.check_upload(uploaded)
             evidence = EvidenceFile(
                 report=report,
-                original_name=uploaded.name[:255],
-                size=uploaded.size,
-                content_type=kind.content_type,
+                original_name=checked.name[:255],
+                size=checked.size,
+                content_type=checked.kind.content_type,
             )
-            evidence.file.save(uploaded.name, uploaded, save=False)
+            evidence.file.save(checked.name, uploaded, save=False)
             stored.append(evidence)
             evidence.save()
     except Exception:

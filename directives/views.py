@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdx.http import AuthenticatedHttpRequest
 from indicators import selectors as indicator_selectors
 
 from . import exports, selectors, services
@@ -20,11 +22,14 @@ from .filters import TaskBoardFilter
 from .forms import DocumentForm, ReportForm, TaskForm
 from .models import DirectiveTask, Document
 
+if TYPE_CHECKING:
+    from .selectors import BoardTask
+
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _board(request: HttpRequest, document: Document | None) -> TaskBoardFilter:
+def _board(request: AuthenticatedHttpRequest, document: Document | None) -> TaskBoardFilter:
     tasks = selectors.task_list(user=request.user)
     if document is not None:
         tasks = tasks.filter(document=document)
@@ -37,23 +42,23 @@ def _board(request: HttpRequest, document: Document | None) -> TaskBoardFilter:
     )
 
 
-def _filtered(filterset: TaskBoardFilter) -> Any:
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    return queryset.order_by("document__issued_on", "due_on", "pk")
+def _filtered(filterset: TaskBoardFilter) -> QuerySet[BoardTask]:
+    # An unbound filter set's ``qs`` is its whole queryset.
+    return filterset.qs.order_by("document__issued_on", "due_on", "pk")
 
 
 @login_required
 @permission_required("directives.view_board", raise_exception=True)
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The documents as a tree (each under the one it implements), with their tasks' progress."""
     documents = list(selectors.document_list(user=request.user).order_by("issued_on", "number"))
     completion = selectors.document_completion(tasks=selectors.task_list(user=request.user))
     children: dict[int | None, list[Document]] = {}
     visible = {d.pk for d in documents}
     for document in documents:
-        document.completion = completion.get(document.pk, {"total": 0, "done": 0, "overdue": 0})  # type: ignore[attr-defined]
-        total = document.completion["total"]  # type: ignore[attr-defined]
-        document.completion["percent"] = round(100 * document.completion["done"] / total) if total else 0  # type: ignore[attr-defined]
+        counts = dict(completion.get(document.pk, {"total": 0, "done": 0, "overdue": 0}))
+        counts["percent"] = round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
+        document.completion = counts  # type: ignore[attr-defined]  # shown by the template, not a field
         parent = document.parent_id if document.parent_id in visible else None
         children.setdefault(parent, []).append(document)
     rows: list[tuple[int, Document]] = []
@@ -69,7 +74,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("directives.view_board", raise_exception=True)
-def task_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def task_board(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Tasks of one document (or of every document), filtered, with completion per agency."""
     document = selectors.document_get(user=request.user, pk=pk) if pk is not None else None
     filterset = _board(request, document)
@@ -79,7 +84,7 @@ def task_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     selectors.attach_current_agencies(list(page.object_list), current_map)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
+    context: dict[str, Any] = {
         "document": document,
         "filter": filterset,
         "page": page,
@@ -96,7 +101,7 @@ def task_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @permission_required("directives.export_board", raise_exception=True)
-def board_export(request: HttpRequest, pk: int | None = None) -> FileResponse:
+def board_export(request: AuthenticatedHttpRequest, pk: int | None = None) -> FileResponse:
     document = selectors.document_get(user=request.user, pk=pk) if pk is not None else None
     tasks = _filtered(_board(request, document))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -108,7 +113,7 @@ def board_export(request: HttpRequest, pk: int | None = None) -> FileResponse:
 
 @login_required
 @permission_required("directives.view_board", raise_exception=True)
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     document = selectors.document_get(user=request.user, pk=pk)
     if not document.file:
         raise Http404
@@ -117,7 +122,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @permission_required("directives.add_document", raise_exception=True)
-def document_create(request: HttpRequest) -> HttpResponse:
+def document_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +138,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_update(request: HttpRequest, pk: int) -> HttpResponse:
+def document_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, pk=pk)
     if not request.user.has_perm("directives.change_document", document):
         raise PermissionDenied
@@ -156,7 +161,7 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("directives.add_task", raise_exception=True)
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, pk=pk)
     form = TaskForm(
         request.POST or None,
@@ -182,7 +187,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+def task_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
     if not request.user.has_perm("directives.change_task", task):
         raise PermissionDenied
@@ -205,7 +210,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("directives.view_board", raise_exception=True)
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A task, its status and per-period history, its reports over time and the report form."""
     task = selectors.task_get(user=request.user, pk=pk)
     can_report = request.user.has_perm("directives.add_report", task)
@@ -227,7 +232,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.attach_current_agencies([task])
     # Did the linked indicators move? Their values per round, for the task's province or the nation.
     series = indicator_selectors.indicator_series(
-        metrics=list(task.indicator_codes), scope_key=f"p:{task.province.code}" if task.province_id else "nation"
+        metrics=list(task.indicator_codes),
+        scope_key=f"p:{task.province.code}" if task.province is not None else "nation",
     )
     labels = indicator_selectors.metric_labels() if task.indicator_codes else {}
     return render(
@@ -250,7 +256,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("directives.view_board", raise_exception=True)
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     return FileResponse(
         evidence.file.open("rb"),

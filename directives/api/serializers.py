@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -24,9 +25,6 @@ class AgencySerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     issuing_agency = serializers.CharField(source="issuing_agency.code", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The document this one implements."
-    )
 
     class Meta:
         model = Document
@@ -42,9 +40,12 @@ class DocumentSerializer(serializers.ModelSerializer):
             "summary",
             "file_name",
         ]
+        # Declared here, not as a class attribute: a field named "parent" would hide Field.parent.
+        # No label, as on the other fields (the schema gives them no title).
+        extra_kwargs = {"parent": {"read_only": True, "label": None, "help_text": "The document this one implements."}}
 
 
-def _agency_code(context: dict[str, Any], agency_id: int | None) -> str | None:
+def _agency_code(context: Mapping[str, Any], agency_id: int | None) -> str | None:
     return context["agency_codes"].get(agency_id) if agency_id else None
 
 
@@ -130,7 +131,10 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class TaskDetailSerializer(TaskSerializer):
-    cooperating_agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # What ``SlugRelatedField(many=True)`` builds, spelt out so that its type is the one it has.
+    cooperating_agencies = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True), read_only=True
+    )
     note = serializers.CharField(read_only=True)
     reports = serializers.SerializerMethodField(help_text="Progress reports, oldest first (never changed).")
     report_periods = serializers.SerializerMethodField(

@@ -9,12 +9,13 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
 from accounts.rules import is_national_admin, is_officer
 from coopdx.api.filters import ScopedFilterBackend
+from coopdx.api.views import SignedInAPIView
+from coopdx.http import AuthenticatedRequest
 from directives import selectors, services
 from directives.filters import TaskBoardFilter
 from directives.models import Agency, DirectiveTask, Document
@@ -34,8 +35,7 @@ READ_SCOPES = (ApiScope.INDICATORS_READ, ApiScope.TASKS_WRITE)
 TAG = ["Directives"]
 
 
-class DirectivesAccess:
-    request: Request
+class DirectivesAccess(SignedInAPIView):
     allowed: dict[str, Any] = {"GET": "directives.view_board"}
     required_scopes: dict[str, Any] = {"GET": READ_SCOPES}
 
@@ -106,13 +106,13 @@ class TaskList(DirectivesAccess, generics.ListAPIView):
         }
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if not getattr(self, "swagger_fake_view", False):
             context.update(self.agency_context())
         return context
 
 
-def _task_detail(view: DirectivesAccess, request: Request, pk: int) -> dict[str, Any]:
+def _task_detail(view: DirectivesAccess, request: AuthenticatedRequest, pk: int) -> dict[str, Any]:
     task = selectors.task_get(user=request.user, pk=pk)
     context = {
         "request": request,
@@ -128,7 +128,7 @@ class TaskDetail(DirectivesAccess, generics.GenericAPIView):
     queryset = DirectiveTask.objects.none()
 
     @extend_schema(tags=TAG, summary="One task with its reports and reportable periods (404 outside the scope)")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         return Response(_task_detail(self, request, pk))
 
 
@@ -142,7 +142,7 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
     required_scopes = {"GET": READ_SCOPES, "POST": ApiScope.TASKS_WRITE}
 
     @extend_schema(tags=TAG, summary="A task's progress reports, oldest first")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         task = selectors.task_get(user=request.user, pk=pk)
         return Response(ReportSerializer(selectors.task_reports(task=task), many=True).data)
 
@@ -157,7 +157,7 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
         request={"application/json": ReportCreateSerializer, "multipart/form-data": ReportCreateSerializer},
         responses={201: ReportSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         task = selectors.task_get(user=request.user, pk=pk)
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
