@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 from decimal import Decimal
+from typing import Any
 
 from bench.common import print_table, record, timed
 
@@ -69,7 +70,7 @@ def main() -> None:
         (d.code, d.question_code, d.option_codes) for d in IndicatorDefinition.objects.filter(is_active=True)
     ]
     sql = reference_sql(definitions)
-    params: list[object] = []
+    params: list[Any] = []
     for _code, question, options in definitions:
         params += [question, options]
     params = [list(counted_statuses()), *params]
@@ -112,7 +113,8 @@ def main() -> None:
             got = figure.numerator
             if got != expected:
                 mismatches += 1
-        if abs(stored[(*key, "maturity_score_avg")].value - Decimal(values["score_avg"])) > Decimal("1e-6"):
+        score = stored[(*key, "maturity_score_avg")].value
+        if score is None or abs(score - Decimal(values["score_avg"])) > Decimal("1e-6"):
             mismatches += 1
     metrics = {
         "cooperatives": int(Response.objects.values("cooperative").distinct().count()),

@@ -13,8 +13,9 @@ import platform
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "var" / "bench"
@@ -50,11 +51,15 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def timed(function: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
-    """Best wall-clock time of ``repeat`` runs, and the last result."""
-    best = float("inf")
-    result: object = None
-    for _ in range(repeat):
+Result = TypeVar("Result")
+
+
+def timed(function: Callable[[], Result], repeat: int = 1) -> tuple[float, Result]:
+    """Best wall-clock time of ``repeat`` runs (at least one), and the last result."""
+    start = time.perf_counter()
+    result = function()
+    best = time.perf_counter() - start
+    for _ in range(repeat - 1):
         start = time.perf_counter()
         result = function()
         best = min(best, time.perf_counter() - start)
@@ -74,7 +79,7 @@ def print_table(title: str, rows: list[tuple[str, object]]) -> None:
         print(f"{label:<{width}}  {shown}")
 
 
-def record(benchmark: str, metrics: dict[str, object]) -> None:
+def record(benchmark: str, metrics: Mapping[str, object]) -> None:
     """Append one row per metric to bench/results/results.csv (kept in git as the record)."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     new = not RESULTS.exists()

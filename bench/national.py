@@ -6,6 +6,7 @@ python -m bench.national     (loads the ×1 data into DATABASE_URL, default coop
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import os
 from contextlib import redirect_stdout
@@ -64,7 +65,7 @@ def ensure_national_data(scale: int = 1) -> dict[str, float]:
             path = DATA_DIR / f"responses_{code}_x{scale}.xlsx"
             with redirect_stdout(io.StringIO()):
                 timings[f"import_{code}_s"], _ = timed(
-                    lambda path=path, code=code: call_command("import_responses", str(path), "--round", code)
+                    functools.partial(call_command, "import_responses", str(path), "--round", code)
                 )
     return timings
 

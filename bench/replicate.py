@@ -124,7 +124,7 @@ def ensure_scaled_database(scale: int, target: str | None = None) -> dict[str, f
             offsets = {}
             for key, table in OFFSETS.items():
                 cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-                offsets[key] = cursor.fetchone()[0]
+                (offsets[key],) = cursor.fetchone() or (0,)
             for k in range(1, scale):
                 for table, kept, computed in COPIES:
                     columns = ", ".join([*computed, kept])
