@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-x10 worker beat messages clean
+.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the Django and DRF plugins, on the files listed in pyproject.toml.
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
 
 check: $(VENV)/.dev
 	$(MANAGE) makemigrations --check --dry-run

@@ -8,6 +8,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from surveys.models import Questionnaire, SurveyRound
@@ -159,7 +160,7 @@ def questionnaire(db):
 
 @pytest.fixture
 def open_round(questionnaire):
-    today = datetime.date.today()
+    today = timezone.localdate()
     return SurveyRound.objects.create(
         code="KS2026",
         name_vi="Khảo sát 2026",
@@ -171,7 +172,7 @@ def open_round(questionnaire):
 
 @pytest.fixture
 def previous_round(questionnaire):
-    today = datetime.date.today()
+    today = timezone.localdate()
     return SurveyRound.objects.create(
         code="KS2025",
         name_vi="Khảo sát 2025",

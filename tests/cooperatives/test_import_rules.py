@@ -77,7 +77,8 @@ def test_sector_by_name_or_short_code(given):
     assert Cooperative.objects.get().sector.code == "NN"
 
 
-@pytest.mark.parametrize("given", ["15/03/2012", "2012-03-15", datetime.datetime(2012, 3, 15), 40983])
+# A spreadsheet's date cell is naive: Excel has no time zones.
+@pytest.mark.parametrize("given", ["15/03/2012", "2012-03-15", datetime.datetime(2012, 3, 15), 40983])  # noqa: DTZ001
 def test_dates_as_day_first_iso_or_excel_cells(given):
     plan, _ = run(xlsx_bytes([row(founded=given)]))
     assert plan.ok, messages(plan)

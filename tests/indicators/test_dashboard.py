@@ -236,7 +236,9 @@ def test_an_open_round_is_compared_with_the_previous_round_on_the_same_day(login
 def test_a_closed_round_is_compared_with_the_final_figures_of_the_previous_one(login, officer_a, figures):
     import datetime
 
-    today = datetime.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     figures.opens_on, figures.closes_on = today - datetime.timedelta(days=60), today - datetime.timedelta(days=1)
     figures.save()
     page = login(officer_a).get("/").content.decode()

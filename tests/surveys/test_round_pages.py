@@ -8,6 +8,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from surveys.models import Response, ResponseStatus, SurveyRound
 from tests.factories import CooperativeFactory, cooperatives_in_bulk
@@ -99,7 +100,7 @@ def test_the_round_page_query_count_does_not_grow_with_the_cooperatives(
 def test_the_round_list_counts_come_from_grouped_queries(
     login, officer_a, questionnaire, province_a, province_b, many_cooperatives, django_assert_max_num_queries
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     rounds = [
         SurveyRound.objects.create(
             code=f"R{n}",

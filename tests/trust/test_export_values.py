@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 # 14:33 UTC is 21:33 in Viet Nam.
 COMPUTED_AT = datetime.datetime(2026, 4, 1, 14, 33, 5, tzinfo=datetime.UTC)
 LOCAL_TEXT = "2026-04-01T21:33:05+07:00"
-LOCAL_NAIVE = datetime.datetime(2026, 4, 1, 21, 33, 5)
+# What a spreadsheet cell holds: Viet Nam's wall-clock time, naive (Excel has no time zones).
+LOCAL_NAIVE = datetime.datetime(2026, 4, 1, 21, 33, 5)  # noqa: DTZ001
 
 FIGURES = {
     "cooperatives_total": Decimal("50"),
