@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -188,8 +189,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("Revoke the selected tokens"))
-    def revoke(self, request: object, queryset: object) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         from .api.services import api_token_revoke
 
-        for token in queryset:  # type: ignore[attr-defined]
-            api_token_revoke(token=token, by=request.user)  # type: ignore[attr-defined]
+        for token in queryset:
+            api_token_revoke(token=token, by=_admin_user(request))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -313,10 +314,10 @@ class TaskReport(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} · {self.get_status_display()} · {self.percent_done}%"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ImmutableReportError("Progress reports are never changed; write a new report instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableReportError("Progress reports are never deleted.")

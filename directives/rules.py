@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import rules
 
+from accounts.models import User
 from accounts.rules import is_national, is_national_admin, is_officer
 
 
@@ -16,14 +17,19 @@ from accounts.rules import is_national, is_national_admin, is_officer
 def is_document_of_officer_province(user: object, document: object) -> bool:
     """The document is issued by a body of the officer's province (its committee or departments)."""
     agency = getattr(document, "issuing_agency", None) if document is not None else None
-    return agency is not None and agency.province_id is not None and agency.province_id == user.province_id  # type: ignore[attr-defined]
+    return (
+        isinstance(user, User)
+        and agency is not None
+        and agency.province_id is not None
+        and agency.province_id == user.province_id
+    )
 
 
 @rules.predicate
 def is_task_of_officer_province(user: object, task: object) -> bool:
     """The task is assigned to the officer's province."""
     province_id = getattr(task, "province_id", None) if task is not None else None
-    return province_id is not None and province_id == user.province_id  # type: ignore[attr-defined]
+    return isinstance(user, User) and province_id is not None and province_id == user.province_id
 
 
 # Reading: national roles and provincial officers (within scope); members have no access.

@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -114,7 +115,7 @@ def keep_answer(request: Request, etag: str, response: Response) -> None:
     response.add_post_render_callback(store)
 
 
-class ConditionalListMixin:
+class ConditionalListMixin(GenericAPIView):
     """``list()`` that answers 304 when the caller's copy is current, and from the answer cache.
 
     A view gives ``list_version() -> (parts, last_modified)``: values that change whenever its
@@ -135,9 +136,9 @@ class ConditionalListMixin:
         answer = cached_answer(request, etag)
         if answer is not None:
             return conditional_headers(answer, etag, last_modified)
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
-        serializer = self.get_serializer(page, many=True)  # type: ignore[attr-defined]
-        response = self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        response = self.get_paginated_response(serializer.data)
         keep_answer(request, etag, response)
         return conditional_headers(response, etag, last_modified)
