@@ -15,6 +15,24 @@ from surveys.models import Questionnaire, SurveyRound
 from tests.factories import CooperativeFactory, UserFactory, complete_answers, province
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Redis databases of the shared server: 0 the broker, 1 the cache, 15 the real-worker test;
+# each parallel test process (pytest-xdist worker gw0, gw1, ...) takes one of these for its cache.
+WORKER_CACHE_DATABASES = range(2, 15)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Parallel test processes share one Redis: give each its own cache database, so that a
+    test's ``cache.clear()`` never empties a cache another process's test is relying on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    from django.conf import settings
+
+    database = WORKER_CACHE_DATABASES[int(worker[2:]) % len(WORKER_CACHE_DATABASES)]
+    for cache in settings.CACHES.values():
+        location = cache.get("LOCATION")
+        if isinstance(location, str) and location.startswith(("redis://", "rediss://")):
+            cache["LOCATION"] = urlparse(location)._replace(path=f"/{database}").geturl()
 
 
 def ensure_reference_data() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+import schemathesis.pytest
 from django.core import signals
 from django.db import close_old_connections
 from django.test import Client
@@ -21,11 +22,19 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from coopdx.wsgi import application
 
-# Schemathesis calls the WSGI application as host "localhost".
-with override_settings(ALLOWED_HOSTS=["localhost", "testserver"]):
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", application, headers={"Accept-Language": "en"}
-    )
+
+@pytest.fixture(scope="session")
+def api_schema(django_db_setup, django_db_blocker):
+    """The API's own OpenAPI schema, built when this test runs rather than when every test
+    process collects the suite. Schemathesis calls the WSGI application as host "localhost"
+    (the request's middleware may read the database, e.g. the session)."""
+    with django_db_blocker.unblock(), override_settings(ALLOWED_HOSTS=["localhost", "testserver"]):
+        return schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", application, headers={"Accept-Language": "en"}
+        )
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 CSRF = "s" * 32
