@@ -23,7 +23,8 @@ from cooperatives.importing.registry import MAX_STORED_ERRORS, RowError, _parse_
 from cooperatives.models import Cooperative
 from cooperatives.resources import header_key
 
-from .models import Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
+from .lifecycle import change_refusal, mark_entered, mark_submitted
+from .models import Answer, PillarScore, Question, Response, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 from .services import cooperatives_refresh_maturity, number_bounds_message, parse_answer
@@ -219,14 +220,8 @@ class ResponseImporter:
                         % {"code": code, "row": seen[code]},
                     )
                 )
-            elif existing.get(cooperative.pk) and existing[cooperative.pk].status == ResponseStatus.ACCEPTED:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        CODE_HEADER,
-                        _("This cooperative's response has been accepted and can no longer change."),
-                    )
-                )
+            elif refusal := change_refusal(existing.get(cooperative.pk)):
+                plan.errors.append(RowError(row_number, CODE_HEADER, refusal))
             seen.setdefault(code, row_number)
             values: dict[str, AnswerValue] = {}
             refused: set[str] = set()
@@ -354,12 +349,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
 
 
 def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> None:
-    response.status = ResponseStatus.SUBMITTED
-    response.score = row.result.score
-    response.level = row.result.level
-    response.entered_by = by
-    response.is_proxy = True
-    response.submitted_at = now
-    response.submitted_by = by
-    response.revision = (response.revision or 0) + 1
+    """The browser's two transitions, in one go: answers entered by ``by``, then submitted."""
+    mark_entered(response, by=by)
+    mark_submitted(response, result=row.result, by=by, now=now)
     response.updated_at = now

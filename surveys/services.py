@@ -24,6 +24,7 @@ from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
+from .lifecycle import change_refusal, mark_entered, mark_submitted
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
@@ -182,8 +183,9 @@ def response_save_answers(
     response = Response.objects.select_for_update().select_related("round", "cooperative").get(pk=response.pk)
     if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
-    if not response.is_editable:
-        raise ValidationError(_("This response has been accepted and can no longer change."))
+    refusal = change_refusal(response)
+    if refusal:
+        raise ValidationError(refusal)
     if not response.round.is_open():
         raise ValidationError(_("This survey round is closed."))
     _check_revision(response, revision)
@@ -202,12 +204,7 @@ def response_save_answers(
     if errors:
         raise ValidationError(errors)
     _write_answers(response, parsed)
-    if response.status in (ResponseStatus.SUBMITTED, ResponseStatus.RETURNED):
-        # An edited response must be submitted again before it counts.
-        response.status = ResponseStatus.DRAFT
-    response.revision += 1
-    response.entered_by = by
-    response.is_proxy = response.is_proxy or not by.is_member
+    mark_entered(response, by=by)
     record_by(response, by)
     response.save()
     return response
@@ -258,10 +255,8 @@ def response_compute(response: Response, values: Mapping[str, AnswerValue] | Non
     return score_response(questionnaire_spec(response.round.questionnaire), values)
 
 
-def apply_score(response: Response, result: ScoreResult) -> None:
-    """Store the result on the response (saved by the caller) and its pillar rows."""
-    response.score = result.score
-    response.level = result.level
+def _write_pillars(response: Response, result: ScoreResult) -> None:
+    """Replace the response's pillar rows by the result's (the paper import writes them in bulk)."""
     PillarScore.objects.filter(response=response).delete()
     PillarScore.objects.bulk_create(
         [
@@ -279,8 +274,9 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     )
     if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
-    if response.status == ResponseStatus.ACCEPTED:
-        raise ValidationError(_("This response has been accepted and can no longer change."))
+    refusal = change_refusal(response)
+    if refusal:
+        raise ValidationError(refusal)
     if not response.round.is_open():
         raise ValidationError(_("This survey round is closed."))
     _check_revision(response, revision)
@@ -290,11 +286,9 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
         raise ValidationError(
             _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"
         )
-    apply_score(response, response_compute(response, values))
-    response.status = ResponseStatus.SUBMITTED
-    response.submitted_at = timezone.now()
-    response.submitted_by = by
-    response.revision += 1
+    result = response_compute(response, values)
+    mark_submitted(response, result=result, by=by, now=timezone.now())
+    _write_pillars(response, result)
     record_by(response, by)
     response.save()
     # A submitted response counts at once where the setting says so.

@@ -1,0 +1,54 @@
+"""The life of a self-assessment, as rules on one response, with no query of their own.
+
+    draft ──submit──▶ submitted ──accept──▶ accepted (final)
+      ▲                   │
+      └──edit── returned ◀┘ return (with the officer's comment)
+
+The browser's services (one response at a time) and the paper import (thousands in one bulk
+write) both call these, so a rule about who may change a response, or what a submission sets,
+changes in one place. Permissions are the rules module's (``surveys.answer_for_cooperative``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from .models import Response, ResponseStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .scoring import ScoreResult
+
+
+def change_refusal(response: Response | None) -> str | None:
+    """Why the answers of ``response`` cannot change any more (it was accepted), or None."""
+    if response is not None and not response.is_editable:
+        return _("This response has been accepted and can no longer change.")
+    return None
+
+
+def mark_entered(response: Response, *, by: User | None) -> None:
+    """Answers were typed by ``by``: an officer's or an administrator's entry is a proxy entry
+    (on behalf of the cooperative), and stays one after the cooperative's own edits. The
+    revision moves, so a form opened before this change cannot overwrite it."""
+    response.revision = (response.revision or 0) + 1
+    response.entered_by = by
+    response.is_proxy = response.is_proxy or by is None or not by.is_member
+    if response.status in (ResponseStatus.SUBMITTED, ResponseStatus.RETURNED):
+        # An edited response must be submitted again before it counts.
+        response.status = ResponseStatus.DRAFT
+
+
+def mark_submitted(response: Response, *, result: ScoreResult, by: User | None, now: datetime.datetime) -> None:
+    """The response is sent for review with its score and level (its pillar rows are the
+    caller's to write, one by one or in bulk)."""
+    response.score = result.score
+    response.level = result.level
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.submitted_by = by
+    response.revision = (response.revision or 0) + 1
