@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+
+class EditConflict(ValidationError):
+    """A write refused because its object changed since the form was opened (another tab,
+    another person). Apps raise their own subclass; the API answers it with 409 Conflict."""
 
 
 def _back_url(request: HttpRequest) -> str:

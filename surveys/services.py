@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from coopdx.errors import EditConflict
 from coopdx.history import record_by
 from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 RawAnswer = str | Sequence[str] | int | float | Decimal | None
 
 
-class ResponseConflict(ValidationError):
+class ResponseConflict(EditConflict):
     """The response changed since the form was opened (another tab, another person)."""
 
 

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from surveys.services import ResponseConflict
+from coopdx.errors import EditConflict
 
 logger = logging.getLogger("coopdx.api")
 
@@ -71,7 +71,7 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, ResponseConflict):
+    if isinstance(exc, EditConflict):
         exc = Conflict(" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(get_error_detail(exc))
