@@ -32,6 +32,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy with the Django and DRF plugins, on the files listed in pyproject.toml.
 typecheck: $(VENV)/.dev
