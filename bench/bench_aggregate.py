@@ -63,8 +63,8 @@ def main() -> None:
 
     from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
+    from surveys.lifecycle import counted_statuses
     from surveys.models import Answer, IndicatorDefinition, Response
-    from surveys.services import counted_statuses
 
     definitions = [
         (d.code, d.question_code, d.option_codes) for d in IndicatorDefinition.objects.filter(is_active=True)

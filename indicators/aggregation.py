@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from coopdx import versions
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector
+from surveys.lifecycle import counted_statuses
 from surveys.models import Answer, IndicatorDefinition, Response, SurveyRound
-from surveys.services import counted_statuses
 
 from .models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
 

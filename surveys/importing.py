@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatives.importing.files import Sheet
-from cooperatives.importing.registry import MAX_STORED_ERRORS, RowError, _parse_code
+from cooperatives.importing.registry import MAX_STORED_ERRORS, RowError
+from cooperatives.importing.values import parse_code
 from cooperatives.models import Cooperative
 from cooperatives.resources import header_key
 
@@ -175,7 +176,7 @@ class ResponseImporter:
         if plan.errors:
             return plan
 
-        codes = [_parse_code(cells[code_column]) for _, cells in sheet.rows]
+        codes = [parse_code(cells[code_column]) for _, cells in sheet.rows]
         cooperatives = {
             c.code: c
             for c in Cooperative.objects.filter(code__in=set(codes), is_archived=False).only(

@@ -6,7 +6,8 @@
 
 The browser's services (one response at a time) and the paper import (thousands in one bulk
 write) both call these, so a rule about who may change a response, or what a submission sets,
-changes in one place. Permissions are the rules module's (``surveys.answer_for_cooperative``).
+changes in one place; so does the rule of which responses count. Permissions are the rules
+module's (``surveys.answer_for_cooperative``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .models import Response, ResponseStatus
@@ -22,6 +24,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
     from .scoring import ScoreResult
+
+
+def counted_statuses() -> tuple[str, ...]:
+    """The statuses whose responses count (in the indicators and the registry's maturity level):
+    accepted, and also submitted where the programme says so (``SURVEYS_COUNT_SUBMITTED``)."""
+    if getattr(settings, "SURVEYS_COUNT_SUBMITTED", False):
+        return (ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED)
+    return (ResponseStatus.ACCEPTED,)
 
 
 def change_refusal(response: Response | None) -> str | None:

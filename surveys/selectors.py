@@ -12,6 +12,7 @@ from accounts.models import User as UserModel
 from cooperatives.collation import vietnamese
 from cooperatives.models import Cooperative
 
+from .lifecycle import counted_statuses
 from .models import (
     Advice,
     IndicatorDefinition,
@@ -24,7 +25,6 @@ from .models import (
     ResponseStatus,
     SurveyRound,
 )
-from .services import counted_statuses
 
 if TYPE_CHECKING:
     from accounts.models import User

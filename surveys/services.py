@@ -25,7 +25,7 @@ from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
-from .lifecycle import change_refusal, mark_entered, mark_submitted
+from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted
 from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
@@ -51,13 +51,6 @@ def _check_revision(response: Response, revision: int | None) -> None:
                 "Reload the page to see the latest answers, then make your changes again."
             )
         )
-
-
-def counted_statuses() -> tuple[str, ...]:
-    """Statuses that count in the indicators: accepted, and submitted when the setting allows."""
-    if getattr(settings, "SURVEYS_COUNT_SUBMITTED", False):
-        return (ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED)
-    return (ResponseStatus.ACCEPTED,)
 
 
 def _round_applies(survey_round: SurveyRound, cooperative: Cooperative) -> bool:

@@ -45,9 +45,6 @@ from .values import cell_text as text
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Kept under their former names: the paper self-assessment import reads codes the same way.
-_parse_code = parse_code
-
 # Fields an import sets, compared to decide whether an existing cooperative changed.
 COMPARED_FIELDS = tuple(
     f"{name}_id" if name in ("province", "ward", "sector") else name
