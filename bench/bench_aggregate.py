@@ -61,8 +61,8 @@ def main() -> None:
     loading = prepare(args.scale)
     from django.db import connection
 
-    from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
+    from indicators.services import aggregate_indicators
     from surveys.lifecycle import counted_statuses
     from surveys.models import Answer, IndicatorDefinition, Response
 

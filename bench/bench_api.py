@@ -99,8 +99,8 @@ def main() -> None:
     prepare(args.scale)
     from accounts.api.services import api_token_issue
     from accounts.models import Role, User
-    from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
+    from indicators.services import aggregate_indicators
 
     if not IndicatorSnapshot.objects.exists():
         aggregate_indicators(trigger="bench")

@@ -32,8 +32,8 @@ def main() -> None:
 
     from accounts.models import Role, User
     from cooperatives.models import Cooperative, Province
-    from indicators.aggregation import aggregate_indicators
     from indicators.models import IndicatorSnapshot
+    from indicators.services import aggregate_indicators
 
     if not IndicatorSnapshot.objects.exists():
         aggregate_indicators(trigger="bench")

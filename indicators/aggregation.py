@@ -4,63 +4,33 @@ Set-based: two GROUP BY queries per partition (the registry, and the counted res
 one filtered count per indicator definition), whatever the number of cooperatives. The rows
 of a partition are additive counts, so the country can be computed in one partition or fanned
 out per province across Celery workers and summed; percentages and averages are derived from
-the summed counts at the end. The snapshot is written in one transaction (delete the day's
-figures, insert the new ones): a run that dies leaves the previous snapshot whole, and two
-runs on the same day give the same figures.
+the summed counts at the end. This module computes and writes nothing; ``services`` runs it
+and writes the snapshot in one transaction (delete the day's figures, insert the new ones): a
+run that dies leaves the previous snapshot whole, and two runs on the same day give the same
+figures.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.utils import timezone
 
-from coopdx import versions
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector
 from surveys.lifecycle import counted_statuses
 from surveys.models import Answer, IndicatorDefinition, Response, SurveyRound
 
-from .models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from .models import Scope
 
 logger = logging.getLogger(__name__)
 
 LEVELS = range(6)
 PRECISION = Decimal("0.000000000001")
-STALE_AFTER = datetime.timedelta(hours=3)
-
-
-class AggregationBusy(Exception):
-    """Another aggregation is running; this one did not start."""
-
-
-def run_start(*, trigger: str, by: User | None = None, round_code: str = "") -> AggregationRun:
-    """Take the lock (the one 'running' row) or raise AggregationBusy."""
-    stale = timezone.now() - STALE_AFTER
-    AggregationRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=stale).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), message="abandoned: no progress for 3 hours"
-    )
-    try:
-        with transaction.atomic():
-            return AggregationRun.objects.create(trigger=trigger, triggered_by=by, round_code=round_code)
-    except IntegrityError as error:
-        raise AggregationBusy from error
-
-
-def run_fail(*, run_id: int, message: str) -> None:
-    AggregationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), message=message[:2000]
-    )
 
 
 def rounds_for(round_code: str = "") -> list[SurveyRound]:
@@ -84,9 +54,12 @@ def compute_partition(*, round_ids: list[int], province_id: int | None = None) -
     if province_id is not None:
         cooperatives = cooperatives.filter(province_id=province_id)
         responses = responses.filter(cooperative__province_id=province_id)
-    registry = list(
-        cooperatives.values("province_id", "sector_id").annotate(n=Count("pk")).order_by("province_id", "sector_id")
-    )
+    registry: list[dict[str, Any]] = [
+        dict(row)
+        for row in cooperatives.values("province_id", "sector_id")
+        .annotate(n=Count("pk"))
+        .order_by("province_id", "sector_id")
+    ]
     through = Answer.options.through
     aggregates: dict[str, Any] = {
         "n": Count("pk"),
@@ -100,11 +73,14 @@ def compute_partition(*, round_ids: list[int], province_id: int | None = None) -
             option__code__in=definition.option_codes,
         )
         aggregates[f"ind_{definition.code}"] = Count("pk", filter=Q(Exists(matches)))
-    answered = list(
-        responses.values("round_id", province_id=F("cooperative__province_id"), sector_id=F("cooperative__sector_id"))
+    answered: list[dict[str, Any]] = [
+        dict(row)
+        for row in responses.values(
+            "round_id", province_id=F("cooperative__province_id"), sector_id=F("cooperative__sector_id")
+        )
         .annotate(**aggregates)
         .order_by("round_id", "province_id", "sector_id")
-    )
+    ]
     for row in answered:
         row["score_sum"] = str(row["score_sum"] or 0)
     return {"registry": registry, "responses": answered}
@@ -133,7 +109,7 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
             (f"p:{p}|s:{s}", Scope.PROVINCE_SECTOR, province_id, sector_id),
         ]
 
-    totals: dict[tuple, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
     scopes: dict[str, tuple[str, int | None, int | None]] = {"nation": (Scope.NATION, None, None)}
     for row in counts["registry"]:
         for key, scope, province_id, sector_id in keys(row["province_id"], row["sector_id"]):
@@ -199,68 +175,7 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
     return figures
 
 
-def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[SurveyRound]) -> int:
-    """Replace the day's figures of these rounds in one transaction and close the run."""
-    run = AggregationRun.objects.get(pk=run_id)
-    now = timezone.now()
-    day = timezone.localdate(run.started_at)
-    with transaction.atomic():
-        IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
-        IndicatorSnapshot.objects.bulk_create(
-            [IndicatorSnapshot(run_id=run_id, snapshot_date=day, as_of=now, **figure) for figure in figures],
-            batch_size=2000,
-        )
-        AggregationRun.objects.filter(pk=run_id).update(
-            status=RunStatus.SUCCEEDED,
-            finished_at=now,
-            rows_written=len(figures),
-            partitions_done=run.partitions_total,
-        )
-        versions.mark_changed(versions.INDICATORS)
-    return len(figures)
-
-
-def aggregate_indicators(*, trigger: str = "command", by: User | None = None, round_code: str = "") -> AggregationRun:
-    """Compute and store the indicators synchronously, in one partition (the command's path)."""
-    run = run_start(trigger=trigger, by=by, round_code=round_code)
-    try:
-        rounds = rounds_for(round_code)
-        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
-        counts = compute_partition(round_ids=[r.pk for r in rounds])
-        write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
-    except BaseException as error:
-        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
-        raise
-    run.refresh_from_db()
-    return run
-
-
 def should_fan_out() -> bool:
     """Fan out per province when real workers exist and the registry is large."""
     threshold = getattr(settings, "INDICATORS_FANOUT_THRESHOLD", 5000)
     return not settings.CELERY_TASK_ALWAYS_EAGER and Cooperative.objects.count() >= threshold
-
-
-def partition_done(*, run_id: int) -> None:
-    AggregationRun.objects.filter(pk=run_id).update(partitions_done=F("partitions_done") + 1)
-
-
-def finish_fan_out(*, run_id: int, round_ids: list[int], partitions: list[dict[str, list[dict[str, Any]]]]) -> int:
-    """Join the provinces' counts into one snapshot (the chord's callback)."""
-    try:
-        rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
-        return write_snapshot(run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds)
-    except BaseException as error:
-        run_fail(run_id=run_id, message=f"{type(error).__name__}: {error}")
-        raise
-
-
-def trigger_refresh(*, by: User) -> None:
-    """A national admin asks for a refresh from the dashboard: queue it after the commit."""
-    from coopdx.queue import QueueUnavailable, queue_available
-
-    from .tasks import aggregate_indicators as task
-
-    if not queue_available():
-        raise QueueUnavailable
-    transaction.on_commit(lambda: task.delay(trigger="manual", user_id=by.pk))

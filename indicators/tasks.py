@@ -1,4 +1,4 @@
-"""Celery tasks of the indicators: thin; the work is in ``aggregation``.
+"""Celery tasks of the indicators: thin; each calls one service of ``services``.
 
 ``aggregate_indicators`` is the nightly beat entry. With real workers and a large registry it
 fans out one ``aggregate_partition`` per province and joins them in ``aggregate_finish``
@@ -10,9 +10,7 @@ from __future__ import annotations
 from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 
-from cooperatives.models import Province
-
-from . import aggregation
+from . import services
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -27,21 +25,16 @@ TRANSIENT = (OperationalError, InterfaceError)
     time_limit=55 * 60,
 )
 def aggregate_indicators(self, round_code: str = "", trigger: str = "beat", user_id: int | None = None) -> int | None:
-    if not aggregation.should_fan_out():
-        return aggregation.aggregate_indicators(trigger=trigger, by=_user(user_id), round_code=round_code).pk
+    result = services.indicators_refresh(trigger=trigger, by=_user(user_id), round_code=round_code)
+    if not isinstance(result, services.FanOut):
+        return result.pk if result is not None else None
     try:
-        run = aggregation.run_start(trigger=trigger, by=_user(user_id), round_code=round_code)
-    except aggregation.AggregationBusy:
-        return None
-    try:
-        round_ids = [r.pk for r in aggregation.rounds_for(round_code)]
-        provinces = list(Province.objects.values_list("pk", flat=True))
-        aggregation.AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(provinces))
-        chord(aggregate_partition.s(run.pk, round_ids, pk) for pk in provinces)(aggregate_finish.s(run.pk, round_ids))
+        partitions = (aggregate_partition.s(result.run_id, result.round_ids, pk) for pk in result.province_ids)
+        chord(partitions)(aggregate_finish.s(result.run_id, result.round_ids))
     except BaseException as error:
-        aggregation.run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
+        services.run_fail(run_id=result.run_id, message=f"{type(error).__name__}: {error}")
         raise
-    return run.pk
+    return result.run_id
 
 
 @shared_task(
@@ -53,9 +46,7 @@ def aggregate_indicators(self, round_code: str = "", trigger: str = "beat", user
     time_limit=25 * 60,
 )
 def aggregate_partition(run_id: int, round_ids: list[int], province_id: int) -> dict:
-    counts = aggregation.compute_partition(round_ids=round_ids, province_id=province_id)
-    aggregation.partition_done(run_id=run_id)
-    return counts
+    return services.partition_compute(run_id=run_id, round_ids=round_ids, province_id=province_id)
 
 
 @shared_task(
@@ -67,7 +58,7 @@ def aggregate_partition(run_id: int, round_ids: list[int], province_id: int) -> 
     time_limit=25 * 60,
 )
 def aggregate_finish(partitions: list[dict], run_id: int, round_ids: list[int]) -> int:
-    return aggregation.finish_fan_out(run_id=run_id, round_ids=round_ids, partitions=partitions)
+    return services.finish_fan_out(run_id=run_id, round_ids=round_ids, partitions=partitions)
 
 
 def _user(user_id: int | None):

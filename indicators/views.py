@@ -20,7 +20,7 @@ from cooperatives.text import fold
 from surveys import selectors as survey_selectors
 from surveys.models import SurveyRound
 
-from . import aggregation, selectors
+from . import selectors, services
 from .map import province_map
 from .models import AggregationRun
 
@@ -172,8 +172,8 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
 @permission_required("indicators.refresh_snapshots", raise_exception=True)
 def refresh(request: HttpRequest) -> HttpResponse:
     try:
-        aggregation.trigger_refresh(by=request.user)
-    except aggregation.AggregationBusy:
+        services.trigger_refresh(by=request.user)
+    except services.AggregationBusy:
         messages.warning(request, _("A computation is already running."))
     except QueueUnavailable:
         messages.error(request, _("The task queue is not reachable; the figures could not be refreshed now."))

@@ -484,7 +484,7 @@ def _round_form(survey_round: SurveyRound) -> dict[str, Any]:
 
 
 def _aggregate(ctx) -> None:
-    from indicators.aggregation import aggregate_indicators
+    from indicators.services import aggregate_indicators
 
     aggregate_indicators()
 

@@ -3,7 +3,7 @@
 import pytest
 
 from cooperatives.models import Cooperative
-from indicators import aggregation
+from indicators import services as indicator_services
 from surveys.models import Response, ResponseStatus
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD
@@ -41,7 +41,7 @@ def test_officer_imports_a_registry_file_and_sees_the_dashboard(
     page.wait_for_selector("[data-testid=import-done]")
     screenshot(page, "03-import-done")
     assert set(Cooperative.objects.values_list("province__code", flat=True)) == {"82"}
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     page.goto(f"{live_server.url}/")
     page.wait_for_selector("[data-testid=cards]")
     assert "Đồng Tháp" in page.inner_text("h1")

@@ -19,7 +19,7 @@ from accounts.models import Role
 from directives import services as directive_services
 from directives.models import Agency, DocumentKind, ReportStatus
 from directives.seed import directive_seed_load
-from indicators import aggregation
+from indicators import services as indicator_services
 from surveys import services as survey_services
 from surveys.models import Questionnaire, SurveyRound
 from tests.conftest import ensure_reference_data
@@ -135,7 +135,7 @@ def _build_world():
     draft = survey_services.response_start(survey_round=current, cooperative=cooperatives[2], by=officer)
     some = dict(list(complete_answers(questionnaire, "worst").items())[:3])
     survey_services.response_save_answers(response=draft, answers=some, by=officer)
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
 
     committee = Agency.objects.get(code="UBND-82")
     document = directive_services.document_create(

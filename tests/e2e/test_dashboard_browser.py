@@ -3,7 +3,7 @@
 import pytest
 
 from cooperatives.models import Province
-from indicators import aggregation
+from indicators import services as indicator_services
 from surveys.models import Response
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, CooperativeFactory
@@ -24,7 +24,7 @@ def national_figures(questionnaire, open_round, previous_round, national_admin):
             channels = ["marketplace"] if index % 2 == 0 else ["none"]
             answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=channels, DX_NEED="yes")
             Response.objects.create(round=previous_round, cooperative=cooperative, status="accepted", score=20, level=2)
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     return open_round
 
 

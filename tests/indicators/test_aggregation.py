@@ -21,7 +21,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django_celery_beat.models import PeriodicTask
 
-from indicators import aggregation
+from indicators import services as indicator_services
 from indicators.models import AggregationRun, IndicatorSnapshot, RunStatus
 from surveys.models import Response, ResponseStatus
 from surveys.services import response_save_answers, response_start, response_submit
@@ -88,7 +88,7 @@ def close(value, numerator, denominator):
 
 
 def test_province_figures_match_the_hand_count(data):
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     dt = values("p:82", data)
     assert dt["cooperatives_total"] == 4
     assert dt["surveyed_total"] == 3
@@ -104,7 +104,7 @@ def test_province_figures_match_the_hand_count(data):
 
 
 def test_nation_and_sector_figures_match_the_hand_count(data):
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     nation = values("nation", data)
     assert (nation["cooperatives_total"], nation["surveyed_total"]) == (5, 4)
     assert nation["survey_coverage_pct"] == 80
@@ -121,7 +121,7 @@ def test_nation_and_sector_figures_match_the_hand_count(data):
 
 
 def test_percentages_are_stored_exactly_with_numerator_and_denominator(data):
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     figure = IndicatorSnapshot.objects.get(scope_key="p:82", round=data, metric="dx_necessary_pct")
     assert (figure.numerator, figure.denominator) == (2, 3)
     assert str(figure.value).startswith("66.666666666")
@@ -129,21 +129,21 @@ def test_percentages_are_stored_exactly_with_numerator_and_denominator(data):
 
 def test_submitted_responses_count_when_the_setting_says_so(data, settings):
     settings.SURVEYS_COUNT_SUBMITTED = True
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     assert values("p:82", data)["surveyed_total"] == 4
 
 
 def test_running_twice_the_same_day_gives_identical_figures(data):
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     first = sorted(IndicatorSnapshot.objects.values_list("scope_key", "metric", "value", "numerator", "denominator"))
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     second = sorted(IndicatorSnapshot.objects.values_list("scope_key", "metric", "value", "numerator", "denominator"))
     assert first == second
     assert IndicatorSnapshot.objects.values("snapshot_date").distinct().count() == 1
 
 
 def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monkeypatch):
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
     real_bulk_create = IndicatorSnapshot.objects.bulk_create
 
@@ -153,7 +153,7 @@ def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monke
 
     monkeypatch.setattr(IndicatorSnapshot.objects, "bulk_create", half_then_die)
     with pytest.raises(RuntimeError):
-        aggregation.aggregate_indicators()
+        indicator_services.aggregate_indicators()
     assert sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value")) == before
     failed = AggregationRun.objects.order_by("-started_at").first()
     assert failed.status == RunStatus.FAILED
@@ -161,12 +161,12 @@ def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monke
 
 
 def test_two_runs_cannot_both_write(data):
-    holder = aggregation.run_start(trigger="test")
-    with pytest.raises(aggregation.AggregationBusy):
-        aggregation.aggregate_indicators()
+    holder = indicator_services.run_start(trigger="test")
+    with pytest.raises(indicator_services.AggregationBusy):
+        indicator_services.aggregate_indicators()
     assert not IndicatorSnapshot.objects.exists()
-    aggregation.run_fail(run_id=holder.pk, message="released")
-    aggregation.aggregate_indicators()
+    indicator_services.run_fail(run_id=holder.pk, message="released")
+    indicator_services.aggregate_indicators()
     assert IndicatorSnapshot.objects.exists()
 
 
@@ -177,9 +177,9 @@ def test_the_lock_is_enforced_by_the_database():
 
 
 def test_an_abandoned_run_does_not_block_forever(data):
-    stuck = aggregation.run_start(trigger="test")
+    stuck = indicator_services.run_start(trigger="test")
     AggregationRun.objects.filter(pk=stuck.pk).update(started_at=stuck.started_at - datetime.timedelta(hours=4))
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.FAILED
 
@@ -200,7 +200,7 @@ def test_a_cooperative_imported_under_a_former_province_counts_in_its_successor(
     )
     cooperative = Cooperative.objects.get(code="9100000001")
     answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     assert values("p:91", open_round)["ecommerce_pct"] == 100
     counted_elsewhere = IndicatorSnapshot.objects.filter(
         scope_key__startswith="p:", metric="surveyed_total", value__gt=0
@@ -223,12 +223,12 @@ def test_the_queries_of_an_aggregation_do_not_grow_with_cooperatives(
         cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
     with django_assert_max_num_queries(25) as captured:
-        aggregation.aggregate_indicators()
+        indicator_services.aggregate_indicators()
     small = len(captured)
     for index in range(12, 40):
         cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
     with django_assert_max_num_queries(small) as captured:
-        aggregation.aggregate_indicators()
+        indicator_services.aggregate_indicators()
     assert values("p:82", open_round)["surveyed_total"] == 40
     assert connection.vendor in ("sqlite", "postgresql")

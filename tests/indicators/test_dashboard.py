@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from indicators import aggregation
+from indicators import services as indicator_services
 from indicators.models import AggregationRun, IndicatorSnapshot
 from tests.factories import CooperativeFactory
 from tests.indicators.test_aggregation import answer
@@ -27,7 +27,7 @@ def figures(questionnaire, open_round, previous_round, national_admin, province_
     # The previous round, closed now: its responses are written as a paper import would.
     old = CooperativeFactory(province=province_a, code="8200000200")
     Response.objects.create(round=previous_round, cooperative=old, status="accepted", score=10, level=1)
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     return open_round
 
 
@@ -86,7 +86,7 @@ def test_dashboard_queries_do_not_grow_with_cooperatives(
     for index in range(extra):
         cooperative = CooperativeFactory(province=province_a, code=f"82000003{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     for user, limit in ((officer_a, 19), (ministry_analyst, 16)):
         client = login(user)
         client.get("/")
@@ -133,7 +133,7 @@ def test_fanning_out_per_province_gives_the_same_figures(figures, settings, monk
         return sorted(rows, key=lambda r: (r[0], r[1], r[2] is None, r[2] or 0))
 
     single = figures_now()
-    monkeypatch.setattr(aggregation, "should_fan_out", lambda: True)
+    monkeypatch.setattr(indicator_services, "should_fan_out", lambda: True)
     tasks.aggregate_indicators.delay(trigger="test")
     run = AggregationRun.objects.order_by("-started_at").first()
     assert (run.status, run.partitions_total, run.partitions_done) == ("succeeded", 34, 34)

@@ -8,7 +8,7 @@ import pytest
 from cooperatives.importing.files import ImportFileError
 from cooperatives.importing.jobs import registry_import_bytes
 from cooperatives.models import Cooperative
-from indicators import aggregation
+from indicators import services as indicator_services
 from tests.factories import CooperativeFactory
 from tests.sheets import HEADERS, csv_bytes, row, xlsx_bytes
 
@@ -55,7 +55,7 @@ def test_script_in_free_text_is_escaped_in_pages_charts_and_exports(login, natio
         assert "&lt;script&gt;" in body
     exported = b"".join(client.get("/cooperatives/export.csv").streaming_content).decode()
     assert "<script>alert" in exported  # exports carry the data as text; spreadsheets do not run HTML
-    aggregation.aggregate_indicators()
+    indicator_services.aggregate_indicators()
     body = client.get("/").content.decode()
     assert "<script>alert" not in body
 

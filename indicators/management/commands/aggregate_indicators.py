@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.aggregation import AggregationBusy, aggregate_indicators
+from indicators.services import AggregationBusy, aggregate_indicators
 from surveys.models import SurveyRound
 
 

@@ -1,0 +1,145 @@
+"""Writes of the indicators: the aggregation runs (the lock, failure, progress), the snapshot,
+and the entry points the nightly task, the command and the dashboard's refresh button call.
+
+The computation itself (set-based counts per partition, figures from summed counts) is in
+``aggregation``, which writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from coopdx import versions
+from cooperatives.models import Province
+from surveys.models import SurveyRound
+
+from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
+from .models import AggregationRun, IndicatorSnapshot, RunStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+STALE_AFTER = datetime.timedelta(hours=3)
+
+
+class AggregationBusy(Exception):
+    """Another aggregation is running; this one did not start."""
+
+
+def run_start(*, trigger: str, by: User | None = None, round_code: str = "") -> AggregationRun:
+    """Take the lock (the one 'running' row) or raise AggregationBusy."""
+    stale = timezone.now() - STALE_AFTER
+    AggregationRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=stale).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), message="abandoned: no progress for 3 hours"
+    )
+    try:
+        with transaction.atomic():
+            return AggregationRun.objects.create(trigger=trigger, triggered_by=by, round_code=round_code)
+    except IntegrityError as error:
+        raise AggregationBusy from error
+
+
+def run_fail(*, run_id: int, message: str) -> None:
+    AggregationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), message=message[:2000]
+    )
+
+
+def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[SurveyRound]) -> int:
+    """Replace the day's figures of these rounds in one transaction and close the run."""
+    run = AggregationRun.objects.get(pk=run_id)
+    now = timezone.now()
+    day = timezone.localdate(run.started_at)
+    with transaction.atomic():
+        IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
+        IndicatorSnapshot.objects.bulk_create(
+            [IndicatorSnapshot(run_id=run_id, snapshot_date=day, as_of=now, **figure) for figure in figures],
+            batch_size=2000,
+        )
+        AggregationRun.objects.filter(pk=run_id).update(
+            status=RunStatus.SUCCEEDED,
+            finished_at=now,
+            rows_written=len(figures),
+            partitions_done=run.partitions_total,
+        )
+        versions.mark_changed(versions.INDICATORS)
+    return len(figures)
+
+
+def aggregate_indicators(*, trigger: str = "command", by: User | None = None, round_code: str = "") -> AggregationRun:
+    """Compute and store the indicators synchronously, in one partition (the command's path)."""
+    run = run_start(trigger=trigger, by=by, round_code=round_code)
+    try:
+        rounds = rounds_for(round_code)
+        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
+        counts = compute_partition(round_ids=[r.pk for r in rounds])
+        write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
+    except BaseException as error:
+        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
+        raise
+    run.refresh_from_db()
+    return run
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """A started run to compute per province on several workers, then join."""
+
+    run_id: int
+    round_ids: list[int]
+    province_ids: list[int]
+
+
+def indicators_refresh(*, trigger: str, by: User | None = None, round_code: str = "") -> AggregationRun | FanOut | None:
+    """The nightly job's and the refresh button's entry: compute now in one partition (a small
+    registry, or no real workers), or start a run to fan out per province (``FanOut``, which
+    the task turns into a Celery chord). None when another run holds the lock and this one was
+    to fan out; the synchronous path raises ``AggregationBusy`` as the command expects."""
+    if not should_fan_out():
+        return aggregate_indicators(trigger=trigger, by=by, round_code=round_code)
+    try:
+        run = run_start(trigger=trigger, by=by, round_code=round_code)
+    except AggregationBusy:
+        return None
+    try:
+        round_ids = [r.pk for r in rounds_for(round_code)]
+        province_ids = list(Province.objects.values_list("pk", flat=True))
+        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(province_ids))
+    except BaseException as error:
+        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
+        raise
+    return FanOut(run_id=run.pk, round_ids=round_ids, province_ids=province_ids)
+
+
+def partition_compute(*, run_id: int, round_ids: list[int], province_id: int) -> dict[str, list[dict[str, Any]]]:
+    """One province's counts for a fanned-out run (a worker's share), its progress counted."""
+    counts = compute_partition(round_ids=round_ids, province_id=province_id)
+    AggregationRun.objects.filter(pk=run_id).update(partitions_done=F("partitions_done") + 1)
+    return counts
+
+
+def finish_fan_out(*, run_id: int, round_ids: list[int], partitions: list[dict[str, list[dict[str, Any]]]]) -> int:
+    """Join the provinces' counts into one snapshot (the chord's callback)."""
+    try:
+        rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
+        return write_snapshot(run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds)
+    except BaseException as error:
+        run_fail(run_id=run_id, message=f"{type(error).__name__}: {error}")
+        raise
+
+
+def trigger_refresh(*, by: User) -> None:
+    """A national admin asks for a refresh from the dashboard: queue it after the commit."""
+    from coopdx.queue import QueueUnavailable, queue_available
+
+    from .tasks import aggregate_indicators as task
+
+    if not queue_available():
+        raise QueueUnavailable
+    transaction.on_commit(lambda: task.delay(trigger="manual", user_id=by.pk))
