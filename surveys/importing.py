@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatives.importing.files import Sheet
-from cooperatives.importing.registry import MAX_STORED_ERRORS, RowError
+from cooperatives.importing.registry import MAX_STORED_ERRORS
+from cooperatives.importing.rows import RowError
 from cooperatives.importing.values import parse_code
 from cooperatives.models import Cooperative
 from cooperatives.resources import header_key
