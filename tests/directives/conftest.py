@@ -31,10 +31,12 @@ JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 def office_file(part: str) -> bytes:
+    """A minimal Office file (a zip with its content types and ``part``). The same bytes every
+    time, whatever the clock: parallel test processes must collect identical test names."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), (part, "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
