@@ -1,97 +1,56 @@
-"""A Redis cache that fails open: with Redis down, pages and the API keep being served.
+"""The shared cache: django-redis, set to fail open, plus the one operation it lacks.
 
-The shared cache only holds what can be recomputed (throttling counters, cached fragments), so
-a Redis outage must not turn into HTTP 500s: reads miss, writes are dropped, and each failure
-is logged. Sessions and data live in PostgreSQL.
+The cache holds only what can be recomputed (cached answers, token rows, rate-limit counters):
+sessions and data live in PostgreSQL. So a Redis outage, or a Redis that accepts connections
+and never answers, must not become HTTP 500s or hung pages: django-redis is configured with
+short socket timeouts and ``IGNORE_EXCEPTIONS`` (reads miss, writes are dropped, each failure
+logged), and pools its connections.
+
+Kept by hand: ``count_in_window``, a counter that expires a fixed time after its first count in
+one round trip (INCR and EXPIRE NX in a pipeline) for the API's rate limits; django-redis's
+``incr`` cannot set an expiry, and two round trips would let a crash leave a counter for ever.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-if TYPE_CHECKING:
-    from redis import ConnectionPool, Redis
-
 logger = logging.getLogger(__name__)
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+# Seconds to connect to Redis, and to wait for any answer of it, before giving up.
+TIMEOUT = 1
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a ``redis.Redis`` object for every operation; one per connection
-    pool serves as well (it is thread-safe and takes a connection from the pool per command)
-    and saves a measurable share of a cached API answer."""
-
-    if TYPE_CHECKING:
-        # Django's private members this client builds on (django-stubs declares only the public ones).
-        _client: type[Redis]
-
-        def _get_connection_pool(self, write: bool) -> ConnectionPool: ...
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+def redis_cache_config(location: str) -> dict[str, Any]:
+    """The ``CACHES`` entry of a Redis cache that fails open (settings and tests use it)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": TIMEOUT,
+            "SOCKET_TIMEOUT": TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
 
 
-class ResilientRedisCache(RedisCache):
-    def __init__(self, server: Any, params: Any) -> None:
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
-
-    def _quiet(self, operation: str, default: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return call(*args, **kwargs)
-        except DOWN as error:
-            logger.warning("cache %s skipped: Redis unreachable (%s)", operation, error)
-            return default
-
-    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
-        return self._quiet("get", default, super().get, key, default, version)
-
-    def get_many(self, keys: Any, version: Any = None) -> Any:
-        return self._quiet("get_many", {}, super().get_many, keys, version)
-
-    def set(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("set", None, super().set, *args, **kwargs)
-
-    def add(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("add", False, super().add, *args, **kwargs)
-
-    def set_many(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("set_many", [], super().set_many, *args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("delete", False, super().delete, *args, **kwargs)
-
-    def incr(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("incr", 0, super().incr, *args, **kwargs)
-
-    def touch(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("touch", False, super().touch, *args, **kwargs)
-
-    def has_key(self, *args: Any, **kwargs: Any) -> Any:
-        return self._quiet("has_key", False, super().has_key, *args, **kwargs)
-
-    def count_in_window(self, key: Any, timeout: int) -> int:
-        """Add one to a counter that expires ``timeout`` seconds after its first count, in one
-        round trip (INCR and EXPIRE NX in a pipeline). 0 when Redis is unreachable."""
-        name = self.make_and_validate_key(key)
-
-        def count() -> int:
-            pipeline = self._cache.get_client(name, write=True).pipeline(transaction=False)
-            pipeline.incr(name)
-            pipeline.expire(name, timeout, nx=True)
-            return int(pipeline.execute()[0])
-
-        return self._quiet("count_in_window", 0, count)
+def count_in_window(cache: Any, key: str, timeout: int) -> int | None:
+    """Add one to ``key``, a counter expiring ``timeout`` seconds after its first count, and
+    return the count: 0 when Redis is unreachable (fails open), None when ``cache`` is not a
+    django-redis cache (the caller counts another way)."""
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        return None
+    name = client.make_key(key)
+    try:
+        pipeline = client.get_client(write=True).pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, timeout, nx=True)
+        return int(pipeline.execute()[0])
+    except DOWN as error:
+        logger.warning("rate-limit count skipped: Redis unreachable (%s)", error)
+        return 0

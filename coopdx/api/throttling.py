@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ..cache import count_in_window
 from .permissions import token_of
 
 
@@ -59,9 +60,9 @@ class ApiRateThrottle(SimpleRateThrottle):
         return False
 
     def _count(self, key: str, timeout: int) -> int:
-        counter = getattr(self.cache, "count_in_window", None)
-        if counter is not None:  # Redis: one round trip
-            return counter(key, timeout)
+        counted = count_in_window(self.cache, key, timeout)
+        if counted is not None:  # Redis: one round trip
+            return counted
         if self.cache.add(key, 1, timeout=timeout):  # other caches (local memory in development)
             return 1
         try:

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coopdx.cache import redis_cache_config
 from cooperatives.models import ImportJob
 from tests.sheets import row, xlsx_bytes
 
@@ -15,13 +16,7 @@ DEAD = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 def redis_down(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = DEAD
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "coopdx.cache.ResilientRedisCache",
-            "LOCATION": DEAD,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        },
-    }
+    settings.CACHES = {"default": redis_cache_config(DEAD)}
     caches._settings = None  # rebuild the cache handler from the new settings
     from django.core.cache import cache as default_cache  # noqa: F401
 
@@ -57,3 +52,47 @@ def test_a_refresh_is_refused_with_a_clear_message(redis_down, login, national_a
     response = login(national_admin).post("/dashboard/refresh/", follow=True)
     assert response.status_code == 200
     assert "alert-danger" in response.content.decode()
+
+
+@pytest.fixture
+def hung_redis():
+    """A server that accepts connections and never answers, as a hung Redis does."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def test_a_hung_redis_costs_a_request_its_timeout_not_a_hang(hung_redis, settings, login, officer_a):
+    import time
+
+    settings.CACHES = {"default": redis_cache_config(hung_redis)}
+    caches._settings = None
+    try:
+        started = time.monotonic()
+        assert caches["default"].get("anything", "missing") == "missing"
+        caches["default"].set("x", 1)
+        # Each call gives up after the socket timeout (1 s), far from the 60 s of a default client.
+        assert time.monotonic() - started < 10
+        assert login(officer_a).get("/cooperatives/").status_code == 200
+    finally:
+        caches._settings = None
