@@ -244,10 +244,10 @@ INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=500
 REST_FRAMEWORK = {
     # A token first: its challenge makes unauthenticated API calls 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "coopdx.api.authentication.BearerTokenAuthentication",
+        "accounts.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["coopdx.api.permissions.ApiAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ApiAccess"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "coopdx.api.schema.ApiAutoSchema",
@@ -255,7 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "coopdx.api.pagination.KeysetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "coopdx.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["coopdx.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiRateThrottle"],
     # Counted in the default cache: Redis (shared by all web processes) when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {
         "api_token": env.str("API_RATE_TOKEN", default="120/min"),

@@ -8,7 +8,7 @@ from coopdx.http import AuthenticatedRequest
 
 
 class SignedInAPIView(APIView):
-    """A view behind ``ApiAccess`` (the default permission), which refuses anonymous callers:
+    """A view behind ``accounts.api.permissions.ApiAccess`` (the default permission), which refuses anonymous callers:
     by the time a handler or ``get_queryset`` runs, ``self.request.user`` is a ``User``."""
 
     request: AuthenticatedRequest

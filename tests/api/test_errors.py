@@ -81,7 +81,7 @@ def test_a_session_write_without_the_csrf_token_is_refused(member_a, response_a)
 def clock(monkeypatch):
     """The throttle's clock, 20 s into a minute, moved by hand (no window turns over mid-test)."""
     now = {"t": 1_800_000_000.0 + 20}
-    monkeypatch.setattr("coopdx.api.throttling.time.time", lambda: now["t"])
+    monkeypatch.setattr("accounts.api.throttling.time.time", lambda: now["t"])
     return now
 
 

@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from accounts.api.services import TokenRejected, api_token_authenticate
+from .services import TokenRejected, api_token_authenticate
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -39,7 +39,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "coopdx.api.authentication.BearerTokenAuthentication"
+    target_class = "accounts.api.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..cache import count_in_window
+from coopdx.cache import count_in_window
+
 from .permissions import token_of
 
 

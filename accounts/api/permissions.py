@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from accounts.models import ApiToken
+from ..models import ApiToken
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
