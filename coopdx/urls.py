@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("indicators.home_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("cooperatives/", include("cooperatives.urls")),

@@ -1,30 +1,12 @@
-"""Project-wide pages: the role-aware home page and the health probe."""
+"""Project-wide pages: the health probe (the home page is the indicators app's, ``indicators.home_urls``)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cooperatives import selectors as registry
-
 from .health import health_report
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
-        return render(request, "home_public.html")
-    if user.is_national or user.is_officer:
-        # Officers and ministries land on their dashboard: the province's (or nation's) figures.
-        from indicators.views import dashboard_context
-
-        return render(request, "indicators/dashboard.html", dashboard_context(request))
-    context: dict[str, object] = {}
-    if user.is_member and user.cooperative_id:
-        context["cooperative"] = registry.cooperative_get(user=user, pk=user.cooperative_id)
-    return render(request, "home.html", context)
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopdx.queue import QueueUnavailable
+from cooperatives import selectors as registry
 from cooperatives.exports import csv_stream, neutralise, xlsx_file
 from cooperatives.models import Province
 from cooperatives.text import fold
@@ -75,6 +76,21 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         },
     }
     return data
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's home page, by who is signed in: those who see the indicators (officers and the
+    national roles) land on their dashboard, a cooperative's member on their cooperative, anyone
+    else on the public page."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "home_public.html")
+    if user.has_perm("indicators.view_indicators"):
+        return render(request, "indicators/dashboard.html", dashboard_context(request))
+    context: dict[str, object] = {}
+    if user.is_member and user.cooperative_id:
+        context["cooperative"] = registry.cooperative_get(user=user, pk=user.cooperative_id)
+    return render(request, "home.html", context)
 
 
 @login_required
