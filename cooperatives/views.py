@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from surveys import selectors as survey_selectors
-
 from . import exports, selectors, services
 from .filters import CooperativeFilter
 from .forms import CooperativeForm, ImportUploadForm
@@ -71,10 +69,6 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ocop_products": cooperative.ocop_products.all(),
             "listings": cooperative.listings.all(),
             "changes": selectors.cooperative_changes(cooperative=cooperative),
-            # Its self-assessments, oldest round first: the maturity trend.
-            "responses": survey_selectors.response_list(user=request.user)
-            .filter(cooperative=cooperative)
-            .order_by("round__opens_on"),
             "can_edit": request.user.has_perm("cooperatives.change_cooperative", cooperative),
         },
     )
