@@ -14,7 +14,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.collation import sort_key
+from coopdx.collation import sort_key
 
 
 class CoopDXAdminSite(admin.AdminSite):

@@ -4,7 +4,8 @@ from django.apps import AppConfig
 
 
 class CoopdxConfig(AppConfig):
-    """The project package as an app: it owns the data set versions behind the API's caches."""
+    """The project package as an app: it owns the data set versions behind the API's caches and
+    the Vietnamese collation every app sorts names with."""
 
     name = "coopdx"
     verbose_name = "CoopDX"
@@ -16,7 +17,9 @@ class CoopdxConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_migrate
 
         from . import versions
+        from .collation import register_sqlite_collation
 
+        connection_created.connect(register_sqlite_collation, dispatch_uid="coopdx.vietnamese_collation")
         connection_created.connect(versions.install, dispatch_uid="coopdx.versions.install")
         for connection in connections.all(initialized_only=True):
             versions.install(connection)

@@ -6,7 +6,8 @@ import django_filters
 from django.db.models import OrderBy, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .collation import vietnamese
+from coopdx.collation import vietnamese
+
 from .models import Cooperative, CooperativeStatus, Province, Sector, Ward
 from .text import search_terms
 

@@ -10,7 +10,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .collation import vietnamese
+from coopdx.collation import vietnamese
+
 from .text import nfc, search_document
 from .validators import (
     validate_cooperative_code,

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 
 from coopdx import versions
+from coopdx.collation import vietnamese
 
-from .collation import vietnamese
 from .models import Cooperative, ImportJob, Province, Sector, Ward
 from .text import NAME_END, search_terms
 

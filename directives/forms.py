@@ -10,8 +10,8 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.collation import vietnamese
 from coopdx.forms import BlankChoiceLabels, field_of
-from cooperatives.collation import vietnamese
 
 from . import selectors
 from .files import MAX_FILE_BYTES

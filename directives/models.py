@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from cooperatives.collation import vietnamese
+from coopdx.collation import vietnamese
 
 INDICATOR_CODE_PATTERN = r"^[a-z][a-z0-9_]*_pct$"
 indicator_code_validator = RegexValidator(

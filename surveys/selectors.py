@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
-from cooperatives.collation import vietnamese
+from coopdx.collation import vietnamese
 from cooperatives.models import Cooperative
 
 from .lifecycle import counted_statuses

@@ -3,7 +3,7 @@
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
-# Vietnamese alphabetical order (see cooperatives/collation.py). PostgreSQL takes it from ICU;
+# Vietnamese alphabetical order (see coopdx/collation.py). PostgreSQL takes it from ICU;
 # SQLite gets the same rule from Python on each connection, so there is nothing to create.
 CREATE_COLLATION = "CREATE COLLATION IF NOT EXISTS vietnamese (provider = icu, locale = 'vi')"
 DROP_COLLATION = "DROP COLLATION IF EXISTS vietnamese"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from cooperatives.collation import vietnamese
+from coopdx.collation import vietnamese
 
 from ..models import Agency
 

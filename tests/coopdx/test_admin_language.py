@@ -99,7 +99,7 @@ def test_every_model_and_field_label_has_a_vietnamese_name(app_label):
 
 
 def test_admin_index_is_branded_and_in_vietnamese_alphabetical_order(login, superuser):
-    from cooperatives.collation import sort_key
+    from coopdx.collation import sort_key
 
     page = in_language(login(superuser), "vi").get("/admin/").content.decode()
     assert "Quản trị CoopDX" in page and "Django" not in re.sub(r"<[^>]+>", " ", page)

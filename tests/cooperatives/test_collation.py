@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cooperatives.collation import sort_key, vietnamese
+from coopdx.collation import sort_key, vietnamese
 from cooperatives.models import Cooperative, Province
 from directives.models import Agency, AgencyKind
 from tests.factories import CooperativeFactory

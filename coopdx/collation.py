@@ -49,7 +49,8 @@ def vietnamese(field: str | Expression) -> Collate:
 def _weights(char: str) -> tuple[str, str, str]:
     """One composed character's letter, tone and case, each encoded as characters that compare
     in the collation's order."""
-    base, *marks = unicodedata.normalize("NFD", char)
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
     lower = base.lower()
     tone = 0
     for mark in marks:
