@@ -138,6 +138,10 @@ def _number_how(question: Question) -> str:
 
 
 class ResponseImporter:
+    """Paper self-assessments of a round as an import kind (see ``cooperatives.importing.jobs``)."""
+
+    permission = "surveys.import_responses"
+
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         survey_round = _round_for(options)
         if by is not None and not survey_round.is_open() and not by.has_perm("surveys.import_into_closed_round"):

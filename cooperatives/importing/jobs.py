@@ -46,6 +46,9 @@ class Plan(Protocol):
 
 
 class Importer(Protocol):
+    # The named rule (accounts.rules) a user needs to upload a file of this kind.
+    permission: str
+
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None: ...
 
     def plan(
@@ -100,11 +103,12 @@ def import_job_create(
     *, uploaded_file: UploadedFile, by: User, kind: str = ImportKind.REGISTRY, options: dict[str, Any] | None = None
 ) -> ImportJob:
     """Store an upload and queue its check. Officers' imports are bound to their province."""
-    if not by.has_perm("cooperatives.import_cooperatives"):
+    importer = importer_for(kind)
+    if not by.has_perm(importer.permission):
         raise PermissionDenied
     options = options or {}
     try:
-        importer_for(kind).check_options(options=options, by=by)
+        importer.check_options(options=options, by=by)
     except ValidationError as error:
         raise ImportFileError(" ".join(error.messages)) from error
     name = uploaded_file.name or ""

@@ -303,6 +303,8 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
 class RegistryImporter:
     """The registry as an import kind (see ``cooperatives.importing.jobs``)."""
 
+    permission = "cooperatives.import_cooperatives"
+
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         return None
 

@@ -172,3 +172,32 @@ def test_only_a_national_admin_imports_into_a_closed_round(officer_a, national_a
     assert refused.value.messages == [gettext("This survey round is closed.")]
     importer.check_options(options={"round": previous_round.code}, by=national_admin)
     importer.check_options(options={"round": previous_round.code}, by=None)  # the command line
+
+
+def test_each_import_kind_asks_its_own_rule_before_anything_is_stored(officer_a, open_round):
+    """Uploading paper self-assessments is decided by ``surveys.import_responses``, a registry
+    file by ``cooperatives.import_cooperatives``: withdrawing one rule refuses that kind only."""
+    import rules
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cooperatives.importing.jobs import import_job_create
+    from cooperatives.models import ImportJob
+    from tests.sheets import row, xlsx_bytes
+
+    def upload():
+        return SimpleUploadedFile("phieu.xlsx", xlsx_bytes([row()]))
+
+    original = rules.permissions.permissions["surveys.import_responses"]
+    rules.set_perm("surveys.import_responses", rules.always_deny)
+    try:
+        with pytest.raises(PermissionDenied):
+            import_job_create(
+                uploaded_file=upload(), by=officer_a, kind="responses", options={"round": open_round.code}
+            )
+        assert not ImportJob.objects.exists()
+        assert import_job_create(uploaded_file=upload(), by=officer_a).kind == "registry"
+    finally:
+        rules.set_perm("surveys.import_responses", original)
+    job = import_job_create(uploaded_file=upload(), by=officer_a, kind="responses", options={"round": open_round.code})
+    assert job.kind == "responses"
