@@ -11,6 +11,10 @@ from django.utils import translation
 from ..models import Province
 from .files import ImportFileError
 from .jobs import import_bytes
+from .rows import RowError
+
+# Changes and errors listed on the terminal; the rest are counted.
+MAX_LISTED = 200
 
 
 class ImportCommand(BaseCommand):
@@ -29,11 +33,7 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        scope = None
-        if options["province"]:
-            scope = Province.objects.filter(code=options["province"].zfill(2)).first()
-            if scope is None:
-                raise CommandError(f"Unknown province code: {options['province']}")
+        scope = self._scope_province(options["province"])
         with translation.override(options["language"]):
             try:
                 plan, result = import_bytes(
@@ -47,30 +47,45 @@ class ImportCommand(BaseCommand):
                 )
             except ImportFileError as error:
                 raise CommandError(str(error)) from error
-            summary = plan.summary()
-            self.stdout.write(
-                f"rows: {summary['total_rows']}  new: {summary['new']}  changed: {summary['changed']}  "
-                f"unchanged: {summary['unchanged']}  error rows: {summary['error_rows']}"
-            )
-            for change in summary.get("changes", [])[:200]:
-                for item in change["fields"]:
-                    self.stdout.write(
-                        f"row {change['row']} {change['code']}: {item['column']}: "
-                        f"{item['old'] or '—'} → {item['new'] or '—'}"
-                    )
-            if summary["unknown_columns"]:
-                self.stdout.write("unknown columns (ignored): " + ", ".join(summary["unknown_columns"]))
-            if summary["legacy_province_rows"]:
-                self.stdout.write(
-                    f"rows with a pre-2025 province mapped to its successor: {summary['legacy_province_rows']}"
-                )
-            for error in plan.errors[:200]:
-                self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
-            if len(plan.errors) > 200:
-                self.stderr.write(f"... and {len(plan.errors) - 200} more errors")
+            self._write_summary(plan.summary())
+            self._write_errors(plan.errors)
             if not plan.ok:
                 raise CommandError("The file has errors; nothing was written.")
             if result is None:
                 self.stdout.write("dry run: nothing written")
             else:
                 self.stdout.write(f"written: {result['created']} created, {result['updated']} updated")
+
+    def _scope_province(self, code: str | None) -> Province | None:
+        """The province given by ``--province`` (its official code, leading zero optional)."""
+        if not code:
+            return None
+        scope = Province.objects.filter(code=code.zfill(2)).first()
+        if scope is None:
+            raise CommandError(f"Unknown province code: {code}")
+        return scope
+
+    def _write_summary(self, summary: dict[str, Any]) -> None:
+        """The counts, each change old → new, the ignored columns, the pre-2025 provinces mapped."""
+        self.stdout.write(
+            f"rows: {summary['total_rows']}  new: {summary['new']}  changed: {summary['changed']}  "
+            f"unchanged: {summary['unchanged']}  error rows: {summary['error_rows']}"
+        )
+        for change in summary.get("changes", [])[:MAX_LISTED]:
+            for item in change["fields"]:
+                self.stdout.write(
+                    f"row {change['row']} {change['code']}: {item['column']}: "
+                    f"{item['old'] or '—'} → {item['new'] or '—'}"
+                )
+        if summary["unknown_columns"]:
+            self.stdout.write("unknown columns (ignored): " + ", ".join(summary["unknown_columns"]))
+        if summary["legacy_province_rows"]:
+            self.stdout.write(
+                f"rows with a pre-2025 province mapped to its successor: {summary['legacy_province_rows']}"
+            )
+
+    def _write_errors(self, errors: list[RowError]) -> None:
+        for error in errors[:MAX_LISTED]:
+            self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
+        if len(errors) > MAX_LISTED:
+            self.stderr.write(f"... and {len(errors) - MAX_LISTED} more errors")
