@@ -97,82 +97,101 @@ def merge_partitions(partitions: Iterable[dict[str, list[dict[str, Any]]]]) -> d
 def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRound]) -> list[dict[str, Any]]:
     """Roll the (province, sector) counts up to every scope and derive the metrics."""
     definitions = list(IndicatorDefinition.objects.filter(is_active=True).values_list("code", flat=True))
-    sector_codes = dict(Sector.objects.values_list("pk", "code"))
-    province_codes = dict(Province.objects.values_list("pk", "code"))
-
-    def keys(province_id: int, sector_id: int) -> list[tuple[str, str, int | None, int | None]]:
-        p, s = province_codes[province_id], sector_codes[sector_id]
-        return [
-            ("nation", Scope.NATION, None, None),
-            (f"p:{p}", Scope.PROVINCE, province_id, None),
-            (f"s:{s}", Scope.SECTOR, None, sector_id),
-            (f"p:{p}|s:{s}", Scope.PROVINCE_SECTOR, province_id, sector_id),
-        ]
-
-    totals: dict[str, int] = defaultdict(int)
-    scopes: dict[str, tuple[str, int | None, int | None]] = {"nation": (Scope.NATION, None, None)}
-    for row in counts["registry"]:
-        for key, scope, province_id, sector_id in keys(row["province_id"], row["sector_id"]):
-            totals[key] += row["n"]
-            scopes[key] = (scope, province_id, sector_id)
-    per_round: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in counts["responses"]:
-        for key, scope, province_id, sector_id in keys(row["province_id"], row["sector_id"]):
-            scopes[key] = (scope, province_id, sector_id)
-            bucket = per_round[(row["round_id"], key)]
-            bucket["n"] += row["n"]
-            bucket["score_sum"] += Decimal(row["score_sum"])
-            for level in LEVELS:
-                bucket[f"level_{level}"] += row[f"level_{level}"]
-            for code in definitions:
-                bucket[f"ind_{code}"] += row.get(f"ind_{code}", 0)
+    rollup = _Rollup(definitions)
+    rollup.add_registry(counts["registry"])
+    rollup.add_responses(counts["responses"])
     figures: list[dict[str, Any]] = []
     for survey_round in rounds:
-        for key, (scope, province_id, sector_id) in scopes.items():
-            bucket = per_round.get((survey_round.pk, key), {})
-            surveyed = int(bucket.get("n", 0))
-            total = totals.get(key, 0)
-
-            def add(
-                metric: str,
-                value: Decimal | None,
-                numerator: int | None = None,
-                denominator: int | None = None,
-                *,
-                _key: str = key,
-                _scope: str = scope,
-                _province: int | None = province_id,
-                _sector: int | None = sector_id,
-                _round: SurveyRound = survey_round,
-            ) -> None:
-                figures.append(
-                    {
-                        "round_id": _round.pk,
-                        "scope": _scope,
-                        "scope_key": _key,
-                        "province_id": _province,
-                        "sector_id": _sector,
-                        "metric": metric,
-                        "value": None if value is None else value.quantize(PRECISION),
-                        "numerator": numerator,
-                        "denominator": denominator,
-                    }
-                )
-
-            def pct(numerator: int, denominator: int) -> Decimal | None:
-                return Decimal(100) * numerator / denominator if denominator else None
-
-            add("cooperatives_total", Decimal(total), total)
-            add("surveyed_total", Decimal(surveyed), surveyed)
-            add("survey_coverage_pct", pct(surveyed, total), surveyed, total)
-            add("maturity_score_avg", bucket["score_sum"] / surveyed if surveyed else None)
-            for level in LEVELS:
-                count = int(bucket.get(f"level_{level}", 0))
-                add(f"level_{level}_count", Decimal(count), count)
-            for code in definitions:
-                numerator = int(bucket.get(f"ind_{code}", 0))
-                add(f"{code}_pct", pct(numerator, surveyed), numerator, surveyed)
+        for key, (scope, province_id, sector_id) in rollup.scopes.items():
+            place = {
+                "round_id": survey_round.pk,
+                "scope": scope,
+                "scope_key": key,
+                "province_id": province_id,
+                "sector_id": sector_id,
+            }
+            bucket = rollup.per_round.get((survey_round.pk, key), {})
+            figures.extend(
+                {
+                    **place,
+                    "metric": metric,
+                    "value": None if value is None else value.quantize(PRECISION),
+                    "numerator": numerator,
+                    "denominator": denominator,
+                }
+                for metric, value, numerator, denominator in _metrics(bucket, rollup.totals.get(key, 0), definitions)
+            )
     return figures
+
+
+class _Rollup:
+    """The partition rows summed into every scope each belongs to: the nation, its province, its
+    sector, and its province × sector. Scopes keep the order they are first met in (the nation
+    first), which is the order of the figures."""
+
+    def __init__(self, definitions: list[str]) -> None:
+        self.definitions = definitions
+        self.sector_codes = dict(Sector.objects.values_list("pk", "code"))
+        self.province_codes = dict(Province.objects.values_list("pk", "code"))
+        # Scope key ("nation", "p:01", "s:NN", "p:01|s:NN") → (scope, province id, sector id).
+        self.scopes: dict[str, tuple[str, int | None, int | None]] = {"nation": (Scope.NATION, None, None)}
+        # Active cooperatives in the registry, per scope key.
+        self.totals: dict[str, int] = defaultdict(int)
+        # The counted responses' sums, per (round id, scope key).
+        self.per_round: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+
+    def _keys(self, province_id: int, sector_id: int) -> list[str]:
+        """The keys of the scopes a (province, sector) row counts in; each scope is recorded."""
+        p, s = self.province_codes[province_id], self.sector_codes[sector_id]
+        scoped = {
+            "nation": (Scope.NATION, None, None),
+            f"p:{p}": (Scope.PROVINCE, province_id, None),
+            f"s:{s}": (Scope.SECTOR, None, sector_id),
+            f"p:{p}|s:{s}": (Scope.PROVINCE_SECTOR, province_id, sector_id),
+        }
+        self.scopes.update(scoped)
+        return list(scoped)
+
+    def add_registry(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            for key in self._keys(row["province_id"], row["sector_id"]):
+                self.totals[key] += row["n"]
+
+    def add_responses(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            for key in self._keys(row["province_id"], row["sector_id"]):
+                bucket = self.per_round[(row["round_id"], key)]
+                bucket["n"] += row["n"]
+                bucket["score_sum"] += Decimal(row["score_sum"])
+                for level in LEVELS:
+                    bucket[f"level_{level}"] += row[f"level_{level}"]
+                for code in self.definitions:
+                    bucket[f"ind_{code}"] += row.get(f"ind_{code}", 0)
+
+
+def _metrics(
+    bucket: dict[str, Decimal], total: int, definitions: list[str]
+) -> list[tuple[str, Decimal | None, int | None, int | None]]:
+    """(metric, value, numerator, denominator) of one round and scope, from its summed counts;
+    a percentage or an average over nothing is None."""
+    surveyed = int(bucket.get("n", 0))
+    metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [
+        ("cooperatives_total", Decimal(total), total, None),
+        ("surveyed_total", Decimal(surveyed), surveyed, None),
+        ("survey_coverage_pct", _pct(surveyed, total), surveyed, total),
+        ("maturity_score_avg", bucket["score_sum"] / surveyed if surveyed else None, None, None),
+    ]
+    for level in LEVELS:
+        count = int(bucket.get(f"level_{level}", 0))
+        metrics.append((f"level_{level}_count", Decimal(count), count, None))
+    for code in definitions:
+        numerator = int(bucket.get(f"ind_{code}", 0))
+        metrics.append((f"{code}_pct", _pct(numerator, surveyed), numerator, surveyed))
+    return metrics
+
+
+def _pct(numerator: int, denominator: int) -> Decimal | None:
+    return Decimal(100) * numerator / denominator if denominator else None
 
 
 def should_fan_out() -> bool:
