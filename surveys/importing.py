@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cooperatives.importing.files import Sheet
+from cooperatives.importing.files import Cell, Sheet
 from cooperatives.importing.registry import MAX_STORED_ERRORS
 from cooperatives.importing.rows import RowError
 from cooperatives.importing.values import parse_code
@@ -154,108 +154,17 @@ class ResponseImporter:
         except ValidationError as error:
             plan.errors.append(RowError(1, CODE_HEADER, " ".join(error.messages)))
             return plan
-        survey_round = plan.survey_round
-        questions = {
-            q.code.upper(): q
-            for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
-        }
-        spec = questionnaire_spec(survey_round.questionnaire)
-        required = [q.code for p in spec for q in p.questions if q.required]
-        code_column = None
-        columns: dict[int, Question] = {}
-        for index, header in enumerate(sheet.headers):
-            if header_key(header) in (header_key(CODE_HEADER), "ma htx", "code"):
-                code_column = index
-            elif header.strip().upper() in questions:
-                columns[index] = questions[header.strip().upper()]
-            elif header.strip():
-                plan.errors.append(
-                    RowError(
-                        1, header, _('"%(value)s" is not a question of this questionnaire.') % {"value": header[:60]}
-                    )
-                )
-        if code_column is None:
-            plan.errors.append(
-                RowError(1, CODE_HEADER, _("Required column missing: %(columns)s") % {"columns": CODE_HEADER})
-            )
+        reader = ResponseRowReader(survey_round=plan.survey_round, scope_province=scope_province, errors=plan.errors)
+        reader.map_headers(sheet.headers)
         if plan.errors:
             return plan
-
-        codes = [parse_code(cells[code_column]) for _, cells in sheet.rows]
-        cooperatives = {
-            c.code: c
-            for c in Cooperative.objects.filter(code__in=set(codes), is_archived=False).only(
-                "pk", "code", "province_id"
-            )
-        }
-        existing = {
-            r.cooperative_id: r
-            for r in Response.objects.filter(round=survey_round, cooperative__in=cooperatives.values())
-        }
-        seen: dict[str, int] = {}
+        assert reader.code_column is not None
+        codes = [parse_code(cells[reader.code_column]) for _, cells in sheet.rows]
+        reader.load_cooperatives(codes)
         for done, ((row_number, cells), code) in enumerate(zip(sheet.rows, codes, strict=True), start=1):
-            cooperative = cooperatives.get(code)
-            error_count = len(plan.errors)
-            if cooperative is None:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        CODE_HEADER,
-                        _("The cooperative %(code)s is not in the registry.") % {"code": code[:20]},
-                    )
-                )
-            elif scope_province is not None and cooperative.province_id != scope_province.pk:
-                # Same words as a missing cooperative: another province's registry is not revealed.
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        CODE_HEADER,
-                        _("The cooperative %(code)s is not in the registry.") % {"code": code[:20]},
-                    )
-                )
-            elif survey_round.province_id and cooperative.province_id != survey_round.province_id:
-                plan.errors.append(
-                    RowError(row_number, CODE_HEADER, _("This round is not for this cooperative's province."))
-                )
-            elif code in seen:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        CODE_HEADER,
-                        _("The code %(code)s appears twice in the file (also in row %(row)s).")
-                        % {"code": code, "row": seen[code]},
-                    )
-                )
-            elif refusal := change_refusal(existing.get(cooperative.pk)):
-                plan.errors.append(RowError(row_number, CODE_HEADER, refusal))
-            seen.setdefault(code, row_number)
-            values: dict[str, AnswerValue] = {}
-            refused: set[str] = set()
-            for index, question in columns.items():
-                raw = cells[index] if index < len(cells) else None
-                if isinstance(raw, float) and raw.is_integer():
-                    raw = int(raw)
-                try:
-                    values[question.code] = parse_answer(question, None if raw is None else str(raw))
-                except ValidationError as error:
-                    plan.errors.append(RowError(row_number, question.code, " ".join(error.messages)))
-                    refused.add(question.code)
-            # A refused cell has its own error; it is not also "unanswered".
-            missing = [c for c in required if c not in refused and (c not in values or values[c].is_empty)]
-            if missing:
-                plan.errors.append(
-                    RowError(
-                        row_number,
-                        ", ".join(missing[:5]),
-                        _("%(count)s required questions are still unanswered.") % {"count": len(missing)},
-                    )
-                )
-            if len(plan.errors) == error_count and cooperative is not None:
-                plan.rows.append(
-                    ResponseRow(
-                        row_number, cooperative.pk, values, score_response(spec, values), existing.get(cooperative.pk)
-                    )
-                )
+            row = reader.read(row_number, code, cells)
+            if row is not None:
+                plan.rows.append(row)
             if progress and done % 1000 == 0:
                 progress(done, plan.total_rows)
         plan.errors.sort(key=lambda e: e.row)
@@ -263,6 +172,116 @@ class ResponseImporter:
 
     def apply(self, *, plan: ResponsePlan, by: User | None) -> dict[str, int]:
         return responses_import_apply(plan=plan, by=by)
+
+
+class ResponseRowReader:
+    """Reads the rows of one paper-import file in turn, for one round; errors go to ``errors``,
+    with their row and column."""
+
+    def __init__(self, *, survey_round: SurveyRound, scope_province: Any, errors: list[RowError]) -> None:
+        self.survey_round = survey_round
+        self.scope_province = scope_province
+        self.errors = errors
+        self.questions = {
+            q.code.upper(): q
+            for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
+        }
+        self.spec = questionnaire_spec(survey_round.questionnaire)
+        self.required = [q.code for p in self.spec for q in p.questions if q.required]
+        self.code_column: int | None = None
+        self.columns: dict[int, Question] = {}
+        self.cooperatives: dict[str, Cooperative] = {}
+        self.existing: dict[int, Response] = {}
+        self._first_row_of_code: dict[str, int] = {}
+
+    def map_headers(self, headers: list[str]) -> None:
+        """Find the code column and each question's column; any other header is an error."""
+        for index, header in enumerate(headers):
+            if header_key(header) in (header_key(CODE_HEADER), "ma htx", "code"):
+                self.code_column = index
+            elif header.strip().upper() in self.questions:
+                self.columns[index] = self.questions[header.strip().upper()]
+            elif header.strip():
+                self.errors.append(
+                    RowError(
+                        1, header, _('"%(value)s" is not a question of this questionnaire.') % {"value": header[:60]}
+                    )
+                )
+        if self.code_column is None:
+            self.errors.append(
+                RowError(1, CODE_HEADER, _("Required column missing: %(columns)s") % {"columns": CODE_HEADER})
+            )
+
+    def load_cooperatives(self, codes: list[str]) -> None:
+        """The cooperatives the file names, and their responses in the round: two queries in all."""
+        self.cooperatives = {
+            c.code: c
+            for c in Cooperative.objects.filter(code__in=set(codes), is_archived=False).only(
+                "pk", "code", "province_id"
+            )
+        }
+        self.existing = {
+            r.cooperative_id: r
+            for r in Response.objects.filter(round=self.survey_round, cooperative__in=self.cooperatives.values())
+        }
+
+    def read(self, number: int, code: str, cells: list[Cell]) -> ResponseRow | None:
+        """The row's answers, scored, or None when any cell of it is refused."""
+        cooperative = self.cooperatives.get(code)
+        errors_before = len(self.errors)
+        refusal = self._cooperative_refusal(code, cooperative)
+        if refusal:
+            self.errors.append(RowError(number, CODE_HEADER, refusal))
+        self._first_row_of_code.setdefault(code, number)
+        values, refused = self._answers(number, cells)
+        self._check_required(number, values, refused)
+        if len(self.errors) > errors_before or cooperative is None:
+            return None
+        existing = self.existing.get(cooperative.pk)
+        return ResponseRow(number, cooperative.pk, values, score_response(self.spec, values), existing)
+
+    def _cooperative_refusal(self, code: str, cooperative: Cooperative | None) -> str | None:
+        """Why the row's cooperative cannot be answered for in this import, or None."""
+        if cooperative is None or (
+            self.scope_province is not None and cooperative.province_id != self.scope_province.pk
+        ):
+            # Same words for another province's cooperative: its registry is not revealed.
+            return _("The cooperative %(code)s is not in the registry.") % {"code": code[:20]}
+        if self.survey_round.province_id and cooperative.province_id != self.survey_round.province_id:
+            return _("This round is not for this cooperative's province.")
+        if code in self._first_row_of_code:
+            return _("The code %(code)s appears twice in the file (also in row %(row)s).") % {
+                "code": code,
+                "row": self._first_row_of_code[code],
+            }
+        return change_refusal(self.existing.get(cooperative.pk))
+
+    def _answers(self, number: int, cells: list[Cell]) -> tuple[dict[str, AnswerValue], set[str]]:
+        """Each question's cell read by the browser's rules: the values, and the codes refused."""
+        values: dict[str, AnswerValue] = {}
+        refused: set[str] = set()
+        for index, question in self.columns.items():
+            raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)
+            try:
+                values[question.code] = parse_answer(question, None if raw is None else str(raw))
+            except ValidationError as error:
+                self.errors.append(RowError(number, question.code, " ".join(error.messages)))
+                refused.add(question.code)
+        return values, refused
+
+    def _check_required(self, number: int, values: dict[str, AnswerValue], refused: set[str]) -> None:
+        # A refused cell has its own error; it is not also "unanswered".
+        missing = [c for c in self.required if c not in refused and (c not in values or values[c].is_empty)]
+        if missing:
+            self.errors.append(
+                RowError(
+                    number,
+                    ", ".join(missing[:5]),
+                    _("%(count)s required questions are still unanswered.") % {"count": len(missing)},
+                )
+            )
 
 
 def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, int]:
