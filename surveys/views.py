@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -22,7 +23,7 @@ from cooperatives.models import Cooperative
 
 from . import exports, importing, selectors, services
 from .forms import PillarForm, ReviewForm, RevisionForm
-from .models import ResponseStatus, SurveyRound
+from .models import Pillar, Response, ResponseStatus, SurveyRound
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -166,31 +167,10 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     if request.method == "POST" and form.damaged:
         status = 400
     elif request.method == "POST" and form.is_valid():
-        try:
-            services.response_save_answers(
-                response=response, answers=form.answers(), by=request.user, revision=form.cleaned_data["revision"]
-            )
-        except services.ResponseConflict as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("surveys:fill", pk=response.pk, page=page)
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-        else:
-            target = request.POST.get("go", "next")
-            if target == "previous" and page > 1:
-                return redirect("surveys:fill", pk=response.pk, page=page - 1)
-            if target == "next" and page < len(pillars):
-                return redirect("surveys:fill", pk=response.pk, page=page + 1)
-            if target == "leave":
-                messages.success(request, _("Your answers are saved. You can come back at any time."))
-                return redirect("surveys:home")
-            return redirect("surveys:submit", pk=response.pk)
+        saved = _save_pillar(request, response, form, page=page, last_page=len(pillars))
+        if saved is not None:
+            return saved
     unanswered = set(services.response_unanswered(response, values))
-    steps = [
-        {"number": i, "pillar": p, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
-        for i, p in enumerate(pillars, start=1)
-    ]
     return render(
         request,
         "surveys/fill.html",
@@ -199,12 +179,52 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             "form": form,
             "pillar": pillar,
             "page": page,
-            "steps": steps,
+            "steps": _fill_steps(pillars, unanswered),
             "last_page": len(pillars),
             "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
         },
         status=status,
     )
+
+
+def _save_pillar(
+    request: HttpRequest, response: Response, form: PillarForm, *, page: int, last_page: int
+) -> HttpResponse | None:
+    """Save a page's answers and go where the user asked; None when the service refused some
+    answers (their errors are then on the form, shown again)."""
+    try:
+        services.response_save_answers(
+            response=response, answers=form.answers(), by=request.user, revision=form.cleaned_data["revision"]
+        )
+    except services.ResponseConflict as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:fill", pk=response.pk, page=page)
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return None
+    return _after_save(request, response, page=page, last_page=last_page)
+
+
+def _after_save(request: HttpRequest, response: Response, *, page: int, last_page: int) -> HttpResponse:
+    """The page the button pressed leads to: the previous or next pillar, home, else the submit page."""
+    target = request.POST.get("go", "next")
+    if target == "previous" and page > 1:
+        return redirect("surveys:fill", pk=response.pk, page=page - 1)
+    if target == "next" and page < last_page:
+        return redirect("surveys:fill", pk=response.pk, page=page + 1)
+    if target == "leave":
+        messages.success(request, _("Your answers are saved. You can come back at any time."))
+        return redirect("surveys:home")
+    return redirect("surveys:submit", pk=response.pk)
+
+
+def _fill_steps(pillars: list[Pillar], unanswered: set[str]) -> list[dict[str, Any]]:
+    """The step bar: each pillar with its number and how many of its questions are unanswered."""
+    return [
+        {"number": i, "pillar": p, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
+        for i, p in enumerate(pillars, start=1)
+    ]
 
 
 @login_required
