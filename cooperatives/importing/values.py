@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections.abc import Iterable
 
 from ..exports import FORMULA_STARTS
@@ -142,7 +143,16 @@ def parse_date(value: Cell) -> datetime.date:
     text = cell_text(value)
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            return _calendar_date(text, pattern)
         except ValueError:
             continue
     raise ValueError
+
+
+def _calendar_date(text: str, pattern: str) -> datetime.date:
+    """``text`` read with ``pattern`` as the calendar date it names: no datetime, so no time zone,
+    is made up. A time of day in it is refused as a datetime would refuse it (a 60th second), then
+    dropped."""
+    parsed = time.strptime(text, pattern)
+    datetime.time(parsed.tm_hour, parsed.tm_min, parsed.tm_sec)
+    return datetime.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
