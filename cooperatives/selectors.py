@@ -67,7 +67,7 @@ def province_list(*, user: User) -> QuerySet[Province]:
     """Provinces the user works with: all for national roles, their own otherwise."""
     if user.is_national:
         return Province.objects.all()
-    if user.is_officer:
+    if user.is_officer and user.province_id is not None:
         return Province.objects.filter(pk=user.province_id)
     if user.is_member and user.cooperative_id:
         return Province.objects.filter(cooperatives__pk=user.cooperative_id)
@@ -109,8 +109,8 @@ def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[di
     }
 
     def shown(field: str, value: object) -> object:
-        if field in referenced:
-            return referenced[field].get(value, value)  # type: ignore[arg-type]
+        if field in referenced and isinstance(value, int):  # a foreign key's id, or None
+            return referenced[field].get(value, value)
         if field in choices:
             return choices[field].get(value, value)
         return value

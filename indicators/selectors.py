@@ -293,7 +293,8 @@ def _ranking(*, day: datetime.date, survey_round: SurveyRound) -> dict[str, dict
     ).values_list("metric", "scope_key", "value")
     by_metric: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
     for metric, key, value in rows:
-        by_metric[metric].append((value, key.removeprefix("p:")))
+        if value is not None:  # always, as the query asks; this says so to the type checker
+            by_metric[metric].append((value, key.removeprefix("p:")))
     # Equal values share a rank (1, 1, 3): a province's rank is one more than the number ahead of it.
     return {
         metric: {code: 1 + sum(1 for other, _c in pairs if other > value) for value, code in pairs}

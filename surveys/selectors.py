@@ -52,9 +52,9 @@ def response_list(*, user: User) -> QuerySet[Response]:
     )
     if user.is_national:
         return responses
-    if user.is_officer:
+    if user.is_officer and user.province_id is not None:
         return responses.filter(cooperative__province_id=user.province_id)
-    if user.is_member:
+    if user.is_member and user.cooperative_id is not None:
         return responses.filter(cooperative_id=user.cooperative_id)
     return responses.none()
 
