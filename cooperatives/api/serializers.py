@@ -35,7 +35,9 @@ class ProvinceDetailSerializer(ProvinceSerializer):
 
 
 class LegacyProvinceSerializer(serializers.ModelSerializer):
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Current province code.")
+    successor: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Current province code."
+    )
     successor_name = serializers.CharField(source="successor.name", read_only=True)
 
     class Meta:

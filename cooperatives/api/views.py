@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.request import Request
 
 from accounts.models import ApiScope
 from coopdx.api.bulk import (
@@ -23,6 +23,8 @@ from coopdx.api.bulk import (
 from coopdx.api.conditional import ConditionalListMixin, conditional_headers, make_etag, not_modified
 from coopdx.api.filters import ScopedFilterBackend
 from coopdx.api.schema import CONDITIONAL_PARAMETERS, NOT_MODIFIED
+from coopdx.api.views import SignedInGenericAPIView
+from coopdx.http import AuthenticatedRequest
 from cooperatives import selectors
 from cooperatives.models import Cooperative, LegacyProvince, Province, Sector
 
@@ -36,6 +38,9 @@ from .serializers import (
     SectorSerializer,
 )
 
+if TYPE_CHECKING:
+    from rest_framework.generics import BaseFilterProtocol  # the stubs' type of a filter backend
+
 # Reference data (units and sectors) is public knowledge that every caller needs to read
 # codes; it is not scoped. Any token that reads the registry or indicators may read it.
 REFERENCE_SCOPES = (ApiScope.REGISTRY_READ, ApiScope.INDICATORS_READ, ApiScope.RESPONSES_READ, ApiScope.RESPONSES_WRITE)
@@ -45,7 +50,7 @@ TAG_BULK = ["Bulk downloads"]
 
 
 @extend_schema(tags=TAG_REFERENCE, summary="Current provinces, with the pre-2025 provinces merged into each")
-class ProvinceList(generics.ListAPIView):
+class ProvinceList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = ProvinceSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -56,7 +61,7 @@ class ProvinceList(generics.ListAPIView):
 
 
 @extend_schema(tags=TAG_REFERENCE, summary="One province with its wards/communes and legacy names")
-class ProvinceDetail(generics.RetrieveAPIView):
+class ProvinceDetail(SignedInGenericAPIView, generics.RetrieveAPIView):
     serializer_class = ProvinceDetailSerializer
     lookup_field = "code"
     required_scopes = {"GET": REFERENCE_SCOPES}
@@ -66,7 +71,7 @@ class ProvinceDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(tags=TAG_REFERENCE, summary="The 63 pre-2025 provinces and the current province succeeding each")
-class LegacyProvinceList(generics.ListAPIView):
+class LegacyProvinceList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = LegacyProvinceSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -77,7 +82,7 @@ class LegacyProvinceList(generics.ListAPIView):
 
 
 @extend_schema(tags=TAG_REFERENCE, summary="Cooperative sectors")
-class SectorList(generics.ListAPIView):
+class SectorList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = SectorSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -87,11 +92,10 @@ class SectorList(generics.ListAPIView):
         return Sector.objects.order_by("position")
 
 
-class RegistryQueryMixin:
+class RegistryQueryMixin(SignedInGenericAPIView):
     """The caller's cooperatives through the browser's selector and filters."""
 
-    request: Request
-    filter_backends = [ScopedFilterBackend]
+    filter_backends: Sequence[type[BaseFilterProtocol[Cooperative]]] = [ScopedFilterBackend]
     filterset_class = ApiCooperativeFilter
     # Default order for a nightly pull: stable ids. ``?ordering=`` picks another (keyset-paged).
     ordering = ("pk",)
@@ -129,7 +133,7 @@ class CooperativeList(RegistryQueryMixin, ConditionalListMixin, generics.ListAPI
 
 
 @extend_schema(tags=TAG_REGISTRY, summary="One cooperative (404 outside the caller's scope)")
-class CooperativeDetail(generics.RetrieveAPIView):
+class CooperativeDetail(SignedInGenericAPIView, generics.RetrieveAPIView):
     serializer_class = CooperativeDetailSerializer
     required_scopes = {"GET": ApiScope.REGISTRY_READ}
     queryset = Cooperative.objects.none()  # for the schema; objects come from the selector
@@ -171,7 +175,7 @@ class CooperativeBulk(RegistryQueryMixin, generics.GenericAPIView):
     serializer_class = CooperativeSerializer  # documents the row's fields
     fmt = "csv"
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+    def get(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         parts, last_modified = self.list_version()
         etag = make_etag(request, *parts)

@@ -4,14 +4,16 @@ a date, and the time series of one figure. Read only from the nightly snapshots.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import DateTimeField, Serializer
@@ -28,6 +30,7 @@ from coopdx.api.bulk import (
 from coopdx.api.conditional import ConditionalListMixin, conditional_headers, make_etag, not_modified
 from coopdx.api.pagination import KeysetPagination
 from coopdx.api.schema import CONDITIONAL_PARAMETERS, NOT_MODIFIED, error_response
+from coopdx.api.views import SignedInGenericAPIView
 from cooperatives import selectors as registry
 from cooperatives.models import Sector
 from indicators.models import IndicatorSnapshot, Scope
@@ -46,16 +49,17 @@ TAG_BULK = ["Bulk downloads"]
 # The dashboard's rule (accounts.rules): national roles and provincial officers.
 MAY_SEE_INDICATORS = "indicators.view_indicators"
 
+Row = TypeVar("Row")
+
 
 class SnapshotPagination(KeysetPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return snapshot_page_schema(schema)
 
 
-class IndicatorAccess:
+class IndicatorAccess(SignedInGenericAPIView):
     allowed = {"GET": MAY_SEE_INDICATORS}
     required_scopes = {"GET": ApiScope.INDICATORS_READ}
-    request: Request
     query_serializer_class: type[Serializer] = FigureQuerySerializer
 
     @cached_property
@@ -69,7 +73,7 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
     """Figures of one snapshot day (the latest, or the latest on or before ?as_of=)."""
 
     serializer_class = FigureSerializer
-    pagination_class = SnapshotPagination
+    pagination_class: type[BasePagination] | None = SnapshotPagination
     filter_backends: list[Any] = []
     ordering = ("round", "scope_key", "metric")
     day: datetime.date | None = None
@@ -106,9 +110,11 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
         stamp, run, finished_at = snapshot_version()
         return (stamp, run), finished_at
 
-    def paginate_queryset(self, queryset: QuerySet[IndicatorSnapshot]) -> list[IndicatorSnapshot] | None:
+    def paginate_queryset(self, queryset: QuerySet[IndicatorSnapshot, Row] | Sequence[Row]) -> list[Row] | None:
         # The payload's as_of: when the figures read were computed (the day's, with no figure).
-        self.as_of = queryset.order_by().aggregate(as_of=Max("as_of"))["as_of"]
+        # ``list()`` always pages the queryset of ``get_queryset``; the base also takes a list.
+        if isinstance(queryset, QuerySet):
+            self.as_of = queryset.order_by().aggregate(as_of=Max("as_of"))["as_of"]
         if self.as_of is None and self.day is not None:
             self.as_of = IndicatorSnapshot.objects.filter(snapshot_date=self.day).aggregate(as_of=Max("as_of"))["as_of"]
         return super().paginate_queryset(queryset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -232,10 +233,15 @@ class ResponseStartSerializer(serializers.Serializer):
         slug_field="code", queryset=SurveyRound.objects.none(), help_text="The round's code, e.g. KS2026."
     )
 
-    def __init__(self, *args: Any, rounds: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rounds: QuerySet[SurveyRound] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if rounds is not None:
-            self.fields["round"].queryset = rounds
+            field = self.fields["round"]
+            if not isinstance(field, serializers.SlugRelatedField):
+                raise TypeError(f"ResponseStartSerializer.round is a {type(field).__name__}, not a SlugRelatedField.")
+            # djangorestframework-stubs declare ``queryset`` as ``QuerySet | Manager | None`` in the class
+            # body, so mypy applies the Manager's ``__get__`` (a descriptor) to any assignment to it.
+            field.queryset = rounds  # type: ignore[arg-type]
 
 
 class ResponseAnswersSerializer(serializers.Serializer):

@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
 from coopdx.api.schema import error_response
+from coopdx.api.views import SignedInGenericAPIView
+from coopdx.http import AuthenticatedRequest
 from cooperatives import selectors as registry
 from surveys import selectors, services
 from surveys.models import Questionnaire, SurveyRound
@@ -47,7 +48,7 @@ TAG_RESPONSES = ["Self-assessments"]
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="Questionnaire versions (published ones; drafts too for admins)")
-class QuestionnaireList(generics.ListAPIView):
+class QuestionnaireList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = QuestionnaireSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -60,7 +61,7 @@ class QuestionnaireList(generics.ListAPIView):
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="One questionnaire version: pillars, questions and options")
-class QuestionnaireDetail(generics.RetrieveAPIView):
+class QuestionnaireDetail(SignedInGenericAPIView, generics.RetrieveAPIView):
     serializer_class = QuestionnaireDetailSerializer
     required_scopes = {"GET": SURVEY_SCOPES}
     queryset = Questionnaire.objects.none()
@@ -70,7 +71,7 @@ class QuestionnaireDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="National indicator definitions (the `<code>_pct` metrics)")
-class IndicatorDefinitionList(generics.ListAPIView):
+class IndicatorDefinitionList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = IndicatorDefinitionSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -81,7 +82,7 @@ class IndicatorDefinitionList(generics.ListAPIView):
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="Survey rounds that concern the caller (national and their province's)")
-class RoundList(generics.ListAPIView):
+class RoundList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = RoundSerializer
     pagination_class = None
     filter_backends: list[Any] = []
@@ -94,7 +95,7 @@ class RoundList(generics.ListAPIView):
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="One survey round (404 outside the caller's scope)")
-class RoundDetail(generics.RetrieveAPIView):
+class RoundDetail(SignedInGenericAPIView, generics.RetrieveAPIView):
     serializer_class = RoundSerializer
     required_scopes = {"GET": SURVEY_SCOPES}
     queryset = SurveyRound.objects.none()
@@ -104,7 +105,7 @@ class RoundDetail(generics.RetrieveAPIView):
         return selectors.round_get(user=self.request.user, code=self.kwargs["code"])
 
 
-def _detail(request: Request, response: SurveyResponse) -> dict[str, Any]:
+def _detail(request: AuthenticatedRequest, response: SurveyResponse) -> dict[str, Any]:
     """The response as the caller may see it now (read again through the selector)."""
     response = selectors.response_get(user=request.user, pk=response.pk)
     context = {"request": request, "answers": services.response_answer_values(response)}
@@ -112,7 +113,7 @@ def _detail(request: Request, response: SurveyResponse) -> dict[str, Any]:
 
 
 @extend_schema(tags=TAG_RESPONSES, summary="Self-assessments in the caller's scope")
-class ResponseList(generics.ListAPIView):
+class ResponseList(SignedInGenericAPIView, generics.ListAPIView):
     serializer_class = ResponseSerializer
     filterset_class = ResponseFilter
     ordering = ("pk",)
@@ -124,14 +125,14 @@ class ResponseList(generics.ListAPIView):
         return selectors.response_list(user=self.request.user)
 
 
-class ResponseDetail(generics.GenericAPIView):
+class ResponseDetail(SignedInGenericAPIView):
     serializer_class = ResponseDetailSerializer
     queryset = SurveyResponse.objects.none()
     required_scopes = {"GET": RESPONSE_READ_SCOPES, "PATCH": ApiScope.RESPONSES_WRITE}
     allowed = {"PATCH": MAY_ANSWER}
 
     @extend_schema(tags=TAG_RESPONSES, summary="One self-assessment with its answers and pillar scores")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         response = selectors.response_get(user=request.user, pk=pk)
         return Response(_detail(request, response))
 
@@ -146,7 +147,7 @@ class ResponseDetail(generics.GenericAPIView):
         request=ResponseAnswersSerializer,
         responses={200: ResponseDetailSerializer, 409: error_response(409)},
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         response = selectors.response_get(user=request.user, pk=pk)
         body = ResponseAnswersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -166,7 +167,7 @@ class ResponseDetail(generics.GenericAPIView):
         return Response(_detail(request, response))
 
 
-class ResponseSubmit(generics.GenericAPIView):
+class ResponseSubmit(SignedInGenericAPIView):
     serializer_class = ResponseSubmitSerializer
     queryset = SurveyResponse.objects.none()
     required_scopes = {"POST": ApiScope.RESPONSES_WRITE}
@@ -178,7 +179,7 @@ class ResponseSubmit(generics.GenericAPIView):
         request=ResponseSubmitSerializer,
         responses={200: ResponseDetailSerializer, 409: error_response(409)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         response = selectors.response_get(user=request.user, pk=pk)
         body = ResponseSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -188,7 +189,7 @@ class ResponseSubmit(generics.GenericAPIView):
         return Response(_detail(request, response))
 
 
-class CooperativeResponseStart(generics.GenericAPIView):
+class CooperativeResponseStart(SignedInGenericAPIView):
     serializer_class = ResponseStartSerializer
     queryset = SurveyResponse.objects.none()
     required_scopes = {"POST": ApiScope.RESPONSES_WRITE}
@@ -205,7 +206,7 @@ class CooperativeResponseStart(generics.GenericAPIView):
         request=ResponseStartSerializer,
         responses={201: ResponseDetailSerializer, 200: ResponseDetailSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         cooperative = registry.cooperative_get(user=request.user, pk=pk)
         body = ResponseStartSerializer(data=request.data, rounds=selectors.round_list(user=request.user))
         body.is_valid(raise_exception=True)
