@@ -4,7 +4,7 @@ the rows with the registry and writes them.
 
 A blank cell (or an absent column) gives nothing, so the stored value stays; ``CLEAR_MARKER``
 ("(xoá)") empties an optional field. Field rules (formats, ranges) are the model's own: the row
-is checked as an unsaved ``Cooperative`` with ``clean_fields``.
+is checked by the model's own fields (``rule_errors``), as ``Model.clean_fields`` does.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ ATTRIBUTES = {
 LABELS = {column.key: column.header for column in IMPORT_COLUMNS}
 # Reference fields are resolved against look-up tables, never by the model's per-row query.
 _LOOKED_UP = {"province", "ward", "sector"}
-_RULE_FIELDS = [model_field.name for model_field in Cooperative._meta.fields]
+_FIELDS = {model_field.name: model_field for model_field in Cooperative._meta.fields}
 # Optional text columns taken as written (the model's rules judge them).
 _TEXT_COLUMNS = ("address", "phone", "email", "representative")
 
@@ -75,19 +75,24 @@ def map_headers(headers: list[str]) -> tuple[dict[str, int], list[str], list[str
 def rule_errors(code: str, given: dict[str, Any]) -> list[tuple[str, str]]:
     """(column key, message) for each value the model's own field rules refuse.
 
-    The row is built as an unsaved ``Cooperative`` and checked with ``clean_fields``, the rules
-    the form, the admin and the services apply through ``full_clean``; only what the file gives
-    is checked, so a stored value the row leaves alone never blocks it.
+    Exactly what ``Model.clean_fields`` does for the fields the row gives (the rules the form,
+    the admin and the services apply through ``full_clean``), without building an instance per
+    row first: a blank optional value passes, every other value goes through its field's
+    ``clean`` (type, choices, length, the validators). Only what the file gives is checked, so a
+    stored value the row leaves alone never blocks it.
     """
-    values = {name: value for name, value in given.items() if name.removesuffix("_id") not in _LOOKED_UP}
-    if code:
-        values["code"] = code
-    checked = set(values)
-    try:
-        Cooperative(**values).clean_fields(exclude=[name for name in _RULE_FIELDS if name not in checked])
-    except ValidationError as error:
-        return [(name, message) for name, messages in error.message_dict.items() for message in messages]
-    return []
+    values = {"code": code} if code else {}
+    values.update((name, value) for name, value in given.items() if name.removesuffix("_id") not in _LOOKED_UP)
+    refused: list[tuple[str, str]] = []
+    for name, value in values.items():
+        model_field = _FIELDS[name]
+        if model_field.blank and value in model_field.empty_values:
+            continue
+        try:
+            model_field.clean(value, None)
+        except ValidationError as error:
+            refused.extend((name, message) for message in error.messages)
+    return refused
 
 
 class RowReader:
