@@ -18,6 +18,7 @@ from ..models import ImportJob, ImportKind
 from ..resources import ERRORS_HEADER, IMPORT_COLUMNS, header_key
 from .files import Sheet, read_table
 from .jobs import _read
+from .rows import map_headers
 
 BAD_FILL = "FFFFC7CE"  # Excel's own "bad" fill (light red), recognisable to every user
 BAD_FONT = "FF9C0006"
@@ -28,8 +29,6 @@ def _positions(job: ImportJob, sheet: Sheet) -> dict[str, int]:
     """Folded column label → position in the file, for the labels errors are given under."""
     positions = {header_key(header): index for index, header in enumerate(sheet.headers) if header}
     if job.kind == ImportKind.REGISTRY:
-        from .registry import map_headers
-
         keys, _unknown, _missing = map_headers(sheet.headers)
         for column in IMPORT_COLUMNS:
             if column.key in keys:
