@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coopdx.forms import BlankChoiceLabels
+from coopdx.forms import BlankChoiceLabels, field_of
 
 from .models import Cooperative, Province, Ward
 from .services import EDITABLE_FIELDS
@@ -31,7 +31,7 @@ class CooperativeForm(BlankChoiceLabels, forms.ModelForm):
         self.user = user
         if user.is_officer:
             # The province comes from the officer's scope; the field is shown, never trusted.
-            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            field_of(self, "province", forms.ModelChoiceField).queryset = Province.objects.filter(pk=user.province_id)
             self.fields["province"].initial = user.province_id
             self.fields["province"].disabled = True
         province_id = (
@@ -41,7 +41,7 @@ class CooperativeForm(BlankChoiceLabels, forms.ModelForm):
         )
         if user.is_officer:
             province_id = user.province_id
-        self.fields["ward"].queryset = (
+        field_of(self, "ward", forms.ModelChoiceField).queryset = (
             Ward.objects.filter(province_id=province_id) if province_id else Ward.objects.none()
         )
         if self.instance.pk:

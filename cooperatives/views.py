@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from coopdx.http import AuthenticatedHttpRequest
 
 from . import exports, selectors, services
 from .filters import CooperativeFilter
@@ -23,7 +25,7 @@ from .models import Cooperative, ImportKind
 PAGE_SIZE = 50
 
 
-def _filtered(request: HttpRequest) -> CooperativeFilter:
+def _filtered(request: AuthenticatedHttpRequest) -> CooperativeFilter:
     return CooperativeFilter(
         request.GET or None,
         queryset=selectors.cooperative_list(user=request.user),
@@ -33,9 +35,9 @@ def _filtered(request: HttpRequest) -> CooperativeFilter:
 
 @login_required
 @permission_required("cooperatives.view_registry", raise_exception=True)
-def cooperative_list(request: HttpRequest) -> HttpResponse:
+def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     if filterset.is_bound and filterset.is_valid() and not filterset.form.cleaned_data.get("ordering"):
         # A search lists the closest matches first unless the user chose an order.
         queryset = selectors.cooperative_search_ranked(queryset, filterset.form.cleaned_data.get("q") or "")
@@ -51,15 +53,15 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cooperatives.view_registry", raise_exception=True)
-def cooperative_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return exports.download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")
 
 
 @login_required
-def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cooperative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cooperative = selectors.cooperative_get(user=request.user, pk=pk)
     return render(
         request,
@@ -76,7 +78,7 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("cooperatives.add_cooperative", raise_exception=True)
-def cooperative_create(request: HttpRequest) -> HttpResponse:
+def cooperative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +91,7 @@ def cooperative_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cooperatives/cooperative_form.html", {"form": form, "cooperative": None})
 
 
-def _editable(request: HttpRequest, pk: int) -> Cooperative:
+def _editable(request: AuthenticatedHttpRequest, pk: int) -> Cooperative:
     cooperative = selectors.cooperative_get(user=request.user, pk=pk)
     if not request.user.has_perm("cooperatives.change_cooperative", cooperative):
         raise PermissionDenied
@@ -97,7 +99,7 @@ def _editable(request: HttpRequest, pk: int) -> Cooperative:
 
 
 @login_required
-def cooperative_update(request: HttpRequest, pk: int) -> HttpResponse:
+def cooperative_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cooperative = _editable(request, pk)
     form = CooperativeForm(request.POST or None, instance=cooperative, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +115,7 @@ def cooperative_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cooperative_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def cooperative_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cooperative = _editable(request, pk)
     archived = request.POST.get("archived", "1") == "1"
     services.cooperative_archive(cooperative=cooperative, by=request.user, archived=archived)
@@ -125,7 +127,7 @@ def cooperative_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"round": request.GET.get("round")})
     if request.method == "POST" and form.is_valid():
         survey_round = form.cleaned_data.get("round")
@@ -145,21 +147,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
-def import_template(request: HttpRequest) -> FileResponse:
+def import_template(request: AuthenticatedHttpRequest) -> FileResponse:
     return FileResponse(
         exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=exports.XLSX
     )
 
 
 @login_required
-def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, pk=pk)
     template = "cooperatives/_import_job_status.html" if request.htmx else "cooperatives/import_job.html"
     return render(request, template, {"job": job, "changes": selectors.import_job_changes(job=job)})
 
 
 @login_required
-def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
+def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The job's own file with the bad cells marked (its owner or a national administrator)."""
     job = selectors.import_job_get(user=request.user, pk=pk)
     if not job.errors:
@@ -173,7 +175,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, pk=pk)
     try:
         import_job_confirm(job=job, by=request.user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.http import AuthenticatedHttpRequest
 from coopdx.queue import QueueUnavailable
 from cooperatives import selectors as registry
 from cooperatives.exports import csv_stream, neutralise, xlsx_file
@@ -25,11 +26,13 @@ from . import selectors, services
 from .map import province_map
 from .models import AggregationRun
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def dashboard_context(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     province = selectors.province_for(user=user, code=request.GET.get("province"))
     data = selectors.dashboard(user=user, province=province, round_code=request.GET.get("round", ""))
     may_compare = user.has_perm("indicators.compare_provinces")
@@ -86,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return render(request, "home_public.html")
     if user.has_perm("indicators.view_indicators"):
-        return render(request, "indicators/dashboard.html", dashboard_context(request))
+        return render(request, "indicators/dashboard.html", dashboard_context(request, user))
     context: dict[str, object] = {}
     if user.is_member and user.cooperative_id:
         context["cooperative"] = registry.cooperative_get(user=user, pk=user.cooperative_id)
@@ -95,12 +98,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("indicators.view_indicators", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/dashboard.html", dashboard_context(request))
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "indicators/dashboard.html", dashboard_context(request, request.user))
 
 
-def _table(request: HttpRequest, name: str) -> tuple[list[str], list[list[Any]]]:
-    data = dashboard_context(request)
+def _table(request: AuthenticatedHttpRequest, name: str) -> tuple[list[object], list[list[Any]]]:
+    data = dashboard_context(request, request.user)
     if data["empty"]:
         return [_("No figures yet")], []
     if name == "cards":
@@ -169,7 +172,7 @@ def _shown(value: Any) -> Any:
 
 @login_required
 @permission_required("indicators.view_indicators", raise_exception=True)
-def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, table: str, fmt: str) -> HttpResponse:
     header, rows = _table(request, table)
     filename = f"coopdx-{table}"
     if fmt == "csv":
@@ -186,7 +189,7 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
 @login_required
 @require_POST
 @permission_required("indicators.refresh_snapshots", raise_exception=True)
-def refresh(request: HttpRequest) -> HttpResponse:
+def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         services.trigger_refresh(by=request.user)
     except services.AggregationBusy:
@@ -200,6 +203,6 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("indicators.view_indicators", raise_exception=True)
-def run_status(request: HttpRequest) -> HttpResponse:
+def run_status(request: AuthenticatedHttpRequest) -> HttpResponse:
     run = AggregationRun.objects.order_by("-started_at").first()
     return render(request, "indicators/_run_status.html", {"latest": run})
