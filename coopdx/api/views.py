@@ -8,15 +8,14 @@ from rest_framework.views import APIView
 from coopdx.http import AuthenticatedRequest
 
 
+# A view behind ``accounts.api.permissions.ApiAccess`` (the default permission), which refuses
+# anonymous callers: by the time a handler or ``get_queryset`` runs, ``self.request.user`` is a
+# ``User``. No docstrings on these bases: drf-spectacular takes an operation's description from
+# the first docstring among a view's classes, and these would show in the public API reference.
 class SignedInAPIView(APIView):
-    """A view behind ``accounts.api.permissions.ApiAccess`` (the default permission), which refuses anonymous callers:
-    by the time a handler or ``get_queryset`` runs, ``self.request.user`` is a ``User``."""
-
     request: AuthenticatedRequest
 
 
-# No docstring here, and DRF's GenericAPIView ahead of SignedInAPIView: drf-spectacular takes a
-# view's description from the first docstring in its classes before DRF's own, so this base lends
-# none to the views built on it (SignedInAPIView's own docstring would show in the schema).
+# DRF's GenericAPIView first, for views that list or retrieve.
 class SignedInGenericAPIView(GenericAPIView, SignedInAPIView):
     request: AuthenticatedRequest

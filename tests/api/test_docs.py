@@ -76,3 +76,19 @@ def test_swagger_ui_loads_with_no_inline_script(client):
     assert "/api/v1/schema/" in script.content.decode()
     # Swagger UI's own files come from the sidecar package through our static files.
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+
+
+def test_no_operation_borrows_a_base_class_docstring_as_its_description(schema):
+    """drf-spectacular describes an operation with the first docstring among its view's classes:
+    a base class's note for programmers must never reach the public reference."""
+    from coopdx.api import views as bases
+
+    notes = [cls.__doc__.strip() for cls in vars(bases).values() if isinstance(cls, type) and cls.__doc__]
+    leaked = [
+        (path, method)
+        for path, method, operation in operations(schema)
+        if isinstance(operation, dict)
+        and any(note.split("\n")[0] in operation.get("description", "") for note in notes if note)
+        or "request.user" in str(operation)
+    ]
+    assert not leaked
