@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.exports import XLSX, download
 from coopdx.http import AuthenticatedHttpRequest
 
 from . import exports, selectors, services
@@ -53,11 +55,11 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cooperatives.view_registry", raise_exception=True)
-def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     filterset = _filtered(request)
     queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return exports.download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")
+    return download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")
 
 
 @login_required
@@ -149,7 +151,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
 def import_template(request: AuthenticatedHttpRequest) -> FileResponse:
     return FileResponse(
-        exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=exports.XLSX
+        exports.template_workbook(), as_attachment=True, filename="mau-nhap-htx.xlsx", content_type=XLSX
     )
 
 
@@ -170,7 +172,7 @@ def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
         workbook = error_workbook(job=job)
     except (ImportFileError, OSError) as error:  # unreadable, or no longer stored
         raise Http404 from error
-    return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=exports.XLSX)
+    return FileResponse(workbook, as_attachment=True, filename=error_workbook_name(job), content_type=XLSX)
 
 
 @login_required

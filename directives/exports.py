@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cooperatives.exports import neutralise
-from cooperatives.exports import xlsx_file as registry_xlsx_file
+from coopdx.exports import neutralise
+from coopdx.exports import xlsx_file as write_xlsx
 
 from .selectors import agency_current_map
 from .status import TaskStatus
@@ -66,5 +66,5 @@ def board_rows(tasks: QuerySet[BoardTask]) -> Iterator[list[object]]:
 
 
 def xlsx_file(rows: Iterator[list[object]]) -> tempfile.SpooledTemporaryFile:
-    """The board as a workbook, through the registry's XLSX writer (text cells stay text)."""
-    return registry_xlsx_file(rows, sheet_name="Nhiem vu")
+    """The board as a workbook, through the shared XLSX writer (text cells stay text)."""
+    return write_xlsx(rows, sheet_name="Nhiem vu")

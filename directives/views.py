@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdx.exports import XLSX
 from coopdx.http import AuthenticatedHttpRequest
 from indicators import selectors as indicator_selectors
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from .selectors import BoardTask
 
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _board(request: AuthenticatedHttpRequest, document: Document | None) -> TaskBoardFilter:

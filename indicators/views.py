@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.exports import XLSX, csv_stream, neutralise, xlsx_file
 from coopdx.http import AuthenticatedHttpRequest
 from coopdx.queue import QueueUnavailable
 from cooperatives import selectors as registry
-from cooperatives.exports import csv_stream, neutralise, xlsx_file
 from cooperatives.models import Province
 from cooperatives.text import fold
 from surveys import selectors as survey_selectors
@@ -28,8 +28,6 @@ from .models import AggregationRun
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:

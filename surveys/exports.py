@@ -1,6 +1,6 @@
 """A round's cooperatives as a spreadsheet: the round page's list with who entered, submitted
 and reviewed each response, for officers to follow up, call or print. Written by the shared
-writers (``cooperatives.exports``): Viet Nam time, whole numbers as integers."""
+writers (``coopdx.exports``): Viet Nam time, whole numbers as integers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cooperatives.exports import neutralise
+from coopdx.exports import neutralise
 from cooperatives.models import Cooperative
 
 from .models import Response, ResponseStatus, SurveyRound

@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.exports import download
 from cooperatives import selectors as registry
-from cooperatives.exports import download
 from cooperatives.models import Cooperative
 
 from . import exports, importing, selectors, services
@@ -87,7 +88,7 @@ def _round_and_cooperatives(request: HttpRequest, code: str) -> tuple[SurveyRoun
 
 
 @login_required
-def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     """The round page's list (with its filters) as CSV or XLSX, with who entered and reviewed."""
     survey_round, _state, _search, cooperatives = _round_and_cooperatives(request, code)
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)

@@ -19,7 +19,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
-from cooperatives.exports import csv_stream, neutralise
+from coopdx.exports import csv_stream, neutralise
 
 CHUNK_SIZE = 2000
 

@@ -8,7 +8,8 @@ import re
 import time
 from collections.abc import Iterable
 
-from ..exports import FORMULA_STARTS
+from coopdx.exports import FORMULA_STARTS
+
 from ..models import CooperativeStatus, LegacyProvince, Province, Sector, Ward
 from ..reference import sector_aliases
 from ..text import fold, nfc

@@ -158,7 +158,7 @@ def test_registry_exports_write_member_counts_as_integers(login, officer_a, prov
 
 def test_the_shared_writers_turn_utc_into_viet_nam_time():
     """Any export passing a date-time gets it in Viet Nam time, whatever zone it was read in."""
-    from cooperatives.exports import csv_stream, xlsx_file
+    from coopdx.exports import csv_stream, xlsx_file
 
     rows = [["Lúc", "Số"], [COMPUTED_AT, Decimal("50.000")], [COMPUTED_AT.astimezone(datetime.UTC), 50.0]]
     text = "".join(csv_stream(iter(rows)))
