@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -186,7 +187,7 @@ class CooperativeBulk(RegistryQueryMixin, generics.GenericAPIView):
             queryset = queryset.order_by("pk")
         rows = queryset.values_list(*(path for _name, path in BULK_FIELDS)).iterator(chunk_size=CHUNK_SIZE)
         header = [name for name, _path in BULK_FIELDS]
-        stamp = datetime.date.today().strftime("%Y%m%d")
+        stamp = timezone.localdate().strftime("%Y%m%d")
         if self.fmt == "csv":
             response = csv_response(header, rows, f"coopdx-registry-{stamp}.csv")
         else:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Max, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -266,7 +267,7 @@ class FigureBulk(SnapshotFigures):
             .iterator(chunk_size=CHUNK_SIZE)
         )
         header = [name for name, _path in BULK_FIELDS]
-        stamp = (self.day or datetime.date.today()).strftime("%Y%m%d")
+        stamp = (self.day or timezone.localdate()).strftime("%Y%m%d")
         if self.fmt == "csv":
             response = csv_response(header, rows, f"coopdx-indicators-{stamp}.csv")
         else:

@@ -198,6 +198,22 @@ def test_bulk_exports_stream_the_scoped_registry_with_the_lists_fields(as_caller
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_bulk_file_names_carry_the_date_in_viet_nam(as_caller, coop_a, monkeypatch):
+    """At 23:30 UTC it is already 06:30 the next morning in Viet Nam: a ministry's pull is named
+    for that day, whatever time zone the server's clock runs in."""
+    late_evening_utc = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late_evening_utc)
+    client = as_caller("national_admin")
+    for path, name in (
+        ("/api/v1/bulk/cooperatives.csv", "coopdx-registry-20260401.csv"),
+        ("/api/v1/bulk/cooperatives.ndjson", "coopdx-registry-20260401.ndjson"),
+        # No snapshot yet: the indicators' file is named for the day of the pull too.
+        ("/api/v1/bulk/indicators.csv", "coopdx-indicators-20260401.csv"),
+    ):
+        response = client.get(path)
+        assert name in response["Content-Disposition"], response["Content-Disposition"]
+
+
 def test_bulk_export_is_compressed_for_clients_that_accept_gzip(as_caller, coop_a):
     response = as_caller("national_admin").get("/api/v1/bulk/cooperatives.csv", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
