@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +14,7 @@ from coopdx.collation import vietnamese
 
 from .text import nfc, search_document
 from .validators import (
+    WEBSITE_MESSAGE,
     validate_cooperative_code,
     validate_founding_date,
     validate_members_count,
@@ -120,6 +121,11 @@ class WebAddressField(models.URLField):
     """A web address people can open: http or https only (a plain URLField also takes ftp)."""
 
     default_validators = [validate_website]
+    default_error_messages = {"invalid": WEBSITE_MESSAGE}
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # The form's own URL check says the same as the model's.
+        return super().formfield(**{"error_messages": {"invalid": WEBSITE_MESSAGE}, **kwargs})
 
 
 class CooperativeQuerySet(models.QuerySet["Cooperative"]):

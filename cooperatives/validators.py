@@ -29,7 +29,8 @@ validate_phone = RegexValidator(
     code="invalid_phone",
 )
 
-validate_website = URLValidator(schemes=["http", "https"])
+WEBSITE_MESSAGE = _("Enter a web address that starts with http:// or https://, e.g. https://htx-senhong.vn.")
+validate_website = URLValidator(schemes=["http", "https"], message=WEBSITE_MESSAGE)
 
 validate_members_count = MaxValueValidator(
     MAX_MEMBERS, _("A cooperative with more than %(limit_value)s members is not plausible.")

@@ -26,6 +26,7 @@ BAD_VALUES = [
     ("founded_on", "01/01/2090", datetime.date(2090, 1, 1), "founded"),
     ("founded_on", "02/09/1900", datetime.date(1900, 9, 2), "founded"),
     ("website", "ftp://htx.example.vn", "ftp://htx.example.vn", "website"),
+    ("website", "http://", "http://", "website"),
     ("email", "not-an-email", "not-an-email", "email"),
     ("members_count", "250000", 250_000, "members"),
     ("code", "12345", "12345", "code"),
