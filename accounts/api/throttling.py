@@ -35,8 +35,9 @@ class ApiRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         if self.scope is None:
             return None
-        # django-stubs types the settings' rates as numbers; DRF's rates are "60/min" strings.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
+        # DRF's rates are strings such as "60/min", or None for no limit.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return rate if isinstance(rate, str) else None
 
     def allow_request(self, request: Request, view: Any) -> bool:
         token = token_of(request)

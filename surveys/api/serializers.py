@@ -228,20 +228,23 @@ class AnswerValueField(serializers.Field):
         return value
 
 
+class RoundCodeField(serializers.SlugRelatedField[SurveyRound]):
+    """A round by its code, among the rounds its serializer was given (``rounds``; none without)."""
+
+    def get_queryset(self) -> QuerySet[SurveyRound]:
+        rounds = getattr(self.parent, "rounds", None)
+        return rounds if rounds is not None else SurveyRound.objects.none()
+
+
 class ResponseStartSerializer(serializers.Serializer):
-    round = serializers.SlugRelatedField(
+    round = RoundCodeField(
         slug_field="code", queryset=SurveyRound.objects.none(), help_text="The round's code, e.g. KS2026."
     )
 
     def __init__(self, *args: Any, rounds: QuerySet[SurveyRound] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if rounds is not None:
-            field = self.fields["round"]
-            if not isinstance(field, serializers.SlugRelatedField):
-                raise TypeError(f"ResponseStartSerializer.round is a {type(field).__name__}, not a SlugRelatedField.")
-            # djangorestframework-stubs declare ``queryset`` as ``QuerySet | Manager | None`` in the class
-            # body, so mypy applies the Manager's ``__get__`` (a descriptor) to any assignment to it.
-            field.queryset = rounds  # type: ignore[arg-type]
+        # The rounds the caller may start a response in (their scoped selector's); see RoundCodeField.
+        self.rounds = rounds
 
 
 class ResponseAnswersSerializer(serializers.Serializer):
