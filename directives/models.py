@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -189,6 +189,11 @@ class ReportingPeriod(models.TextChoices):
 
 class DirectiveTask(models.Model):
     """A task a document gives an agency: with a deadline, or recurring ("thường xuyên")."""
+
+    if TYPE_CHECKING:
+        # Not a field: the agency carrying the task today (after 2025 successions), set on the
+        # tasks of a page by ``selectors.attach_current_agencies`` for the templates.
+        current_agency: Agency
 
     code = models.CharField(_("code"), max_length=60, blank=True)
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="tasks")

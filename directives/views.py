@@ -56,16 +56,14 @@ def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     children: dict[int | None, list[Document]] = {}
     visible = {d.pk for d in documents}
     for document in documents:
-        counts = dict(completion.get(document.pk, {"total": 0, "done": 0, "overdue": 0}))
-        counts["percent"] = round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
-        document.completion = counts  # type: ignore[attr-defined]  # shown by the template, not a field
         parent = document.parent_id if document.parent_id in visible else None
         children.setdefault(parent, []).append(document)
-    rows: list[tuple[int, Document]] = []
+    # (depth in the tree, the document, its tasks' counts)
+    rows: list[tuple[int, Document, dict[str, int]]] = []
 
     def walk(parent: int | None, depth: int) -> None:
         for child in children.get(parent, []):
-            rows.append((min(depth, 4), child))
+            rows.append((min(depth, 4), child, completion.get(child.pk, selectors.NO_TASKS)))
             walk(child.pk, depth + 1)
 
     walk(None, 0)

@@ -22,7 +22,14 @@ from .agencies import (
     agency_lineage_ids,
 )
 from .scope import document_get, document_list, province_list
-from .summaries import AgencyRate, agency_completion, attach_current_agencies, document_completion, status_totals
+from .summaries import (
+    NO_TASKS,
+    AgencyRate,
+    agency_completion,
+    attach_current_agencies,
+    document_completion,
+    status_totals,
+)
 from .task_status import TaskStatusFields, report_facts, task_assessment, task_status_annotations, with_status
 from .tasks import TaskBoardFields, evidence_get, report_list, task_get, task_list, task_reports
 
@@ -43,6 +50,7 @@ __all__ = [
     "agency_lineage_ids",
     "attach_current_agencies",
     "document_completion",
+    "NO_TASKS",
     "document_get",
     "document_list",
     "evidence_get",

@@ -65,14 +65,22 @@ def agency_completion(*, tasks: QuerySet[DirectiveTask], current_map: dict[int, 
     return rates
 
 
+# The counts of a document (or a board) with no task in the caller's scope.
+NO_TASKS = {"total": 0, "done": 0, "overdue": 0, "percent": 0}
+
+
+def _with_percent(counts: dict[str, int]) -> dict[str, int]:
+    """The counts with ``percent``, the share done (0 with no task)."""
+    counts["percent"] = round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
+    return counts
+
+
 def document_completion(*, tasks: QuerySet[DirectiveTask]) -> dict[int, dict[str, int]]:
-    """Per document id: total, done and overdue counts of the (scoped) tasks, in one query."""
+    """Per document id: total, done, overdue and percent done of the (scoped) tasks, in one query."""
     return {
-        row["document"]: {
-            "total": row["total"],
-            "done": row["done_on_time"] + row["done_late"],
-            "overdue": row["overdue"],
-        }
+        row["document"]: _with_percent(
+            {"total": row["total"], "done": row["done_on_time"] + row["done_late"], "overdue": row["overdue"]}
+        )
         for row in _status_counts(tasks, "document")
     }
 
@@ -83,8 +91,7 @@ def status_totals(*, tasks: QuerySet[DirectiveTask]) -> dict[str, int]:
         done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
         overdue=Count("pk", filter=Q(status=TaskStatus.OVERDUE)),
     )
-    counts["percent"] = round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
-    return counts
+    return _with_percent(counts)
 
 
 def attach_current_agencies(tasks: list[DirectiveTask], current_map: dict[int, int] | None = None) -> None:
@@ -93,4 +100,4 @@ def attach_current_agencies(tasks: list[DirectiveTask], current_map: dict[int, i
     wanted = {current_map.get(t.lead_agency_id, t.lead_agency_id) for t in tasks}
     agencies = Agency.objects.in_bulk(list(wanted))
     for task in tasks:
-        task.current_agency = agencies[current_map.get(task.lead_agency_id, task.lead_agency_id)]  # type: ignore[attr-defined]
+        task.current_agency = agencies[current_map.get(task.lead_agency_id, task.lead_agency_id)]
