@@ -104,6 +104,7 @@ def cooperatives_set_maturity(*, levels: Mapping[int, int | None], by: User | No
     """
     ids = list(levels)
     now = timezone.now()
+    rule = Cooperative._meta.get_field("maturity_level")
     changed = 0
     for start in range(0, len(ids), MATURITY_BATCH):
         moved = []
@@ -113,7 +114,7 @@ def cooperatives_set_maturity(*, levels: Mapping[int, int | None], by: User | No
                 continue
             cooperative.maturity_level = level
             cooperative.updated_at = now
-            cooperative.clean_fields(exclude=[f.name for f in Cooperative._meta.fields if f.name != "maturity_level"])
+            rule.clean(level, cooperative)  # the model's bound (0-5)
             moved.append(cooperative)
         bulk_update_with_history(moved, Cooperative, ["maturity_level", "updated_at"], default_user=by)
         changed += len(moved)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Cooperative, CooperativeStatus, Province
 from ..resources import CLEAR_MARKER, EXPORT_ONLY_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, header_key, is_clear_marker
@@ -32,6 +33,12 @@ LABELS = {column.key: column.header for column in IMPORT_COLUMNS}
 # Reference fields are resolved against look-up tables, never by the model's per-row query.
 _LOOKED_UP = {"province", "ward", "sector"}
 _FIELDS = {model_field.name: model_field for model_field in Cooperative._meta.fields}
+# Optional columns read from the cell's value (an Excel number or date too), with the refusal
+# of a value that does not read.
+_PARSED_COLUMNS: tuple[tuple[str, Callable[[Cell], Any], Any], ...] = (
+    ("members_count", parse_int, gettext_lazy('"%(value)s" is not a whole number.')),
+    ("founded_on", parse_date, gettext_lazy('"%(value)s" is not a date (use dd/mm/yyyy).')),
+)
 # Optional text columns taken as written (the model's rules judge them).
 _TEXT_COLUMNS = ("address", "phone", "email", "representative")
 
@@ -213,18 +220,13 @@ class RowReader:
     def _optional(self, row: RowValues) -> None:
         given = row.given
         row.ward_text = self._optional_text("ward", None, given) or ""
-        members = self._optional_text("members_count", None, given)
-        if members is not None:
-            try:
-                given["members_count"] = parse_int(self._cell("members_count"))
-            except ValueError:
-                self._fail("members_count", _('"%(value)s" is not a whole number.') % {"value": members[:20]})
-        founded = self._optional_text("founded_on", None, given)
-        if founded is not None:
-            try:
-                given["founded_on"] = parse_date(self._cell("founded_on"))
-            except ValueError:
-                self._fail("founded_on", _('"%(value)s" is not a date (use dd/mm/yyyy).') % {"value": founded[:20]})
+        for key, parse, refusal in _PARSED_COLUMNS:
+            value = self._optional_text(key, None, given)
+            if value is not None:
+                try:
+                    given[key] = parse(self._cell(key))
+                except ValueError:
+                    self._fail(key, refusal % {"value": value[:20]})
         for key in _TEXT_COLUMNS:
             value = self._optional_text(key, "", given)
             if value is not None:
