@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Cooperative, EcommerceListing, ImportJob, LegacyProvince, OcopProduct, Province, Sector, Ward
+from .models import Cooperative, EcommerceListing, LegacyProvince, OcopProduct, Province, Sector, Ward
 
 
 @admin.register(Province)
@@ -80,13 +80,3 @@ class CooperativeAdmin(SimpleHistoryAdmin):
     def archive_selected(self, request, queryset):
         for cooperative in queryset:
             services.cooperative_archive(cooperative=cooperative, by=request.user)
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "created_by", "scope_province", "status", "created_at", "finished_at")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CooperativesConfig(AppConfig):
     name = "cooperatives"
     verbose_name = _("Cooperatives")
+
+    def ready(self) -> None:
+        from imports import kinds
+
+        from .importing.registry import REGISTRY
+
+        kinds.register(
+            REGISTRY, label=_("Cooperative registry"), importer="cooperatives.importing.registry.RegistryImporter"
+        )

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdx.forms import BlankChoiceLabels, field_of
+from imports import kinds
 
+from .importing.registry import REGISTRY
 from .models import Cooperative, Province, Ward
 from .services import EDITABLE_FIELDS
 
@@ -60,5 +62,22 @@ class ImportUploadForm(forms.Form):
         label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    # Set when importing paper self-assessments of a survey round instead of the registry.
+    # What the file holds: a kind registered with imports.kinds (the registry unless a page
+    # links here for another, e.g. a survey round's paper self-assessments).
+    kind = forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
+    # The survey round of paper self-assessments.
     round = forms.CharField(required=False, widget=forms.HiddenInput, max_length=32)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("kind"):  # a link that names only the options: the kind that takes them
+            data["kind"] = kinds.kind_taking(set(self.import_options())) or REGISTRY
+        if data["kind"] not in {kind.key for kind in kinds.registered()}:
+            # A hidden field's error would not show: the message goes where the user looks.
+            self.add_error("file", _("This kind of import does not exist. Open the import page again from the menu."))
+        return data
+
+    def import_options(self) -> dict[str, Any]:
+        """What the importer needs besides the file (checked by the importer itself)."""
+        survey_round = self.cleaned_data.get("round")
+        return {"round": survey_round} if survey_round else {}

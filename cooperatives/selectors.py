@@ -14,11 +14,12 @@ from django.utils.text import capfirst
 from coopdx import versions
 from coopdx.collation import vietnamese
 
-from .models import Cooperative, ImportJob, Province, Sector, Ward
+from .models import Cooperative, Province, Sector, Ward
 from .text import NAME_END, search_terms
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from imports.models import ImportJob
 
 
 def cooperative_list(*, user: User, include_archived: bool = False) -> QuerySet[Cooperative]:
@@ -130,16 +131,6 @@ def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[di
                 )
         entries.append({"record": record, "changes": changes})
     return entries
-
-
-def import_job_list(*, user: User) -> QuerySet[ImportJob]:
-    """Imports the user started; national administrators see every import."""
-    jobs = ImportJob.objects.select_related("created_by", "scope_province")
-    return jobs if user.is_national_admin else jobs.filter(created_by=user)
-
-
-def import_job_get(*, user: User, pk: int) -> ImportJob:
-    return get_object_or_404(import_job_list(user=user), pk=pk)
 
 
 def import_job_changes(*, job: ImportJob) -> list[dict[str, Any]]:

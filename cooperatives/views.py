@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 
 from coopdx.exports import XLSX, download
 from coopdx.http import AuthenticatedHttpRequest
+from imports import selectors as import_selectors
+from imports.files import ImportFileError
+from imports.jobs import import_job_confirm, import_job_create
 
 from . import exports, selectors, services
 from .filters import CooperativeFilter
 from .forms import CooperativeForm, ImportUploadForm
-from .importing.files import ImportFileError
-from .importing.jobs import import_job_confirm, import_job_create
 from .importing.report import error_workbook, error_workbook_name
-from .models import Cooperative, ImportKind
+from .models import Cooperative
 
 PAGE_SIZE = 50
 
@@ -130,19 +131,21 @@ def cooperative_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 @permission_required("cooperatives.import_cooperatives", raise_exception=True)
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"round": request.GET.get("round")})
+    initial = {"kind": request.GET.get("kind"), "round": request.GET.get("round")}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        survey_round = form.cleaned_data.get("round")
-        kind, options = (ImportKind.RESPONSES, {"round": survey_round}) if survey_round else (ImportKind.REGISTRY, {})
         try:
             job = import_job_create(
-                uploaded_file=form.cleaned_data["file"], by=request.user, kind=kind, options=options
+                uploaded_file=form.cleaned_data["file"],
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                options=form.import_options(),
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             return redirect("cooperatives:import_job", pk=job.pk)
-    jobs = selectors.import_job_list(user=request.user)[:10]
+    jobs = import_selectors.import_job_list(user=request.user)[:10]
     round_code = form["round"].value()
     return render(request, "cooperatives/import_upload.html", {"form": form, "jobs": jobs, "round_code": round_code})
 
@@ -157,7 +160,7 @@ def import_template(request: AuthenticatedHttpRequest) -> FileResponse:
 
 @login_required
 def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get(user=request.user, pk=pk)
+    job = import_selectors.import_job_get(user=request.user, pk=pk)
     template = "cooperatives/_import_job_status.html" if request.htmx else "cooperatives/import_job.html"
     return render(request, template, {"job": job, "changes": selectors.import_job_changes(job=job)})
 
@@ -165,7 +168,7 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The job's own file with the bad cells marked (its owner or a national administrator)."""
-    job = selectors.import_job_get(user=request.user, pk=pk)
+    job = import_selectors.import_job_get(user=request.user, pk=pk)
     if not job.errors:
         raise Http404
     try:
@@ -178,7 +181,7 @@ def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
 @login_required
 @require_POST
 def import_job_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get(user=request.user, pk=pk)
+    job = import_selectors.import_job_get(user=request.user, pk=pk)
     try:
         import_job_confirm(job=job, by=request.user)
     except ImportFileError as error:

@@ -7,6 +7,9 @@ its successor, and a task keeps the lead agency it was given while the "current 
 agency" follows the successor chain (see ``selectors.agency_current_map``).
 
 Reports accumulate: a report is never changed or deleted once written.
+
+Longer than 300 lines on purpose: one aggregate (documents, their tasks and the agencies they
+name, the reports and their evidence) whose keys and constraints refer to each other.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Everything comes from the snapshot tables, never from responses: a dashboard costs the same
 handful of queries whether the registry holds 300 cooperatives or 280,000.
+
+Longer than 300 lines on purpose: the dashboard's figures and the API's are the same reads of
+the same snapshots, scoped by the same rule (``_snapshot_scope``); kept in one module so that
+the page and the API cannot drift apart.
 """
 
 from __future__ import annotations

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from imports import kinds
+
+        from .importing import RESPONSES
+
+        kinds.register(
+            RESPONSES,
+            label=_("Paper self-assessments"),
+            importer="surveys.importing.ResponseImporter",
+            options=("round",),
+        )

@@ -14,8 +14,8 @@ import random
 from django.db import transaction
 
 from accounts.models import User
-from cooperatives.importing.files import Sheet
 from cooperatives.models import Cooperative
+from imports.files import Sheet
 
 from .importing import ResponseImporter
 from .models import Question, Questionnaire, Response, ResponseStatus, SurveyRound

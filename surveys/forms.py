@@ -34,7 +34,7 @@ class RevisionField(forms.IntegerField):
 
 
 class NumberAnswerField(forms.Field):
-    """A number answer, checked by ``services.parse_number`` as the API and the import are.
+    """A number answer, checked by ``answers.parse_number`` as the API and the import are.
 
     The input carries the question's bounds and step so the browser helps, in plain digits.
     """
@@ -52,7 +52,7 @@ class NumberAnswerField(forms.Field):
         super().__init__(widget=forms.NumberInput(attrs=attrs), required=False, **kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:
-        from .services import parse_number
+        from .answers import parse_number
 
         text = "" if value in self.empty_values else str(value).strip()
         if not text:

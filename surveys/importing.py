@@ -1,35 +1,37 @@
-"""Paper self-assessments in bulk: a template per round, then an all-or-nothing import.
+"""Paper self-assessments in bulk: an all-or-nothing import of a round's filled-in template.
 
 The template has ``Mã số HTX`` and one column per question code. A cell holds an option
 code (several joined by ``;`` for multiple choice), a number or a text. Rows are checked
-with the same rules as the browser (``services.parse_answer``) and scored with the same
+with the same rules as the browser (``answers.parse_answer``) and scored with the same
 function, then written in batches: a few queries per thousand rows, none per row.
+
+Longer than 300 lines on purpose: the reader and the bulk write of one kind of file, read top
+to bottom; the blank template is in ``exports``.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cooperatives.importing.files import Cell, Sheet
-from cooperatives.importing.registry import MAX_STORED_ERRORS
-from cooperatives.importing.rows import RowError
-from cooperatives.importing.values import parse_code
 from cooperatives.models import Cooperative
 from cooperatives.resources import header_key
+from imports.cells import parse_code
+from imports.files import Cell, Sheet
+from imports.kinds import MAX_STORED_ERRORS, RowError
 
+from .answers import parse_answer
 from .lifecycle import change_refusal, mark_entered, mark_submitted
 from .models import Answer, PillarScore, Question, Response, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
-from .services import cooperatives_refresh_maturity, number_bounds_message, parse_answer
+from .services import cooperatives_refresh_maturity
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -45,6 +47,10 @@ class ResponseRow:
     values: dict[str, AnswerValue]
     result: ScoreResult
     existing: Response | None = None
+
+
+# The kind of import this module registers (surveys.apps).
+RESPONSES = "responses"
 
 
 @dataclass
@@ -82,63 +88,8 @@ def _round_for(options: dict[str, Any]) -> SurveyRound:
     return survey_round
 
 
-def response_template(survey_round: SurveyRound) -> tempfile.SpooledTemporaryFile:
-    """An XLSX template for a round: the answer sheet, then each question's codes explained."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    questions = list(
-        Question.objects.filter(questionnaire=survey_round.questionnaire)
-        .select_related("pillar")
-        .prefetch_related("options")
-    )
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Phiếu"
-    sheet.append([CODE_HEADER, *[q.code for q in questions]])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    guide = workbook.create_sheet("Câu hỏi")
-    guide.append(["Mã câu hỏi", "Trụ cột", "Câu hỏi", "Cách ghi", "Mã phương án", "Phương án"])
-    for question in questions:
-        how = {
-            "single": "một mã phương án",
-            "yes_no": "yes hoặc no",
-            "multiple": "một hoặc nhiều mã, cách nhau bằng dấu ;",
-            "number": _number_how(question),
-            "text": "văn bản ngắn",
-        }[question.kind]
-        options = list(question.options.all())
-        guide.append(
-            [
-                question.code,
-                question.pillar.name_vi,
-                question.text_vi,
-                how,
-                options[0].code if options else "",
-                options[0].label_vi if options else "",
-            ]
-        )
-        for option in options[1:]:
-            guide.append(["", "", "", "", option.code, option.label_vi])
-    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def _number_how(question: Question) -> str:
-    """How to write a number answer, with its bounds, as the guide sheet says it (in Vietnamese)."""
-    with translation.override("vi"):
-        message = number_bounds_message(question)
-    # "Nhập một số nguyên từ 0 đến 1.000." → "một số nguyên từ 0 đến 1.000"
-    how = message.removeprefix("Nhập ").removeprefix("Vui lòng nhập ").rstrip(".")
-    return how + (f" ({question.unit_vi})" if question.unit_vi else "")
-
-
 class ResponseImporter:
-    """Paper self-assessments of a round as an import kind (see ``cooperatives.importing.jobs``)."""
+    """Paper self-assessments of a round as an import kind (registered with ``imports.kinds``)."""
 
     permission = "surveys.import_responses"
 

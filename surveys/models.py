@@ -1,4 +1,9 @@
-"""The maturity self-assessment: versioned questionnaires, rounds, responses and answers."""
+"""The maturity self-assessment: versioned questionnaires, rounds, responses and answers.
+
+Longer than 300 lines on purpose: these models are one aggregate (a questionnaire's pillars,
+questions and options; a round of it; a response's answers and pillar scores) whose keys and
+constraints refer to each other, and an app keeps its models in one module, as Django's do.
+"""
 
 from __future__ import annotations
 

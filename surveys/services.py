@@ -4,29 +4,23 @@ scoping, validation and scoring hold on every path."""
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopdx.errors import EditConflict
 from coopdx.history import record_by
-from coopdx.links import absolute_url
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
+from .answers import RawAnswer, parse_answer
 from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted
-from .models import CHOICE_KINDS, Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus, SurveyRound
+from .models import CHOICE_KINDS, Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 
@@ -34,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-RawAnswer = str | Sequence[str] | int | float | Decimal | None
 
 
 class ResponseConflict(EditConflict):
@@ -73,92 +65,6 @@ def response_start(*, survey_round: SurveyRound, cooperative: Cooperative, by: U
     record_by(response, by)
     response.save()
     return response
-
-
-def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
-    """Turn a raw value (option codes, a number, a text) into an answer, or say what is wrong."""
-    if raw is None or raw == "" or raw == []:
-        return AnswerValue()
-    if question.kind in CHOICE_KINDS:
-        codes = [raw] if isinstance(raw, str) else [str(code) for code in raw]  # type: ignore[union-attr]
-        codes = [code.strip() for part in codes for code in part.split(";") if code.strip()]
-        valid = {option.code: option for option in question.options.all()}
-        unknown = [code for code in codes if code not in valid]
-        if unknown:
-            raise ValidationError(
-                _("Unknown option %(codes)s for question %(question)s.")
-                % {"codes": ", ".join(unknown), "question": question.code}
-            )
-        if len(set(codes)) != len(codes):
-            raise ValidationError(_("An option is given twice."))
-        if question.kind != QuestionKind.MULTIPLE and len(codes) > 1:
-            raise ValidationError(_("Question %(question)s takes one answer only.") % {"question": question.code})
-        if len(codes) > 1 and any(valid[code].exclusive for code in codes):
-            raise ValidationError(
-                _('"%(label)s" cannot be combined with other answers.')
-                % {"label": next(valid[c].label for c in codes if valid[c].exclusive)}
-            )
-        return AnswerValue(options=codes)
-    if question.kind == QuestionKind.NUMBER:
-        return AnswerValue(number=parse_number(question, raw))
-    text = str(raw).strip()
-    if len(text) > 500:
-        raise ValidationError(_("Keep the answer under 500 characters."))
-    return AnswerValue(text=text)
-
-
-def _shown(value: Decimal) -> str:
-    """A bound as the user reads it: in their language's digits, without trailing zeros."""
-    exact = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(exact)
-
-
-def number_bounds_message(question: Question) -> str:
-    """What a number question accepts, said as the error for anything else."""
-    low, high = question.min_value, question.max_value
-    values = {"min": _shown(low) if low is not None else "", "max": _shown(high) if high is not None else ""}
-    if question.integer_only:
-        if low is not None and high is not None:
-            return _("Enter a whole number from %(min)s to %(max)s.") % values
-        if low is not None:
-            return _("Enter a whole number of %(min)s or more.") % values
-        if high is not None:
-            return _("Enter a whole number of at most %(max)s.") % values
-        return _("Enter a whole number.")
-    if low is not None and high is not None:
-        return _("Enter a number from %(min)s to %(max)s.") % values
-    if low is not None:
-        return _("Enter a number of %(min)s or more.") % values
-    if high is not None:
-        return _("Enter a number of at most %(max)s.") % values
-    return _("Enter a number of zero or more.")
-
-
-def parse_number(question: Question, raw: RawAnswer) -> Decimal:
-    """A number answer checked against its question's bounds and integer-ness.
-
-    The one check of number answers: the browser form, the API and the paper import all call
-    it, so that each refuses the same values with the same message. A comma is read as the
-    decimal separator, as Vietnamese write it.
-    """
-    try:
-        number = Decimal(str(raw).replace(",", ".").strip())
-    except InvalidOperation as error:
-        raise ValidationError(_("Enter a number.")) from error
-    if not number.is_finite():
-        raise ValidationError(_("Enter a number."))
-    low, high = question.min_value, question.max_value
-    if (
-        (low is not None and number < low)
-        or (high is not None and number > high)
-        or (question.integer_only and number != number.to_integral_value())
-        or (low is None and number < 0)
-        or number >= Decimal("1e10")
-    ):
-        raise ValidationError(number_bounds_message(question))
-    if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
-        raise ValidationError(_("Enter a number with at most two decimal places."))
-    return number.to_integral_value() if question.integer_only else number
 
 
 def _questions(response: Response) -> dict[str, Question]:
@@ -357,71 +263,6 @@ def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int], by: User | 
             (pk, level) for pk, current, level in rows.values_list("pk", "maturity_level", "latest") if current != level
         )
     return cooperatives_set_maturity(levels=moves, by=by) if moves else 0
-
-
-@dataclass
-class ReminderResult:
-    sent: int
-    # Cooperatives that were due a reminder but have no e-mail address (nor a member with one).
-    unreachable: list[int] = field(default_factory=list)
-    # Messages the mail server refused or never took (it was down or hung up): none are retried
-    # here, the officer is told and can send again.
-    failed: int = 0
-
-
-def round_send_reminders(
-    *, survey_round: SurveyRound, by: User, cooperative_ids: Sequence[int | str]
-) -> ReminderResult:
-    """E-mail the cooperatives in the user's scope that have not submitted (only the chosen ones
-    when some are chosen). Says how many were sent and which could not be reached."""
-    from .selectors import round_progress
-
-    progress = round_progress(survey_round=survey_round, user=by)
-    pending = [row for row in progress if row["state"] in ("not_started", "draft", "returned")]
-    wanted = {int(pk) for pk in cooperative_ids if str(pk).isdigit()}
-    messages = []
-    unreachable = []
-    link = absolute_url(reverse("surveys:home"))
-    # Cooperatives read Vietnamese, whatever the officer's own language.
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in pending:
-            cooperative = row["cooperative"]
-            if wanted and cooperative.pk not in wanted:
-                continue
-            recipients = [email for email in [cooperative.email, *row["member_emails"]] if email]
-            if not recipients:
-                unreachable.append(cooperative.pk)
-                continue
-            subject = _("Reminder: digital transformation self-assessment %(round)s") % {"round": survey_round.name}
-            body = _(
-                'Dear %(name)s,\n\nThe self-assessment round "%(round)s" closes on %(closes)s. '
-                "Please log in to CoopDX to complete and submit it:\n%(link)s\n\n%(officer)s"
-            ) % {
-                "name": cooperative.name,
-                "round": survey_round.name,
-                "closes": survey_round.closes_on.strftime("%d/%m/%Y"),
-                "link": link,
-                "officer": by.get_full_name() or by.username,
-            }
-            messages.append(EmailMessage(subject, body, None, recipients))
-    sent = _send_each(messages)
-    return ReminderResult(sent=sent, unreachable=unreachable, failed=len(messages) - sent)
-
-
-def _send_each(messages: Sequence[EmailMessage]) -> int:
-    """Send over one connection, one message at a time, and count what the server took: a
-    server that fails part-way leaves an exact count rather than an error page."""
-    if not messages:
-        return 0
-    sent = 0
-    try:
-        with get_connection() as connection:
-            for message in messages:
-                message.connection = connection
-                sent += message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.warning("reminder e-mails: the mail server failed after %s of %s", sent, len(messages), exc_info=True)
-    return sent
 
 
 def round_create(*, by: User, **fields: Any) -> SurveyRound:

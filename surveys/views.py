@@ -1,4 +1,9 @@
-"""Self-assessment pages: fill in page by page, submit, see the result; officers follow and review."""
+"""Self-assessment pages: fill in page by page, submit, see the result; officers follow and review.
+
+Longer than 300 lines on purpose: one thin view per URL of ``surveys/urls.py`` (each reads
+through ``selectors`` and writes through ``services``), kept beside each other as the URL
+list is; no view holds a rule of its own.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, importing, selectors, services
+from . import exports, reminders, selectors, services
 from .forms import PillarForm, ReviewForm, RevisionForm
 from .models import Pillar, Response, ResponseStatus, SurveyRound
 
@@ -103,7 +108,7 @@ def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
 def round_remind(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     survey_round = selectors.round_get(user=user, code=code)
-    result = services.round_send_reminders(
+    result = reminders.round_send_reminders(
         survey_round=survey_round, by=user, cooperative_ids=request.POST.getlist("cooperative")
     )
     # The page after sending says how many were sent and lists who could not be reached; kept in
@@ -331,7 +336,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 def round_template(request: HttpRequest, code: str) -> FileResponse:
     survey_round = selectors.round_get(user=request.user, code=code)
     return FileResponse(
-        importing.response_template(survey_round),
+        exports.response_template(survey_round),
         as_attachment=True,
         filename=f"mau-khao-sat-{code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

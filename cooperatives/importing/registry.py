@@ -9,6 +9,9 @@ A file says only what it gives: a column that is absent, or a blank cell, leaves
 value alone, so re-importing a partial list never erases anything. A cell holding
 ``CLEAR_MARKER`` ("(xoá)") empties an optional field. The plan lists every change as
 old → new, for the preview, before anything is written.
+
+Longer than 300 lines on purpose: the plan and the write of one kind of file, read top to
+bottom (rows are read in ``rows``, reference tables in ``values``, cells by ``imports.cells``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from coopdx import versions
+from imports.files import Sheet
+from imports.jobs import import_bytes
+from imports.kinds import MAX_STORED_ERRORS, Plan, RowError
 
 from ..models import Cooperative, CooperativeStatus, Province
 from ..resources import (
@@ -31,8 +37,7 @@ from ..resources import (
     REQUIRED_FOR_NEW,
 )
 from ..services import EDITABLE_FIELDS
-from .files import Sheet
-from .rows import ATTRIBUTES, LABELS, RowError, RowReader, RowValues, map_headers
+from .rows import ATTRIBUTES, LABELS, RowReader, RowValues, map_headers
 from .values import Lookups
 
 if TYPE_CHECKING:
@@ -58,8 +63,9 @@ NEW_DEFAULTS: dict[str, Any] = {
 }
 LOOKUP_CHUNK = 5000
 WRITE_BATCH = 1000
-MAX_STORED_ERRORS = 500
 MAX_STORED_CHANGES = 1000
+# The kind of import this module registers (cooperatives.apps).
+REGISTRY = "registry"
 
 
 @dataclass
@@ -301,7 +307,7 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
 
 
 class RegistryImporter:
-    """The registry as an import kind (see ``cooperatives.importing.jobs``)."""
+    """The registry as an import kind (registered with ``imports.kinds``)."""
 
     permission = "cooperatives.import_cooperatives"
 
@@ -313,3 +319,12 @@ class RegistryImporter:
 
     def apply(self, *, plan: ImportPlan, by: User | None) -> dict[str, int]:
         return registry_import_apply(plan=plan, by=by)
+
+
+def registry_import_bytes(
+    *, filename: str, content: bytes, scope_province: Province | None, by: User | None, dry_run: bool
+) -> tuple[Plan, dict[str, int] | None]:
+    """Check a registry file and, unless ``dry_run`` or any row is bad, write it."""
+    return import_bytes(
+        kind=REGISTRY, filename=filename, content=content, scope_province=scope_province, by=by, dry_run=dry_run
+    )

@@ -14,10 +14,12 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import ImportJob, ImportKind
+from imports.files import Sheet, read_table
+from imports.jobs import job_file_content
+from imports.models import ImportJob
+
 from ..resources import ERRORS_HEADER, IMPORT_COLUMNS, header_key
-from .files import Sheet, read_table
-from .jobs import _read
+from .registry import REGISTRY
 from .rows import map_headers
 
 BAD_FILL = "FFFFC7CE"  # Excel's own "bad" fill (light red), recognisable to every user
@@ -28,7 +30,7 @@ COMMENT_AUTHOR = "CoopDX"
 def _positions(job: ImportJob, sheet: Sheet) -> dict[str, int]:
     """Folded column label → position in the file, for the labels errors are given under."""
     positions = {header_key(header): index for index, header in enumerate(sheet.headers) if header}
-    if job.kind == ImportKind.REGISTRY:
+    if job.kind == REGISTRY:
         keys, _unknown, _missing = map_headers(sheet.headers)
         for column in IMPORT_COLUMNS:
             if column.key in keys:
@@ -40,7 +42,7 @@ def error_workbook(*, job: ImportJob) -> tempfile.SpooledTemporaryFile:
     """The job's file with its stored errors marked. Raises ImportFileError if it cannot be read."""
     import openpyxl
 
-    sheet = read_table(job.original_name, _read(job))
+    sheet = read_table(job.original_name, job_file_content(job))
     workbook = openpyxl.Workbook(write_only=True)
     output = workbook.create_sheet(sheet_name_for(job))
     marker = _ErrorMarker(job=job, output=output, sheet=sheet)
@@ -139,7 +141,7 @@ class _ErrorMarker:
 
 
 def sheet_name_for(job: ImportJob) -> str:
-    return "HTX" if job.kind == ImportKind.REGISTRY else "Phiếu"
+    return "HTX" if job.kind == REGISTRY else "Phiếu"
 
 
 def error_workbook_name(job: ImportJob) -> str:

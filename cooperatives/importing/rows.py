@@ -17,12 +17,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imports.cells import cell_text as text
+from imports.cells import parse_code, parse_date, parse_int
+from imports.files import Cell
+from imports.kinds import RowError
+
 from ..models import Cooperative, CooperativeStatus, Province
 from ..resources import CLEAR_MARKER, EXPORT_ONLY_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, header_key, is_clear_marker
 from ..text import fold
-from .files import Cell
-from .values import STATUS_WORDS, Lookups, parse_code, parse_date, parse_int
-from .values import cell_text as text
+from .values import STATUS_WORDS, Lookups
 
 # The model attribute each column sets.
 ATTRIBUTES = {
@@ -41,16 +44,6 @@ _PARSED_COLUMNS: tuple[tuple[str, Callable[[Cell], Any], Any], ...] = (
 )
 # Optional text columns taken as written (the model's rules judge them).
 _TEXT_COLUMNS = ("address", "phone", "email", "representative")
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from cooperatives.importing.files import Sheet
 from cooperatives.importing.registry import registry_import_plan
+from imports.files import Sheet
 from tests.sheets import HEADERS, row
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.html import escape
 
-from cooperatives.importing.jobs import registry_import_bytes
+from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.models import Cooperative, Sector
 from cooperatives.services import cooperative_create
 from tests.sheets import row, xlsx_bytes

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from cooperatives.models import Cooperative, ImportJob
+from cooperatives.models import Cooperative
+from imports.models import ImportJob
 from tests.sheets import HEADERS, row, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("run_on_commit_after_post")]

@@ -7,10 +7,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from cooperatives.importing import files
-from cooperatives.importing.files import ImportFileError
-from cooperatives.importing.jobs import registry_import_bytes
+from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.models import Cooperative
+from imports import files
+from imports.files import ImportFileError
 from tests.sheets import HEADERS, csv_bytes, row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cooperatives.importing.jobs import registry_import_bytes
-from cooperatives.models import Cooperative, ImportJob, Ward
+from cooperatives.importing.registry import registry_import_bytes
+from cooperatives.models import Cooperative, Ward
+from imports.models import ImportJob
 from tests.factories import CooperativeFactory
 from tests.sheets import HEADERS, xlsx_bytes
 

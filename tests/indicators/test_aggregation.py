@@ -187,7 +187,7 @@ def test_an_abandoned_run_does_not_block_forever(data):
 def test_a_cooperative_imported_under_a_former_province_counts_in_its_successor(
     questionnaire, open_round, national_admin
 ):
-    from cooperatives.importing.jobs import registry_import_bytes
+    from cooperatives.importing.registry import registry_import_bytes
     from cooperatives.models import Cooperative
     from tests.sheets import row, xlsx_bytes
 

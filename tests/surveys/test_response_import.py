@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from cooperatives.importing.files import ImportFileError
-from cooperatives.importing.jobs import import_bytes
+from imports.files import ImportFileError
+from imports.jobs import import_bytes
 from surveys.models import Response, ResponseStatus
 from surveys.services import response_save_answers, response_start, response_submit
 from tests.factories import CooperativeFactory
@@ -181,8 +181,8 @@ def test_each_import_kind_asks_its_own_rule_before_anything_is_stored(officer_a,
     from django.core.exceptions import PermissionDenied
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cooperatives.importing.jobs import import_job_create
-    from cooperatives.models import ImportJob
+    from imports.jobs import import_job_create
+    from imports.models import ImportJob
     from tests.sheets import row, xlsx_bytes
 
     def upload():
@@ -196,7 +196,7 @@ def test_each_import_kind_asks_its_own_rule_before_anything_is_stored(officer_a,
                 uploaded_file=upload(), by=officer_a, kind="responses", options={"round": open_round.code}
             )
         assert not ImportJob.objects.exists()
-        assert import_job_create(uploaded_file=upload(), by=officer_a).kind == "registry"
+        assert import_job_create(uploaded_file=upload(), by=officer_a, kind="registry").kind == "registry"
     finally:
         rules.set_perm("surveys.import_responses", original)
     job = import_job_create(uploaded_file=upload(), by=officer_a, kind="responses", options={"round": open_round.code})

@@ -3,7 +3,7 @@
 import pytest
 
 from audit.models import DeniedAccess
-from cooperatives.importing.jobs import registry_import_bytes
+from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.models import Cooperative
 from tests.sheets import row, xlsx_bytes
 

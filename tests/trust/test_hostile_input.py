@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from cooperatives.importing.files import ImportFileError
-from cooperatives.importing.jobs import registry_import_bytes
+from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.models import Cooperative
+from imports.files import ImportFileError
 from indicators import services as indicator_services
 from tests.factories import CooperativeFactory
 from tests.sheets import HEADERS, csv_bytes, row, xlsx_bytes
@@ -81,8 +81,8 @@ def test_composed_and_decomposed_names_match_as_the_same_name(login, national_ad
 def test_an_oversized_upload_is_refused_before_it_is_stored(login, officer_a, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cooperatives.importing import files
-    from cooperatives.models import ImportJob
+    from imports import files
+    from imports.models import ImportJob
 
     big = b"PK\x03\x04" + b"0" * (files.MAX_FILE_BYTES + 1)
     response = login(officer_a).post("/cooperatives/import/", {"file": SimpleUploadedFile("htx.xlsx", big)})

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from cooperatives.importing import registry
-from cooperatives.importing.jobs import registry_import_bytes
+from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.models import Cooperative
 from tests.conftest import ensure_reference_data, require_service
 from tests.sheets import row, xlsx_bytes

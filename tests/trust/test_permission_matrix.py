@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cooperatives.models import ImportJob
+from imports.models import ImportJob
 from surveys.models import Response
 from tests.factories import CooperativeFactory
 from tests.sheets import row, xlsx_bytes

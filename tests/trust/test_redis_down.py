@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coopdx.cache import redis_cache_config
-from cooperatives.models import ImportJob
+from imports.models import ImportJob
 from tests.sheets import row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

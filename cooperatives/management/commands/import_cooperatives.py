@@ -1,5 +1,5 @@
-from cooperatives.importing.command import ImportCommand
-from cooperatives.models import ImportKind
+from cooperatives.importing.registry import REGISTRY
+from imports.command import ImportCommand
 
 
 class Command(ImportCommand):
@@ -7,4 +7,4 @@ class Command(ImportCommand):
         "Import cooperatives from an XLSX or CSV file in the registry template. Every row is checked "
         "first; if any row is bad nothing is written and the command exits non-zero."
     )
-    kind = ImportKind.REGISTRY
+    kind = REGISTRY

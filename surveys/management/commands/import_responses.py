@@ -1,5 +1,5 @@
-from cooperatives.importing.command import ImportCommand
-from cooperatives.models import ImportKind
+from imports.command import ImportCommand
+from surveys.importing import RESPONSES
 
 
 class Command(ImportCommand):
@@ -7,7 +7,7 @@ class Command(ImportCommand):
         "Import paper self-assessments of a survey round from an XLSX or CSV file in the round's template "
         "(Mã số HTX, then one column per question code). All rows or none; exits non-zero on any bad row."
     )
-    kind = ImportKind.RESPONSES
+    kind = RESPONSES
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from ..models import Province
 from .files import ImportFileError
 from .jobs import import_bytes
-from .rows import RowError
+from .kinds import RowError
+from .models import ImportJob
 
 # Changes and errors listed on the terminal; the rest are counted.
 MAX_LISTED = 200
@@ -56,11 +56,13 @@ class ImportCommand(BaseCommand):
             else:
                 self.stdout.write(f"written: {result['created']} created, {result['updated']} updated")
 
-    def _scope_province(self, code: str | None) -> Province | None:
-        """The province given by ``--province`` (its official code, leading zero optional)."""
+    def _scope_province(self, code: str | None) -> Any:
+        """The province given by ``--province`` (its official code, leading zero optional): the
+        model a job's scope points to, as a job bound to an officer's province would have it."""
         if not code:
             return None
-        scope = Province.objects.filter(code=code.zfill(2)).first()
+        province_model = ImportJob._meta.get_field("scope_province").related_model
+        scope = province_model._default_manager.filter(code=code.zfill(2)).first()
         if scope is None:
             raise CommandError(f"Unknown province code: {code}")
         return scope

@@ -1,70 +1,34 @@
 """Import jobs: the browser's two-step import (check, then confirm) as rows a page polls.
 
-One job model serves every kind of file (the registry, paper self-assessments); each kind
-has an importer with ``plan`` (check every row, write nothing) and ``apply`` (write a clean
-plan, all or nothing). The management commands call the same :func:`import_bytes`.
+One job model serves every kind of file a domain registered (:mod:`imports.kinds`: the
+registry, paper self-assessments); each kind has an importer with ``plan`` (check every row,
+write nothing) and ``apply`` (write a clean plan, all or nothing). The management commands
+call the same :func:`import_bytes`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from coopdx.queue import enqueue_on_commit, queue_available
 
-from ..models import ImportJob, ImportJobStatus, ImportKind, Province
-from .files import MAX_FILE_BYTES, ImportFileError, Sheet, read_table
+from .files import MAX_FILE_BYTES, ImportFileError, read_table
+from .kinds import Plan, importer_for
+from .models import ImportJob, ImportJobStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from cooperatives.models import Province
 
 logger = logging.getLogger(__name__)
-
-IMPORTERS = {
-    ImportKind.REGISTRY: "cooperatives.importing.registry.RegistryImporter",
-    ImportKind.RESPONSES: "surveys.importing.ResponseImporter",
-}
-
-
-class Plan(Protocol):
-    total_rows: int
-
-    @property
-    def ok(self) -> bool: ...
-
-    def summary(self) -> dict[str, Any]: ...
-
-    def stored_errors(self) -> list[dict[str, Any]]: ...
-
-
-class Importer(Protocol):
-    # The named rule (accounts.rules) a user needs to upload a file of this kind.
-    permission: str
-
-    def check_options(self, *, options: dict[str, Any], by: User | None) -> None: ...
-
-    def plan(
-        self,
-        *,
-        sheet: Sheet,
-        options: dict[str, Any],
-        scope_province: Province | None,
-        progress: Callable[[int, int], None] | None,
-    ) -> Plan: ...
-
-    def apply(self, *, plan: Any, by: User | None) -> dict[str, int]: ...
-
-
-def importer_for(kind: str) -> Importer:
-    return import_string(IMPORTERS[kind])()
 
 
 def import_bytes(
@@ -76,7 +40,7 @@ def import_bytes(
     by: User | None,
     dry_run: bool,
     options: dict[str, Any] | None = None,
-) -> tuple[Any, dict[str, int] | None]:
+) -> tuple[Plan, dict[str, int] | None]:
     """Check a file and, unless ``dry_run`` or any row is bad, write it. Raises ImportFileError."""
     importer = importer_for(kind)
     sheet = read_table(filename, content)
@@ -86,21 +50,8 @@ def import_bytes(
     return plan, importer.apply(plan=plan, by=by)
 
 
-def registry_import_bytes(
-    *, filename: str, content: bytes, scope_province: Province | None, by: User | None, dry_run: bool
-) -> tuple[Any, dict[str, int] | None]:
-    return import_bytes(
-        kind=ImportKind.REGISTRY,
-        filename=filename,
-        content=content,
-        scope_province=scope_province,
-        by=by,
-        dry_run=dry_run,
-    )
-
-
 def import_job_create(
-    *, uploaded_file: UploadedFile, by: User, kind: str = ImportKind.REGISTRY, options: dict[str, Any] | None = None
+    *, uploaded_file: UploadedFile, by: User, kind: str, options: dict[str, Any] | None = None
 ) -> ImportJob:
     """Store an upload and queue its check. Officers' imports are bound to their province."""
     importer = importer_for(kind)
@@ -131,7 +82,7 @@ def import_job_create(
         scope_province=by.province if by.is_officer else None,
         language=translation.get_language() or "vi",
     )
-    from ..tasks import validate_import_job
+    from .tasks import validate_import_job
 
     enqueue_on_commit(validate_import_job, job.pk, on_failure=lambda error: _queue_failed(job.pk))
     return job
@@ -145,7 +96,7 @@ def _queue_failed(job_id: int) -> None:
     )
 
 
-def _read(job: ImportJob) -> bytes:
+def job_file_content(job: ImportJob) -> bytes:
     with job.file.open("rb") as handle:
         return handle.read()
 
@@ -166,7 +117,7 @@ def import_job_validate(*, job_id: int) -> ImportJob:
         job.status = ImportJobStatus.VALIDATING
         job.save(update_fields=["status"])
         try:
-            sheet = read_table(job.original_name, _read(job))
+            sheet = read_table(job.original_name, job_file_content(job))
             plan = importer_for(job.kind).plan(
                 sheet=sheet, options=job.options, scope_province=job.scope_province, progress=_progress(job.pk)
             )
@@ -196,7 +147,7 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
         raise ImportFileError(
             _("The import service is temporarily unavailable (task queue down). Nothing was saved; try again later.")
         )
-    from ..tasks import apply_import_job
+    from .tasks import apply_import_job
 
     enqueue_on_commit(apply_import_job, job.pk, on_failure=lambda error: _queue_failed(job.pk))
     return job
@@ -212,7 +163,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             plan, result = import_bytes(
                 kind=job.kind,
                 filename=job.original_name,
-                content=_read(job),
+                content=job_file_content(job),
                 scope_province=job.scope_province,
                 by=job.created_by,
                 dry_run=False,

@@ -1,8 +1,12 @@
-"""Celery tasks of the registry: thin, by id, safe to retry."""
+"""Celery tasks of the imports: thin, by id, safe to retry.
+
+The task names are those the jobs were queued under before the import infrastructure had an
+app of its own; they stay, so that a job queued before an upgrade still runs after it.
+"""
 
 from celery import shared_task
 
-from .importing import jobs
+from . import jobs
 
 
 @shared_task(name="cooperatives.validate_import_job")

@@ -1,0 +1,106 @@
+"""Reading an answer: option codes, a number or a text, checked against its question.
+
+The one check of answers: the browser form, the API and the paper import all call
+:func:`parse_answer` (numbers through :func:`parse_number`), so that each refuses the same
+values with the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .models import CHOICE_KINDS, Question, QuestionKind
+from .scoring import AnswerValue
+
+RawAnswer = str | Sequence[str] | int | float | Decimal | None
+
+
+def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
+    """Turn a raw value (option codes, a number, a text) into an answer, or say what is wrong."""
+    if raw is None or raw == "" or raw == []:
+        return AnswerValue()
+    if question.kind in CHOICE_KINDS:
+        codes = [raw] if isinstance(raw, str) else [str(code) for code in raw]  # type: ignore[union-attr]
+        codes = [code.strip() for part in codes for code in part.split(";") if code.strip()]
+        valid = {option.code: option for option in question.options.all()}
+        unknown = [code for code in codes if code not in valid]
+        if unknown:
+            raise ValidationError(
+                _("Unknown option %(codes)s for question %(question)s.")
+                % {"codes": ", ".join(unknown), "question": question.code}
+            )
+        if len(set(codes)) != len(codes):
+            raise ValidationError(_("An option is given twice."))
+        if question.kind != QuestionKind.MULTIPLE and len(codes) > 1:
+            raise ValidationError(_("Question %(question)s takes one answer only.") % {"question": question.code})
+        if len(codes) > 1 and any(valid[code].exclusive for code in codes):
+            raise ValidationError(
+                _('"%(label)s" cannot be combined with other answers.')
+                % {"label": next(valid[c].label for c in codes if valid[c].exclusive)}
+            )
+        return AnswerValue(options=codes)
+    if question.kind == QuestionKind.NUMBER:
+        return AnswerValue(number=parse_number(question, raw))
+    text = str(raw).strip()
+    if len(text) > 500:
+        raise ValidationError(_("Keep the answer under 500 characters."))
+    return AnswerValue(text=text)
+
+
+def _shown(value: Decimal) -> str:
+    """A bound as the user reads it: in their language's digits, without trailing zeros."""
+    exact = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+    return formats.number_format(exact)
+
+
+def number_bounds_message(question: Question) -> str:
+    """What a number question accepts, said as the error for anything else."""
+    low, high = question.min_value, question.max_value
+    values = {"min": _shown(low) if low is not None else "", "max": _shown(high) if high is not None else ""}
+    if question.integer_only:
+        if low is not None and high is not None:
+            return _("Enter a whole number from %(min)s to %(max)s.") % values
+        if low is not None:
+            return _("Enter a whole number of %(min)s or more.") % values
+        if high is not None:
+            return _("Enter a whole number of at most %(max)s.") % values
+        return _("Enter a whole number.")
+    if low is not None and high is not None:
+        return _("Enter a number from %(min)s to %(max)s.") % values
+    if low is not None:
+        return _("Enter a number of %(min)s or more.") % values
+    if high is not None:
+        return _("Enter a number of at most %(max)s.") % values
+    return _("Enter a number of zero or more.")
+
+
+def parse_number(question: Question, raw: RawAnswer) -> Decimal:
+    """A number answer checked against its question's bounds and integer-ness.
+
+    The one check of number answers: the browser form, the API and the paper import all call
+    it, so that each refuses the same values with the same message. A comma is read as the
+    decimal separator, as Vietnamese write it.
+    """
+    try:
+        number = Decimal(str(raw).replace(",", ".").strip())
+    except InvalidOperation as error:
+        raise ValidationError(_("Enter a number.")) from error
+    if not number.is_finite():
+        raise ValidationError(_("Enter a number."))
+    low, high = question.min_value, question.max_value
+    if (
+        (low is not None and number < low)
+        or (high is not None and number > high)
+        or (question.integer_only and number != number.to_integral_value())
+        or (low is None and number < 0)
+        or number >= Decimal("1e10")
+    ):
+        raise ValidationError(number_bounds_message(question))
+    if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValidationError(_("Enter a number with at most two decimal places."))
+    return number.to_integral_value() if question.integer_only else number

@@ -1,0 +1,87 @@
+"""The import infrastructure as an app of its own: domains register their kinds with it, a job
+stored before it moved out of the registry app is still there after, and the upload page picks
+the kind a link names (or the one its options imply)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
+from django.utils.translation import gettext
+
+from imports import kinds
+from imports.models import ImportJob
+from tests.sheets import row, xlsx_bytes
+
+
+def test_each_domain_registers_its_kind_with_its_importer_and_rule():
+    registered = {kind.key: kind for kind in kinds.registered()}
+    assert set(registered) == {"registry", "responses"}
+    assert kinds.importer_for("registry").permission == "cooperatives.import_cooperatives"
+    assert kinds.importer_for("responses").permission == "surveys.import_responses"
+    assert kinds.kind_taking({"round"}) == "responses"
+    assert kinds.kind_taking(set()) == "registry"
+    assert kinds.kind_taking({"round", "other"}) is None
+    with pytest.raises(KeyError):
+        kinds.importer_for("nothing")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("run_on_commit_after_post")
+@pytest.mark.parametrize("query", ["?kind=responses&round=KS2026", "?round=KS2026"])
+def test_a_rounds_upload_link_imports_its_paper_self_assessments(login, officer_a, open_round, query):
+    client = login(officer_a)
+    page = client.get(f"/cooperatives/import/{query}").content.decode()
+    assert "KS2026" in page
+    data = {"kind": "responses" if "kind=" in query else "", "round": "KS2026"}
+    data["file"] = SimpleUploadedFile("phieu.xlsx", xlsx_bytes([["Mã số HTX"], ["8212345678"]]))
+    response = client.post("/cooperatives/import/", data)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.kind, job.options) == ("responses", {"round": "KS2026"})
+    with translation.override("en"):
+        assert job.kind_label == "Paper self-assessments"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("run_on_commit_after_post")
+def test_a_posted_kind_nobody_registered_is_a_form_error_and_nothing_is_stored(login, officer_a):
+    data = {"kind": "payroll", "file": SimpleUploadedFile("htx.xlsx", xlsx_bytes([row()]))}
+    response = login(officer_a).post("/cooperatives/import/", data)
+    assert response.status_code == 200
+    with translation.override("vi"):
+        assert gettext("This kind of import does not exist. Open the import page again from the menu.") in (
+            response.content.decode()
+        )
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_stored_before_the_move_is_the_same_job_after_it(officer_a):
+    """Migrate back to where the job lived in the registry app, store one there, migrate forward:
+    the row, its kind and its content type (admin history, permissions) follow."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cooperatives", "0007_field_rules"), ("imports", None)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cooperatives_importjob (kind, options, file, original_name, created_by_id, language, status,"
+            " progress_done, progress_total, summary, errors, message, created_at)"
+            " VALUES ('registry', '{}', 'imports/old.xlsx', 'old.xlsx', %s, 'vi', 'done', 3, 3, '{}', '[]', '',"
+            " CURRENT_TIMESTAMP)",
+            [officer_a.pk],
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    job = ImportJob.objects.get()
+    assert (job.original_name, job.kind, job.status, job.created_by_id) == (
+        "old.xlsx",
+        "registry",
+        "done",
+        officer_a.pk,
+    )
+    assert ImportJob._meta.db_table == "imports_importjob"
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.filter(app_label="cooperatives", model="importjob").count() == 0
