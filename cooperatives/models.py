@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coopdx.collation import vietnamese
+from coopdx.validators import validate_visible_text
 
 from .text import nfc, search_document
 from .validators import (
@@ -146,7 +147,7 @@ class Cooperative(models.Model):
     """A cooperative (hợp tác xã), keyed nationally by its official code."""
 
     code = models.CharField(_("cooperative code"), max_length=14, unique=True, validators=[validate_cooperative_code])
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_visible_text])
     # Folded words of the name, then of the code, representative and ward (" hop tac xa ... |
     # 8212345678 nguyen van an phuong ..."), abbreviations written out, so that search ignores
     # diacritics and word order on SQLite and PostgreSQL alike; kept in step by clean() and
@@ -166,10 +167,12 @@ class Cooperative(models.Model):
         _("number of members"), null=True, blank=True, validators=[validate_members_count]
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True, validators=[validate_founding_date])
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True, validators=[validate_visible_text])
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
-    representative = models.CharField(_("representative"), max_length=150, blank=True)
+    representative = models.CharField(
+        _("representative"), max_length=150, blank=True, validators=[validate_visible_text]
+    )
     website = WebAddressField(_("website"), blank=True)
     traceability = models.CharField(
         _("traceability in use"), max_length=16, choices=Traceability.choices, default=Traceability.NONE

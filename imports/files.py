@@ -100,6 +100,9 @@ def _read_rows(workbook: Any) -> Sheet:
     from openpyxl.utils import get_column_letter
 
     worksheet = workbook.worksheets[0]
+    # A workbook's declared size (<dimension>) is what the program that wrote it believed; some
+    # exporters write a stale one. Read what the sheet holds, never what it declares.
+    worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     if header_row is None:
@@ -113,7 +116,7 @@ def _read_rows(workbook: Any) -> Sheet:
             continue
         for index, value in enumerate(values):
             # With data_only=False a formula cell reads as its "=..." source text.
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, str) and is_formula(value):
                 raise ImportFileError(
                     _("Cell %(cell)s contains a formula. Paste values only (no formulas) and try again.")
                     % {"cell": f"{get_column_letter(index + 1)}{row_number}"}
@@ -148,7 +151,7 @@ def _read_csv(content: bytes) -> Sheet:
             if not any(value.strip() for value in values):
                 continue
             for value in values:
-                if value.startswith("="):
+                if is_formula(value):
                     raise ImportFileError(
                         _("Row %(row)s contains a formula. Paste values only (no formulas) and try again.")
                         % {"row": line_number}
@@ -160,6 +163,12 @@ def _read_csv(content: bytes) -> Sheet:
     except csv.Error as error:
         raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
     return sheet
+
+
+def is_formula(text: str) -> bool:
+    """Text a spreadsheet would run: "=" first, after any blanks (cells are trimmed before they
+    are stored, so " =HYPERLINK(...)" would be stored as a formula)."""
+    return text.lstrip().startswith("=")
 
 
 def _text(value: object) -> str:

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from coopdx.validators import validate_visible_text
+
 from .models import CHOICE_KINDS, Question, QuestionKind
 from .scoring import AnswerValue
 
@@ -49,6 +51,7 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
     text = str(raw).strip()
     if len(text) > 500:
         raise ValidationError(_("Keep the answer under 500 characters."))
+    validate_visible_text(text)
     return AnswerValue(text=text)
 
 

@@ -31,6 +31,11 @@ BAD_VALUES = [
     ("members_count", "250000", 250_000, "members"),
     ("code", "12345", "12345", "code"),
     ("name", TOO_LONG_NAME, TOO_LONG_NAME, "name"),
+    # A right-to-left override shows "Hợp tác xã Sen Hồng" as "Hợp tác xã gnồH neS" and hides
+    # what a name says; a zero-width space makes two equal names differ.
+    ("name", "Hợp tác xã \u202eSen Hồng", "Hợp tác xã \u202eSen Hồng", "name"),
+    ("name", "Hợp tác xã Sen\u200b Hồng", "Hợp tác xã Sen\u200b Hồng", "name"),
+    ("address", "Ấp 3\u2066, xã Tân Dương", "Ấp 3\u2066, xã Tân Dương", "address"),
 ]
 IDS = [f"{field}={typed[:12]}" for field, typed, _value, _key in BAD_VALUES]
 COLUMNS = {
@@ -41,6 +46,7 @@ COLUMNS = {
     "members_count": "Số thành viên",
     "code": "Mã số HTX",
     "name": "Tên HTX",
+    "address": "Địa chỉ",
 }
 
 

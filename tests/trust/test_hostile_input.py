@@ -146,3 +146,61 @@ def _production_responses() -> dict[str, list[object]]:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("prefix", [" ", "  ", "\t", "\u00a0", "\u3000"])
+@pytest.mark.parametrize("filename", ["htx.xlsx", "htx.csv"])
+def test_a_formula_behind_leading_blanks_is_refused_like_any_formula(prefix, filename):
+    """The cell is trimmed before it is stored, so " =HYPERLINK(...)" would be stored as a formula."""
+    from django.utils.translation import gettext
+
+    formula = prefix + '=HYPERLINK("http://x","Bấm vào đây")'
+    if filename.endswith(".xlsx"):
+        expected = gettext("Cell %(cell)s contains a formula. Paste values only (no formulas) and try again.")
+        assert refused(xlsx_bytes([row(name=formula)]), filename) == expected % {"cell": "B2"}
+    else:
+        expected = gettext("Row %(row)s contains a formula. Paste values only (no formulas) and try again.")
+        assert refused(csv_bytes([row(name=formula)]), filename) == expected % {"row": 2}
+
+
+def test_a_control_character_in_a_csv_cell_is_refused_with_its_row_and_column():
+    plan, result = registry_import_bytes(
+        filename="htx.csv",
+        content=csv_bytes([row(), row(code="8212345679", address="Ấp 3\x07\x1b[2J, xã Tân Dương")]),
+        scope_province=None,
+        by=None,
+        dry_run=False,
+    )
+    assert result is None
+    assert [(error.row, error.column) for error in plan.errors] == [(3, "Địa chỉ")]
+    assert "U+0007" in plan.errors[0].message
+    assert not Cooperative.objects.exists()
+
+
+def _with_declared_dimension(content: bytes, dimension: str) -> bytes:
+    """The workbook as a program that writes a stale <dimension> (some exporters do) would."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>'.encode(), data)
+                assert f'<dimension ref="{dimension}"/>'.encode() in data
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("dimension", ["A1:B2", "A1", "A1:L2"])
+def test_rows_and_columns_beyond_a_workbooks_declared_size_are_read(dimension):
+    codes = [f"82123456{n:02d}" for n in range(5)]
+    content = _with_declared_dimension(xlsx_bytes([row(code=code, website="htx.vn") for code in codes]), dimension)
+    plan, result = registry_import_bytes(
+        filename="htx.xlsx", content=content, scope_province=None, by=None, dry_run=False
+    )
+    assert plan.ok, plan.errors
+    assert result == {"created": 5, "updated": 0, "unchanged": 0}
+    assert sorted(Cooperative.objects.values_list("code", flat=True)) == codes
+    assert set(Cooperative.objects.values_list("website", flat=True)) == {"https://htx.vn"}
