@@ -1,16 +1,23 @@
 """Users and their roles. A role binds a user to the part of the country they may see."""
 
 import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+# Django's own salt for the session hash, so that a stamp of 0 gives exactly Django's hash.
+SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 class Role(models.TextChoices):
@@ -71,9 +78,13 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Moved on when the user turns two-step verification on, off or to a new phone: it is part of
+    # the hash each session carries (``get_session_auth_hash``), so every other session ends, as
+    # a password change ends them.
+    session_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     # Who changed an account's role, scope or status, and when (never the password hash).
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_stamp"])
 
     class Meta:
         verbose_name = _("user")
@@ -111,6 +122,21 @@ class User(AbstractUser):
         )
         if errors:
             raise ValidationError(errors)
+
+    def get_session_auth_hash(self) -> str:
+        return self._stamped_session_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._stamped_session_hash(secret)
+
+    def _stamped_session_hash(self, secret: str | bytes | None) -> str:
+        """Django's hash of the password while the stamp has never moved (sessions opened before
+        the stamp existed stay valid), then the same over the password and the stamp."""
+        if not self.session_stamp:
+            return salted_hmac(SESSION_HASH_SALT, self.password, secret=secret, algorithm="sha256").hexdigest()
+        value = f"{self.password}:{self.session_stamp}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_national(self) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from coopdx.history import record_by
@@ -151,10 +152,29 @@ def two_factor_confirm(*, user: User, token: str) -> Any | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save()
+    _end_other_sessions(user)
     return device
 
 
-def two_factor_disable(*, user: User) -> None:
+@transaction.atomic
+def two_factor_disable(*, user: User, token: str) -> bool:
+    """Turn two-step verification off, only with a current code from the device being removed
+    (a session alone, however it was obtained, cannot). False, and nothing changed, otherwise."""
+    from django_otp import match_token
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.filter(user=user).delete()  # a set-up never finished protects nothing
+        return True
+    if match_token(user, token.strip().replace(" ", "")) is None:
+        return False
     TOTPDevice.objects.filter(user=user).delete()
+    _end_other_sessions(user)
+    return True
+
+
+def _end_other_sessions(user: User) -> None:
+    """Move the user's session stamp: every session but the one the caller renews (the view's
+    ``update_session_auth_hash``) no longer matches and is logged out at its next request."""
+    User.objects.filter(pk=user.pk).update(session_stamp=F("session_stamp") + 1)
+    user.refresh_from_db(fields=["session_stamp"])

@@ -4,6 +4,7 @@ obtains read-only tokens for themselves; the secret is shown once; revoking."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -124,6 +125,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and not enabled:
         device = services.two_factor_confirm(user=request.user, token=request.POST.get("token", ""))
         if device is not None:
+            update_session_auth_hash(request, request.user)  # this session stays; the others end
             otp_login(request, device)
             request.session[SESSION_KEY] = True
             messages.success(request, _("Two-step verification is on. You will be asked for a code at each log-in."))
@@ -147,7 +149,10 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
 def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     from . import services
 
-    services.two_factor_disable(user=request.user)
+    if not services.two_factor_disable(user=request.user, token=request.POST.get("token", "")):
+        error = _("That code is not right. Enter the current 6-digit code from your authenticator app.")
+        return render(request, "accounts/two_factor_setup.html", {"enabled": True, "error": error})
+    update_session_auth_hash(request, request.user)  # this session stays; the others end
     request.session[SESSION_KEY] = False
     messages.info(request, _("Two-step verification is off."))
     return redirect("accounts:two_factor_setup")

@@ -61,8 +61,8 @@ def test_the_api_refuses_an_unverified_session_with_the_error_shape(client, offi
 def test_without_a_device_nothing_changes_and_it_can_be_turned_off(client, national_admin):
     client.post("/accounts/login/", {"username": national_admin.username, "password": PASSWORD})
     assert client.get("/accounts/2fa/verify/").status_code == 302  # nothing to verify
-    turn_on(client, national_admin)
-    client.post("/accounts/2fa/disable/")
+    device = turn_on(client, national_admin)
+    client.post("/accounts/2fa/disable/", {"token": code(fresh(device))})
     assert not TOTPDevice.objects.filter(user=national_admin).exists()
     client.post("/accounts/logout/")
     client.post("/accounts/login/", {"username": national_admin.username, "password": PASSWORD})
@@ -77,3 +77,86 @@ def test_the_verify_page_never_redirects_off_site(client, officer_a):
     device.refresh_from_db()
     response = client.post("/accounts/2fa/verify/", {"token": code(device), "next": "https://evil.example/"})
     assert response.url == "/"
+
+
+def fresh(device):
+    """The code just used may not be used again (no replay) and failures throttle: reset both, as
+    the next 30-second window would."""
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    device.refresh_from_db()
+    return device
+
+
+def test_a_session_opened_before_it_was_turned_on_is_ended(client, officer_a):
+    """Someone who had the password (a shared computer, a stolen session) keeps no access once
+    the owner turns two-step verification on elsewhere."""
+    from django.test import Client
+
+    other = Client()
+    other.post("/accounts/login/", {"username": officer_a.username, "password": PASSWORD})
+    assert other.get("/cooperatives/").status_code == 200
+    turn_on(client, officer_a)
+    assert client.get("/cooperatives/").status_code == 200  # the session that turned it on stays
+    response = other.get("/cooperatives/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert other.post("/accounts/2fa/disable/").status_code == 302
+    assert TOTPDevice.objects.filter(user=officer_a, confirmed=True).exists()
+
+
+def test_turning_it_off_needs_a_current_code_and_ends_the_other_sessions(client, officer_a):
+    from django.test import Client
+
+    device = turn_on(client, officer_a)
+    other = Client()
+    other.post("/accounts/login/", {"username": officer_a.username, "password": PASSWORD})
+    fresh(device)
+    assert other.post("/accounts/2fa/verify/", {"token": code(device), "next": "/"}).status_code == 302
+    assert other.get("/cooperatives/").status_code == 200  # verified elsewhere
+
+    refused = client.post("/accounts/2fa/disable/", {"token": ""})
+    assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
+    refused = client.post("/accounts/2fa/disable/", {"token": "000000" if code(device) != "000000" else "111111"})
+    assert refused.status_code == 200
+    assert TOTPDevice.objects.filter(user=officer_a, confirmed=True).exists()
+
+    fresh(device)
+    done = client.post("/accounts/2fa/disable/", {"token": code(device)})
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer_a).exists()
+    assert client.get("/cooperatives/").status_code == 200  # this session stays
+    ended = other.get("/cooperatives/")
+    assert ended.status_code == 302 and ended.url.startswith("/accounts/login/")  # the other is ended
+
+
+def test_setting_it_up_again_ends_the_other_sessions(client, officer_a):
+    """A new authenticator (a new phone) replaces the old one: a session verified with the old
+    one is ended, as when it is turned on."""
+    from django.test import Client
+
+    device = turn_on(client, officer_a)
+    other = Client()
+    other.post("/accounts/login/", {"username": officer_a.username, "password": PASSWORD})
+    fresh(device)
+    other.post("/accounts/2fa/verify/", {"token": code(device), "next": "/"})
+    assert other.get("/cooperatives/").status_code == 200
+    fresh(device)
+    client.post("/accounts/2fa/disable/", {"token": code(device)})
+    turn_on(client, officer_a)
+    ended = other.get("/cooperatives/")
+    assert ended.status_code == 302 and ended.url.startswith("/accounts/login/")
+
+
+def test_sessions_of_users_who_never_changed_it_keep_djangos_hash(officer_a, settings):
+    """Deploying the stamp logs nobody out: until it moves, a session's hash is Django's own."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    settings.SECRET_KEY_FALLBACKS = ["an-older-secret-key-still-accepted-for-sessions"]
+    assert officer_a.session_stamp == 0
+    assert officer_a.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(officer_a)
+    assert list(officer_a.get_session_auth_fallback_hash()) == list(
+        AbstractBaseUser.get_session_auth_fallback_hash(officer_a)
+    )
+    officer_a.session_stamp = 1
+    assert officer_a.get_session_auth_hash() != AbstractBaseUser.get_session_auth_hash(officer_a)
