@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
+from coopdx.http import client_ip
+
 logger = logging.getLogger("coopdx.security")
 # A 404 on a URL with an object id is what a probe of another scope looks like.
 OBJECT_URL = re.compile(r"/\d+(/|$)")
@@ -23,8 +25,7 @@ class DeniedAccessMiddleware:
             if user is not None and user.is_authenticated:
                 from .models import DeniedAccess
 
-                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-                ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+                ip = client_ip(request)
                 DeniedAccess.objects.create(
                     user=user, method=(request.method or "")[:8], path=request.path[:500], status=status, ip_address=ip
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.request import Request
 
@@ -28,3 +29,18 @@ class AuthenticatedRequest(Request):
     """A DRF request whose permission classes have already refused anonymous callers."""
 
     user: User
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: the connection's, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies
+    the address the outermost of them saw, counted from the right of X-Forwarded-For (entries
+    further left are whatever the client sent, and forgeable). DRF's throttles read it the same
+    way (``NUM_PROXIES``)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]

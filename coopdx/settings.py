@@ -14,6 +14,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from coopdx.cache import redis_cache_config
@@ -30,7 +31,10 @@ PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
-    DEBUG = env.bool("DEBUG", default=False)
+    if env.bool("DEBUG", default=False):
+        # Debug pages show settings and tracebacks to anyone who meets an error.
+        raise ImproperlyConfigured("DEBUG cannot be on in production (DJANGO_ENV=production): unset DEBUG.")
+    DEBUG = False
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
@@ -176,6 +180,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (0: none, the connection's address is the client's). The lockout, the audit log and the API's
+# rate limits all read the client's address through one rule (coopdx.http.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "coopdx.http.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -183,6 +192,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 LOGIN_URL_PATH = "/accounts/login/"
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language choice is read by the server only.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # An expired form is explained in the site's layout and language, with a way back.
 CSRF_FAILURE_VIEW = "coopdx.errors.csrf_failure"
@@ -260,6 +272,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "coopdx.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiRateThrottle"],
+    # DRF's own reading of X-Forwarded-For for throttling: the same count as coopdx.http.client_ip.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # Counted in the default cache: Redis (shared by all web processes) when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {
         "api_token": env.str("API_RATE_TOKEN", default="120/min"),
@@ -328,6 +342,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # The health endpoint is probed over plain HTTP inside the deployment network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -67,3 +67,33 @@ def test_password_change_requires_a_strong_password(login, client, officer_a):
     assert response.status_code == 200
     officer_a.refresh_from_db()
     assert officer_a.check_password(PASSWORD)
+
+
+def _log_in_from(client, address, password, forwarded_by_client=""):
+    """A log-in through one reverse proxy (10.0.0.1), which appends the address it saw."""
+    forwarded = f"{forwarded_by_client}, {address}" if forwarded_by_client else address
+    return client.post(
+        "/accounts/login/",
+        {"username": "officer_a", "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_trusted_proxy_one_address_failing_locks_out_that_address_only(client, officer_a, settings):
+    """Every request reaches the site from the proxy: keyed on the proxy's address, one
+    attacker would lock the officer out everywhere. Keyed on the address the proxy saw, the
+    officer still logs in from their own office, and a forged X-Forwarded-For does not help the
+    attacker escape the count."""
+    from django.test import Client
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = Client()
+    for attempt in range(5):
+        # The attacker forges a new left-most address each time; the proxy's own entry is last.
+        _log_in_from(attacker, "203.0.113.9", "sai-mat-khau", forwarded_by_client=f"198.51.100.{attempt}")
+    assert _log_in_from(attacker, "203.0.113.9", PASSWORD, forwarded_by_client="198.51.100.77").status_code == 429
+    office = Client()
+    response = _log_in_from(office, "14.161.20.5", PASSWORD)
+    assert response.status_code == 302
+    assert "_auth_user_id" in office.session

@@ -105,3 +105,39 @@ def test_production_profile_passes_the_deploy_check_with_no_findings(env_name):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "ALLOWED_HOSTS": "coopdx.example.vn",
+    "SECRET_KEY": "k" * 50,
+    "SITE_URL": "https://coopdx.example.vn",
+}
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes", "on"])
+def test_production_refuses_to_start_with_debug_on(value):
+    """DEBUG in production shows settings and tracebacks to anyone who finds an error."""
+    result = _settings_in_subprocess({**PRODUCTION_ENV, "DEBUG": value}, "1")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_language_cookie_is_secure_http_only_and_same_site():
+    result = _settings_in_subprocess(
+        PRODUCTION_ENV,
+        "settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_HTTPONLY, settings.LANGUAGE_COOKIE_SAMESITE",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True Lax"
+
+
+def test_the_number_of_trusted_proxies_is_read_once_for_the_lockout_the_audit_and_the_api_limits():
+    result = _settings_in_subprocess(
+        {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "1"},
+        "settings.TRUSTED_PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES'], settings.AXES_CLIENT_IP_CALLABLE",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 1 coopdx.http.client_ip"
+    result = _settings_in_subprocess(PRODUCTION_ENV, "settings.TRUSTED_PROXY_COUNT")
+    assert result.stdout.strip() == "0"  # no proxy unless said: a forwarded header is the client's to forge
