@@ -102,6 +102,10 @@ def test_production_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    # No page uses the camera, the microphone, the location or payments: no script may ask.
+    policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert policy[feature] == "()", feature
     assert "<script>" not in response.content.decode().replace("<script src=", "")
     # HSTS and the HTTPS redirect come from the production profile itself (DJANGO_ENV=production,
     # behind a proxy that sets X-Forwarded-Proto), not from settings set by this test.
