@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,3 +50,19 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # A form that was open too long (or sent from another session): say so, and offer to reload it.
     return render(request, "403_csrf.html", {"back_url": _back_url(request)}, status=403)
+
+
+def invalid_filters(request: HttpRequest, form: Form) -> HttpResponse:
+    """400 for a download whose filters do not read (a province that does not exist, a date that
+    is not one): the filter, the value given and why, instead of a file of the whole scope."""
+    problems = [
+        {
+            "label": form[name].label if name in form.fields else name,
+            "value": form.data.get(name, ""),
+            "messages": messages,
+        }
+        for name, messages in form.errors.items()
+    ]
+    return render(
+        request, "errors/invalid_filters.html", {"problems": problems, "back_url": _back_url(request)}, status=400
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.errors import invalid_filters
 from coopdx.exports import XLSX, download
 from coopdx.http import AuthenticatedHttpRequest
 from imports import selectors as import_selectors
@@ -58,6 +59,8 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("cooperatives.view_registry", raise_exception=True)
 def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filters(request, filterset.form)
     queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")

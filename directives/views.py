@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdx.errors import invalid_filters
 from coopdx.exports import XLSX
 from coopdx.http import AuthenticatedHttpRequest
 from indicators import selectors as indicator_selectors
@@ -99,9 +101,12 @@ def task_board(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
 
 @login_required
 @permission_required("directives.export_board", raise_exception=True)
-def board_export(request: AuthenticatedHttpRequest, pk: int | None = None) -> FileResponse:
+def board_export(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponseBase:
     document = selectors.document_get(user=request.user, pk=pk) if pk is not None else None
-    tasks = _filtered(_board(request, document))
+    filterset = _board(request, document)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filters(request, filterset.form)
+    tasks = _filtered(filterset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"nhiem-vu-{document.pk}-{stamp}.xlsx" if document else f"nhiem-vu-{stamp}.xlsx"
     return FileResponse(

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pillar, Question, QuestionKind
+from .models import Pillar, Question, QuestionKind, ResponseStatus
 from .scoring import AnswerValue
 
 DAMAGED_PAGE = _("This page is out of date or damaged. Reload it and enter your answers again.")
@@ -124,3 +124,20 @@ class ReviewForm(forms.Form):
             decision = self.fields["decision"]
             assert isinstance(decision, forms.ChoiceField)
             decision.choices = [("return", _("Return for correction"))]
+
+
+class RoundFilterForm(forms.Form):
+    """The round page's filters (and its export's): a state in the round and a search."""
+
+    state = forms.ChoiceField(required=False, label=_("Status"))
+    q = forms.CharField(required=False, label=_("Search"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = [("not_started", _("Not started")), *ResponseStatus.choices]
+        state_field = self.fields["state"]
+        assert isinstance(state_field, forms.ChoiceField)
+        state_field.choices = [("", _("All")), *states]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]  # a search of any length reads; only its start counts

@@ -23,12 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdx.errors import invalid_filters
 from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
 from . import exports, reminders, selectors, services
-from .forms import PillarForm, ReviewForm, RevisionForm
+from .forms import PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Response, ResponseStatus, SurveyRound
 
 ROUND_PAGE_SIZE = 100
@@ -85,9 +86,10 @@ def _round_and_cooperatives(request: HttpRequest, code: str) -> tuple[SurveyRoun
     if not user.has_perm("surveys.view_round_progress"):
         raise PermissionDenied
     survey_round = selectors.round_get(user=user, code=code)
-    state = request.GET.get("state", "")
-    state = state if state in selectors.ROUND_STATES else ""
-    search = request.GET.get("q", "").strip()[:100]
+    filters = RoundFilterForm(request.GET)
+    # The page shows everything for a filter it cannot read; the export refuses it (round_export).
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    state, search = cleaned.get("state", ""), cleaned.get("q", "")
     cooperatives = selectors.round_cooperatives(survey_round=survey_round, user=user, state=state, search=search)
     return survey_round, state, search, cooperatives
 
@@ -95,6 +97,9 @@ def _round_and_cooperatives(request: HttpRequest, code: str) -> tuple[SurveyRoun
 @login_required
 def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     """The round page's list (with its filters) as CSV or XLSX, with who entered and reviewed."""
+    filters = RoundFilterForm(request.GET)
+    if not filters.is_valid():
+        return invalid_filters(request, filters)
     survey_round, _state, _search, cooperatives = _round_and_cooperatives(request, code)
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
     safe_code = re.sub(r"[^\w.-]+", "-", survey_round.code, flags=re.ASCII).strip("-")
