@@ -57,3 +57,19 @@ class SessionIdleTimeoutMiddleware:
             if now - last >= 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class HealthProbeMiddleware:
+    """Answers ``/healthz`` before the session, authentication and the rest are consulted: a probe
+    that carries a cookie (a browser, a monitoring tool replaying one) must not need the database
+    to say that the database is down. Placed right after Django's SecurityMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path == "/healthz":
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -56,6 +58,27 @@ def test_malformed_json_is_400_parse_error(as_caller, response_a):
         "PATCH", f"/api/v1/responses/{response_a.pk}/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400 and error(response)["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+def test_json_nested_too_deeply_is_400_parse_error(as_caller, response_a, depth):
+    client = as_caller("member_a")
+    client.raise_request_exception = False
+    body = "[" * depth + "]" * depth
+    response = client.generic("PATCH", f"/api/v1/responses/{response_a.pk}/", body, content_type="application/json")
+    assert response.status_code == 400 and error(response)["code"] == "parse_error"
+
+
+def test_a_body_over_the_limit_is_413_and_nothing_is_read_or_written(as_caller, response_a, settings):
+    settings.API_MAX_JSON_BYTES = 64 * 1024
+    client = as_caller("member_a")
+    client.raise_request_exception = False
+    padding = "x" * (settings.API_MAX_JSON_BYTES + 1)
+    body = json.dumps({"revision": response_a.revision, "answers": {}, "note": padding})
+    response = client.generic("PATCH", f"/api/v1/responses/{response_a.pk}/", body, content_type="application/json")
+    assert response.status_code == 413 and error(response)["code"] == "too_large"
+    response_a.refresh_from_db()
+    assert response_a.revision == json.loads(body)["revision"]
 
 
 def test_an_unsupported_body_type_is_415(as_caller, response_a):
