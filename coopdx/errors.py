@@ -52,9 +52,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", {"back_url": _back_url(request)}, status=403)
 
 
-def invalid_filters(request: HttpRequest, form: Form) -> HttpResponse:
+def invalid_filters(request: HttpRequest, form: Form, *, list_url: str) -> HttpResponse:
     """400 for a download whose filters do not read (a province that does not exist, a date that
-    is not one): the filter, the value given and why, instead of a file of the whole scope."""
+    is not one): the filter, the value given and why, instead of a file of the whole scope; the way
+    back leads to the page the user came from, or else to the list the download belongs to."""
     problems = [
         {
             "label": form[name].label if name in form.fields else name,
@@ -64,5 +65,8 @@ def invalid_filters(request: HttpRequest, form: Form) -> HttpResponse:
         for name, messages in form.errors.items()
     ]
     return render(
-        request, "errors/invalid_filters.html", {"problems": problems, "back_url": _back_url(request)}, status=400
+        request,
+        "errors/invalid_filters.html",
+        {"problems": problems, "back_url": _back_url(request) or list_url},
+        status=400,
     )

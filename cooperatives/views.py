@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,7 +61,7 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     filterset = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
-        return invalid_filters(request, filterset.form)
+        return invalid_filters(request, filterset.form, list_url=reverse("cooperatives:list"))
     queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")

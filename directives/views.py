@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +106,11 @@ def board_export(request: AuthenticatedHttpRequest, pk: int | None = None) -> Ht
     document = selectors.document_get(user=request.user, pk=pk) if pk is not None else None
     filterset = _board(request, document)
     if filterset.is_bound and not filterset.is_valid():
-        return invalid_filters(request, filterset.form)
+        return invalid_filters(
+            request,
+            filterset.form,
+            list_url=reverse("directives:document", args=[pk]) if pk else reverse("directives:board"),
+        )
     tasks = _filtered(filterset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"nhiem-vu-{document.pk}-{stamp}.xlsx" if document else f"nhiem-vu-{stamp}.xlsx"

@@ -99,7 +99,7 @@ def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     """The round page's list (with its filters) as CSV or XLSX, with who entered and reviewed."""
     filters = RoundFilterForm(request.GET)
     if not filters.is_valid():
-        return invalid_filters(request, filters)
+        return invalid_filters(request, filters, list_url=reverse("surveys:round", args=[code]))
     survey_round, _state, _search, cooperatives = _round_and_cooperatives(request, code)
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
     safe_code = re.sub(r"[^\w.-]+", "-", survey_round.code, flags=re.ASCII).strip("-")

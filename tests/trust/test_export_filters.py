@@ -33,6 +33,8 @@ def test_an_export_with_a_filter_value_that_does_not_exist_is_refused_with_the_r
     assert 'data-testid="error-page"' in page
     assert 'data-testid="invalid-filter"' in page
     assert escape(next(iter(query.values()))) in page or next(iter(query)) in page
+    list_url = url.rsplit("/", 1)[0] + "/"  # the way back: the list the download belongs to
+    assert f'href="{list_url}"' in page
 
 
 def test_the_page_itself_shows_the_same_filter_as_invalid_and_lists_nothing_wrong(login, national_admin, province_a):
