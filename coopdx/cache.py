@@ -6,9 +6,10 @@ and never answers, must not become HTTP 500s or hung pages: django-redis is conf
 short socket timeouts and ``IGNORE_EXCEPTIONS`` (reads miss, writes are dropped, each failure
 logged), and pools its connections.
 
-Kept by hand: ``count_in_window``, a counter that expires a fixed time after its first count in
-one round trip (INCR and EXPIRE NX in a pipeline) for the API's rate limits; django-redis's
-``incr`` cannot set an expiry, and two round trips would let a crash leave a counter for ever.
+Kept by hand: ``window_counts``, for the API's sliding-window rate limits, counts this minute
+(INCR with EXPIRE NX, so a counter never outlives its window even if the process dies between
+the two) and reads the previous minute in one round trip; django-redis's ``incr`` cannot set an
+expiry, and two round trips would let a crash leave a counter for ever.
 """
 
 from __future__ import annotations
@@ -38,19 +39,37 @@ def redis_cache_config(location: str) -> dict[str, Any]:
     }
 
 
-def count_in_window(cache: Any, key: str, timeout: int) -> int | None:
-    """Add one to ``key``, a counter expiring ``timeout`` seconds after its first count, and
-    return the count: 0 when Redis is unreachable (fails open), None when ``cache`` is not a
-    django-redis cache (the caller counts another way)."""
+class CacheUnreachable(Exception):
+    """Redis did not answer: the caller decides what failing open means for it."""
+
+
+def window_counts(cache: Any, current: str, previous: str, timeout: int) -> tuple[int, int] | None:
+    """Add one to the counter ``current`` (expiring ``timeout`` seconds after its first count) and
+    return it with the count under ``previous``, in one round trip. None when ``cache`` is not a
+    django-redis cache (the caller counts another way); CacheUnreachable when Redis is down."""
     client = getattr(cache, "client", None)
     if client is None or not hasattr(client, "get_client"):
         return None
-    name = client.make_key(key)
+    name = client.make_key(current)
     try:
         pipeline = client.get_client(write=True).pipeline(transaction=False)
         pipeline.incr(name)
         pipeline.expire(name, timeout, nx=True)
-        return int(pipeline.execute()[0])
+        pipeline.get(client.make_key(previous))
+        counted, _expiry, before = pipeline.execute()
     except DOWN as error:
-        logger.warning("rate-limit count skipped: Redis unreachable (%s)", error)
-        return 0
+        logger.warning("rate-limit count in Redis skipped: Redis unreachable (%s)", error)
+        raise CacheUnreachable from error
+    return int(counted), int(before or 0)
+
+
+def uncount(cache: Any, key: str) -> None:
+    """Take back one count of ``key`` (a request that was refused is not held against the caller)."""
+    client = getattr(cache, "client", None)
+    try:
+        if client is not None and hasattr(client, "get_client"):
+            client.get_client(write=True).decr(client.make_key(key))
+        else:
+            cache.decr(key)
+    except (*DOWN, ValueError) as error:
+        logger.warning("rate-limit count not taken back (%s)", error)

@@ -115,17 +115,32 @@ def test_too_many_requests_are_429_with_retry_after(settings, as_caller, clock):
     throttled = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="en")
     assert throttled.status_code == 429
     assert error(throttled)["code"] == "throttled"
-    assert int(throttled["Retry-After"]) == 40  # until the minute's window ends
+    # A sliding minute: the three requests made 20 s into this minute weigh on the next one until
+    # a third of it has passed (3 x 2/3 + 1 = 3): 40 s to the minute's end, then 20 s.
+    assert int(throttled["Retry-After"]) == 60
 
 
-def test_the_next_window_allows_requests_again(settings, as_caller, clock):
+def test_requests_are_allowed_again_as_the_previous_minute_ages(settings, as_caller, clock):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "2/min"}}
     client = as_caller("ministry_token")
     assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 429]
-    clock["t"] += 39
+    clock["t"] += 40  # the next minute begins: the previous one still counts whole
     assert client.get("/api/v1/sectors/").status_code == 429
-    clock["t"] += 1
-    assert [client.get("/api/v1/sectors/").status_code for _ in range(3)] == [200, 200, 429]
+    clock["t"] += 30  # half of it has passed: 2 x 1/2 + 1 = 2, one request more
+    assert [client.get("/api/v1/sectors/").status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_burst_across_the_minutes_boundary_is_held_to_the_rate(settings, as_caller, clock):
+    """A fixed window let 2x the rate through across a boundary (10 at 0:59, 10 at 1:00)."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "10/min"}}
+    client = as_caller("ministry_token")
+    clock["t"] += 39  # one second before the minute ends
+    before = [client.get("/api/v1/sectors/").status_code for _ in range(10)]
+    clock["t"] += 2  # one second into the next minute
+    after = [client.get("/api/v1/sectors/").status_code for _ in range(10)]
+    assert before == [200] * 10
+    assert after.count(200) <= 1  # 10 x 59/60 of the last minute still counts
+    assert set(after) <= {200, 429}
 
 
 def test_throttling_counts_each_token_separately(settings, as_caller, national_admin, clock):
@@ -179,3 +194,25 @@ def test_a_bug_answers_500_in_the_same_shape_and_is_reported(as_caller, monkeypa
     assert error(response) == {"code": "server_error", "message": "A server error occurred.", "fields": {}}
     assert "boom" not in response.content.decode()
     assert reported
+
+
+@pytest.mark.parametrize(
+    ("counted", "before", "elapsed", "allowed", "wait"),
+    [
+        (3, 4, 30, True, 0),  # 4 x 1/2 + 3 = 5: within 5
+        (4, 4, 30, False, 15),  # at 45 s: 4 x 1/4 + 4 = 5
+        (6, 0, 20, False, 40 + 12),  # next minute, once 5 x (1 - t/60) + 1 <= 5: t = 12
+        (1, 10, 0, False, 60 * (1 - 4 / 10)),  # at 36 s: 10 x 0.4 + 1 = 5
+    ],
+)
+def test_the_sliding_estimate_and_the_wait_it_announces(counted, before, elapsed, allowed, wait):
+    from accounts.api.throttling import sliding_decision
+
+    decided, seconds = sliding_decision(counted=counted, before=before, limit=5, elapsed=elapsed, duration=60)
+    assert (decided, round(seconds, 6)) == (allowed, round(wait, 6))
+    if not allowed:  # one request more is within the limit exactly when announced
+        later = elapsed + seconds
+        if later < 60:
+            assert before * (1 - later / 60) + counted <= 5
+        else:
+            assert (counted - 1) * (1 - (later - 60) / 60) + 1 <= 5 + 1e-9

@@ -96,3 +96,19 @@ def test_a_hung_redis_costs_a_request_its_timeout_not_a_hang(hung_redis, setting
         assert login(officer_a).get("/cooperatives/").status_code == 200
     finally:
         caches._settings = None
+
+
+def test_the_api_rate_limit_still_holds_in_each_process_while_redis_is_down(redis_down, settings, national_admin):
+    """The shared counters are gone with Redis; each web process then counts on its own, so a
+    caller gets at most the rate per process, never an unlimited API."""
+    from rest_framework.test import APIClient
+
+    from accounts.api.throttling import LOCAL
+    from tests.api.conftest import issue
+
+    LOCAL.clear()  # this process's counters start empty, as a new web process's do
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "5/min"}}
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue(national_admin).secret}")
+    statuses = [client.get("/api/v1/sectors/").status_code for _ in range(8)]
+    assert statuses.count(200) == 5 and statuses[5:] == [429, 429, 429]
