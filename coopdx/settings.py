@@ -236,6 +236,10 @@ STORAGES = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Long work (an aggregation, an import) beats every JOB_HEARTBEAT_SECONDS; work silent for
+# JOB_STALE_SECONDS has lost its worker and its row is released (coopdx.heartbeat).
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=20)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=120)
 # The largest JSON body the API reads (coopdx.api.parsers): a whole self-assessment is a few KB.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
 

@@ -19,7 +19,7 @@ from coopdx.exports import XLSX, download
 from coopdx.http import AuthenticatedHttpRequest
 from imports import selectors as import_selectors
 from imports.files import ImportFileError
-from imports.jobs import import_job_confirm, import_job_create
+from imports.jobs import import_job_confirm, import_job_create, import_jobs_release_abandoned
 
 from . import exports, selectors, services
 from .filters import CooperativeFilter
@@ -164,6 +164,8 @@ def import_template(request: AuthenticatedHttpRequest) -> FileResponse:
 
 @login_required
 def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # Polled while the job runs: a job whose worker is gone is released here (see imports.jobs).
+    import_jobs_release_abandoned()
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     template = "cooperatives/_import_job_status.html" if request.htmx else "cooperatives/import_job.html"
     return render(request, template, {"job": job, "changes": selectors.import_job_changes(job=job)})

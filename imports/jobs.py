@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coopdx.heartbeat import beating, stale_before
 from coopdx.queue import enqueue_on_commit, queue_available
 
 from .files import MAX_FILE_BYTES, ImportFileError, read_table
@@ -117,10 +118,11 @@ def import_job_validate(*, job_id: int) -> ImportJob:
         job.status = ImportJobStatus.VALIDATING
         job.save(update_fields=["status"])
         try:
-            sheet = read_table(job.original_name, job_file_content(job))
-            plan = importer_for(job.kind).plan(
-                sheet=sheet, options=job.options, scope_province=job.scope_province, progress=_progress(job.pk)
-            )
+            with beating(ImportJob, job.pk):
+                sheet = read_table(job.original_name, job_file_content(job))
+                plan = importer_for(job.kind).plan(
+                    sheet=sheet, options=job.options, scope_province=job.scope_province, progress=_progress(job.pk)
+                )
         except ImportFileError as error:
             job.status, job.message = ImportJobStatus.INVALID, str(error)
         else:
@@ -142,7 +144,9 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
         raise ImportFileError(_("This import cannot be confirmed in its current state."))
     job.status = ImportJobStatus.IMPORTING
     job.progress_done = 0
-    job.save(update_fields=["status", "progress_done"])
+    job.heartbeat_at = None  # the check's beats say nothing of the write, which has not started
+    job.message = ""
+    job.save(update_fields=["status", "progress_done", "heartbeat_at", "message"])
     if not queue_available():
         raise ImportFileError(
             _("The import service is temporarily unavailable (task queue down). Nothing was saved; try again later.")
@@ -160,15 +164,16 @@ def import_job_apply(*, job_id: int) -> ImportJob:
         return job  # done already, or never confirmed
     with translation.override(job.language):
         try:
-            plan, result = import_bytes(
-                kind=job.kind,
-                filename=job.original_name,
-                content=job_file_content(job),
-                scope_province=job.scope_province,
-                by=job.created_by,
-                dry_run=False,
-                options=job.options,
-            )
+            with beating(ImportJob, job.pk):
+                plan, result = import_bytes(
+                    kind=job.kind,
+                    filename=job.original_name,
+                    content=job_file_content(job),
+                    scope_province=job.scope_province,
+                    by=job.created_by,
+                    dry_run=False,
+                    options=job.options,
+                )
         except ImportFileError as error:
             job.status, job.message = ImportJobStatus.INVALID, str(error)
         except Exception:
@@ -186,3 +191,38 @@ def import_job_apply(*, job_id: int) -> ImportJob:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def import_jobs_release_abandoned() -> int:
+    """Jobs whose worker is gone (no heartbeat for ``JOB_STALE_SECONDS``) go back to where the
+    user can act: a check that stopped is failed (upload the file again), a write that stopped is
+    ready to be confirmed again. Nothing of a stopped write is kept: it runs in one transaction."""
+    silent = ImportJob.objects.filter(
+        heartbeat_at__lt=stale_before(), status__in=[ImportJobStatus.VALIDATING, ImportJobStatus.IMPORTING]
+    )
+    released = 0
+    for job in silent.only("pk", "status", "language"):
+        with translation.override(job.language):
+            if job.status == ImportJobStatus.VALIDATING:
+                changes = {
+                    "status": ImportJobStatus.FAILED,
+                    "finished_at": timezone.now(),
+                    "message": _(
+                        "The check stopped: the server working on it was lost. Nothing was written; "
+                        "upload the file again."
+                    ),
+                }
+            else:
+                changes = {
+                    "status": ImportJobStatus.READY,
+                    "progress_done": 0,
+                    "message": _(
+                        "The import stopped before it finished: the server working on it was lost. Nothing was "
+                        "written (all rows or none). Confirm again to import the file."
+                    ),
+                }
+        # Only if it is still silent: a late beat means the worker is alive after all.
+        released += ImportJob.objects.filter(pk=job.pk, status=job.status, heartbeat_at__lt=stale_before()).update(
+            heartbeat_at=None, **changes
+        )
+    return released

@@ -55,6 +55,9 @@ class ImportJob(models.Model):
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written while a worker checks or writes the file (coopdx.heartbeat); silence means the
+    # worker is gone, and the job is released (jobs.import_jobs_release_abandoned).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

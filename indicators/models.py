@@ -11,6 +11,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+    # Its worker stopped (killed, out of memory, machine lost) before it finished; nothing written.
+    ABANDONED = "abandoned", _("Stopped: worker lost")
 
 
 class AggregationRun(models.Model):
@@ -29,6 +31,8 @@ class AggregationRun(models.Model):
     round_code = models.CharField(_("round"), max_length=32, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written while a worker computes it (coopdx.heartbeat); silence means the worker is gone.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     partitions_total = models.PositiveIntegerField(_("parts in all"), default=0)
     partitions_done = models.PositiveIntegerField(_("parts done"), default=0)
     rows_written = models.PositiveIntegerField(_("figures written"), default=0)

@@ -7,15 +7,15 @@ The computation itself (set-based counts per partition, figures from summed coun
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coopdx import versions
+from coopdx.heartbeat import beating, stale_before
 from cooperatives.models import Province
 from surveys.models import SurveyRound
 
@@ -25,19 +25,33 @@ from .models import AggregationRun, IndicatorSnapshot, RunStatus
 if TYPE_CHECKING:
     from accounts.models import User
 
-STALE_AFTER = datetime.timedelta(hours=3)
+# A fanned-out run's provinces wait in the queue without beating while workers are busy: it is
+# given up only after a province's own time limit (tasks.aggregate_partition) without a beat.
+FAN_OUT_STALE_SECONDS = 25 * 60
 
 
 class AggregationBusy(Exception):
     """Another aggregation is running; this one did not start."""
 
 
+def runs_release_abandoned() -> int:
+    """Mark as abandoned the running computation whose worker is gone (no heartbeat for
+    ``JOB_STALE_SECONDS``, or the province time limit for a fanned-out one), releasing the lock.
+    Nothing of it was written: the snapshot is written in one transaction at its very end."""
+    now = timezone.now()
+    silent = Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before())
+    fan_out_silent = Q(heartbeat_at__lt=stale_before(FAN_OUT_STALE_SECONDS)) | Q(
+        heartbeat_at__isnull=True, started_at__lt=stale_before(FAN_OUT_STALE_SECONDS)
+    )
+    return AggregationRun.objects.filter(
+        (Q(partitions_total__lte=1) & silent) | (Q(partitions_total__gt=1) & fan_out_silent),
+        status=RunStatus.RUNNING,
+    ).update(status=RunStatus.ABANDONED, finished_at=now, message="worker lost: no heartbeat")
+
+
 def run_start(*, trigger: str, by: User | None = None, round_code: str = "") -> AggregationRun:
     """Take the lock (the one 'running' row) or raise AggregationBusy."""
-    stale = timezone.now() - STALE_AFTER
-    AggregationRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=stale).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), message="abandoned: no progress for 3 hours"
-    )
+    runs_release_abandoned()
     try:
         with transaction.atomic():
             return AggregationRun.objects.create(trigger=trigger, triggered_by=by, round_code=round_code)
@@ -76,10 +90,11 @@ def aggregate_indicators(*, trigger: str = "command", by: User | None = None, ro
     """Compute and store the indicators synchronously, in one partition (the command's path)."""
     run = run_start(trigger=trigger, by=by, round_code=round_code)
     try:
-        rounds = rounds_for(round_code)
-        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
-        counts = compute_partition(round_ids=[r.pk for r in rounds])
-        write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
+        with beating(AggregationRun, run.pk):
+            rounds = rounds_for(round_code)
+            AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
+            counts = compute_partition(round_ids=[r.pk for r in rounds])
+            write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
     except BaseException as error:
         run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
         raise
@@ -119,7 +134,8 @@ def indicators_refresh(*, trigger: str, by: User | None = None, round_code: str 
 
 def partition_compute(*, run_id: int, round_ids: list[int], province_id: int) -> dict[str, list[dict[str, Any]]]:
     """One province's counts for a fanned-out run (a worker's share), its progress counted."""
-    counts = compute_partition(round_ids=round_ids, province_id=province_id)
+    with beating(AggregationRun, run_id):
+        counts = compute_partition(round_ids=round_ids, province_id=province_id)
     AggregationRun.objects.filter(pk=run_id).update(partitions_done=F("partitions_done") + 1)
     return counts
 
@@ -127,8 +143,11 @@ def partition_compute(*, run_id: int, round_ids: list[int], province_id: int) ->
 def finish_fan_out(*, run_id: int, round_ids: list[int], partitions: list[dict[str, list[dict[str, Any]]]]) -> int:
     """Join the provinces' counts into one snapshot (the chord's callback)."""
     try:
-        rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
-        return write_snapshot(run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds)
+        with beating(AggregationRun, run_id):
+            rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
+            return write_snapshot(
+                run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds
+            )
     except BaseException as error:
         run_fail(run_id=run_id, message=f"{type(error).__name__}: {error}")
         raise

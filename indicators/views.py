@@ -202,5 +202,8 @@ def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @permission_required("indicators.view_indicators", raise_exception=True)
 def run_status(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Polled every few seconds while a page shows a computation: one whose worker is gone is
+    # released here, so the page says so within minutes and a new one can be started.
+    services.runs_release_abandoned()
     run = AggregationRun.objects.order_by("-started_at").first()
     return render(request, "indicators/_run_status.html", {"latest": run})

@@ -91,3 +91,52 @@ def test_a_job_stored_before_the_move_is_the_same_job_after_it():
 
     ContentType.objects.clear_cache()
     assert ContentType.objects.filter(app_label="cooperatives", model="importjob").count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("run_on_commit_after_post")
+def test_a_job_whose_worker_stopped_beating_goes_back_to_where_the_user_can_act(login, officer_a, settings):
+    """A write whose worker is gone is ready to be confirmed again (nothing of it was kept); a check
+    whose worker is gone is failed with a message. A job still beating is left alone."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cooperatives.models import Cooperative
+
+    settings.JOB_STALE_SECONDS = 120
+    client = login(officer_a)
+    client.post("/cooperatives/import/", {"file": SimpleUploadedFile("htx.xlsx", xlsx_bytes([row()]))})
+    job = ImportJob.objects.get()
+    assert job.status == "ready"
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=now - datetime.timedelta(seconds=60))
+    client.get(f"/cooperatives/import/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == "importing"  # beat a minute ago: still working
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=now - datetime.timedelta(seconds=150))
+    page = client.get(f"/cooperatives/import/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "ready" and job.heartbeat_at is None
+    with translation.override("vi"):
+        assert (
+            gettext(
+                "The import stopped before it finished: the server working on it was lost. Nothing was "
+                "written (all rows or none). Confirm again to import the file."
+            )
+            in page
+        )
+    assert 'data-testid="confirm-import"' in page
+    client.post(f"/cooperatives/import/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("done", "")
+    assert Cooperative.objects.count() == 1
+
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", heartbeat_at=now - datetime.timedelta(seconds=150))
+    client.get(f"/cooperatives/import/{job.pk}/")
+    job.refresh_from_db()
+    with translation.override("vi"):
+        expected = gettext(
+            "The check stopped: the server working on it was lost. Nothing was written; upload the file again."
+        )
+    assert (job.status, job.message) == ("failed", expected)

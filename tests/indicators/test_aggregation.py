@@ -19,6 +19,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_celery_beat.models import PeriodicTask
 
 from indicators import services as indicator_services
@@ -176,12 +178,47 @@ def test_the_lock_is_enforced_by_the_database():
         AggregationRun.objects.create(trigger="two")
 
 
-def test_an_abandoned_run_does_not_block_forever(data):
-    stuck = indicator_services.run_start(trigger="test")
-    AggregationRun.objects.filter(pk=stuck.pk).update(started_at=stuck.started_at - datetime.timedelta(hours=4))
-    indicator_services.aggregate_indicators()
+def test_a_run_whose_worker_stopped_beating_is_released_within_minutes(data, settings):
+    """A run that beat two minutes ago is still working and keeps the lock; one silent for
+    longer than JOB_STALE_SECONDS lost its worker: it is marked abandoned and a new run starts."""
+    settings.JOB_STALE_SECONDS = 120
+    now = timezone.now()
+    alive = indicator_services.run_start(trigger="test")
+    AggregationRun.objects.filter(pk=alive.pk).update(
+        started_at=now - datetime.timedelta(hours=1), heartbeat_at=now - datetime.timedelta(seconds=100)
+    )
+    with pytest.raises(indicator_services.AggregationBusy):
+        indicator_services.aggregate_indicators()
+    AggregationRun.objects.filter(pk=alive.pk).update(heartbeat_at=now - datetime.timedelta(seconds=130))
+    run = indicator_services.aggregate_indicators()
+    alive.refresh_from_db()
+    assert alive.status == RunStatus.ABANDONED and alive.finished_at is not None
+    assert run.status == RunStatus.SUCCEEDED and run.heartbeat_at is not None
+
+
+def test_a_fanned_out_run_waiting_for_busy_workers_is_not_given_up_early(data, settings):
+    settings.JOB_STALE_SECONDS = 120
+    now = timezone.now()
+    waiting = indicator_services.run_start(trigger="test")
+    AggregationRun.objects.filter(pk=waiting.pk).update(
+        partitions_total=34, heartbeat_at=now - datetime.timedelta(minutes=10)
+    )
+    assert indicator_services.runs_release_abandoned() == 0
+    AggregationRun.objects.filter(pk=waiting.pk).update(heartbeat_at=now - datetime.timedelta(minutes=26))
+    assert indicator_services.runs_release_abandoned() == 1
+
+
+def test_the_dashboard_says_when_a_computation_lost_its_worker(login, national_admin, settings):
+    settings.JOB_STALE_SECONDS = 120
+    stuck = indicator_services.run_start(trigger="manual")
+    AggregationRun.objects.filter(pk=stuck.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=5))
+    fragment = login(national_admin).get("/dashboard/runs/latest/").content.decode()
+    assert 'data-status="abandoned"' in fragment
+    with translation.override("vi"):
+        expected = gettext("Nothing of it was written; the figures shown are from the last successful one.")
+    assert expected in fragment
     stuck.refresh_from_db()
-    assert stuck.status == RunStatus.FAILED
+    assert stuck.status == RunStatus.ABANDONED
 
 
 def test_a_cooperative_imported_under_a_former_province_counts_in_its_successor(
