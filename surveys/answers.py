@@ -27,7 +27,12 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
     if raw is None or raw == "" or raw == []:
         return AnswerValue()
     if question.kind in CHOICE_KINDS:
-        codes = [raw] if isinstance(raw, str) else [str(code) for code in raw]  # type: ignore[union-attr]
+        if isinstance(raw, str):
+            codes = [raw]
+        elif isinstance(raw, int | float | Decimal):  # a spreadsheet cell read as a number
+            codes = [str(raw)]
+        else:
+            codes = [str(code) for code in raw]
         codes = [code.strip() for part in codes for code in part.split(";") if code.strip()]
         valid = {option.code: option for option in question.options.all()}
         unknown = [code for code in codes if code not in valid]
