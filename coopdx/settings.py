@@ -155,8 +155,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Fail fast when Redis is down instead of hanging the web request that enqueues.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Fail fast when Redis is down or hung (accepts, never answers) instead of holding the web
+# request that checks or enqueues: every broker call gives up after BROKER_SOCKET_TIMEOUT, and a
+# publish is tried twice. Workers, which wait on the broker by design, get longer read timeouts
+# and a connection health check (coopdx/celery.py).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+WORKER_BROKER_SOCKET_TIMEOUT = env.float("WORKER_BROKER_SOCKET_TIMEOUT", default=10.0)
+# A worker whose broker went away reconnects until it comes back, never gives up and exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops finishes; its message, acknowledged late, is delivered
+# again, and the job row's heartbeat makes the second delivery a no-op (coopdx.heartbeat.claim).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Authentication ------------------------------------------------------------------

@@ -13,48 +13,6 @@ DEAD = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
 
 @pytest.fixture
-def redis_down(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = DEAD
-    settings.CACHES = {"default": redis_cache_config(DEAD)}
-    caches._settings = None  # rebuild the cache handler from the new settings
-    from django.core.cache import cache as default_cache  # noqa: F401
-
-    yield
-    caches._settings = None
-
-
-def test_pages_are_served_and_the_cache_fails_open(redis_down, login, officer_a, coop_a):
-    cache = caches["default"]
-    assert cache.get("anything", "missing") == "missing"
-    cache.set("x", 1)
-    client = login(officer_a)
-    assert client.get("/").status_code == 200
-    assert client.get("/cooperatives/").status_code == 200
-    assert client.get(f"/cooperatives/{coop_a.pk}/").status_code == 200
-
-
-def test_healthz_names_the_broker_as_down(redis_down, client):
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["broker"] == "down"
-
-
-def test_an_import_is_refused_with_a_clear_message_and_nothing_is_saved(redis_down, login, officer_a):
-    client = login(officer_a)
-    response = client.post("/cooperatives/import/", {"file": SimpleUploadedFile("htx.xlsx", xlsx_bytes([row()]))})
-    assert response.status_code == 200
-    assert "tạm thời" in response.content.decode() or "temporarily" in response.content.decode()
-    assert not ImportJob.objects.exists()
-
-
-def test_a_refresh_is_refused_with_a_clear_message(redis_down, login, national_admin):
-    response = login(national_admin).post("/dashboard/refresh/", follow=True)
-    assert response.status_code == 200
-    assert "alert-danger" in response.content.decode()
-
-
-@pytest.fixture
 def hung_redis():
     """A server that accepts connections and never answers, as a hung Redis does."""
     import socket
@@ -82,20 +40,91 @@ def hung_redis():
     server.close()
 
 
-def test_a_hung_redis_costs_a_request_its_timeout_not_a_hang(hung_redis, settings, login, officer_a):
-    import time
+def make_unreachable(settings, url: str) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = url
+    settings.CACHES = {"default": redis_cache_config(url)}
+    caches._settings = None  # rebuild the cache handler from the new settings
 
-    settings.CACHES = {"default": redis_cache_config(hung_redis)}
+
+@pytest.fixture
+def redis_down(settings):
+    make_unreachable(settings, DEAD)
+    yield
     caches._settings = None
-    try:
+
+
+@pytest.fixture(params=["down", "hung"])
+def redis_unavailable(request, settings):
+    """Redis as broker and cache, either down (refused at once) or hung (accepts, never answers)."""
+    make_unreachable(settings, DEAD if request.param == "down" else request.getfixturevalue("hung_redis"))
+    yield request.param
+    caches._settings = None
+
+
+@pytest.fixture
+def within():
+    """Asserts that a block ends within a bound: a hung Redis must cost a request its socket
+    timeouts (about a second each), never the minute of a default client."""
+    import time
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bound(seconds: float):
         started = time.monotonic()
-        assert caches["default"].get("anything", "missing") == "missing"
-        caches["default"].set("x", 1)
-        # Each call gives up after the socket timeout (1 s), far from the 60 s of a default client.
-        assert time.monotonic() - started < 10
-        assert login(officer_a).get("/cooperatives/").status_code == 200
-    finally:
-        caches._settings = None
+        yield
+        elapsed = time.monotonic() - started
+        assert elapsed < seconds, f"took {elapsed:.1f} s"
+
+    return bound
+
+
+def test_pages_and_the_api_are_served_and_the_cache_fails_open(redis_unavailable, within, login, officer_a, coop_a):
+    cache = caches["default"]
+    with within(10):
+        assert cache.get("anything", "missing") == "missing"
+        cache.set("x", 1)
+    client = login(officer_a)
+    for path in ("/", "/cooperatives/", f"/cooperatives/{coop_a.pk}/"):
+        with within(10):
+            assert client.get(path).status_code == 200
+    with within(10):
+        assert client.get("/api/v1/cooperatives/").status_code == 200  # the API, on the session
+
+
+def test_healthz_names_the_broker_as_down_within_seconds(redis_unavailable, within, client):
+    with within(5):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+
+
+def test_an_import_is_refused_with_a_clear_message_and_nothing_is_saved(redis_unavailable, within, login, officer_a):
+    client = login(officer_a)
+    with within(10):
+        response = client.post("/cooperatives/import/", {"file": SimpleUploadedFile("htx.xlsx", xlsx_bytes([row()]))})
+    assert response.status_code == 200
+    assert "tạm thời" in response.content.decode() or "temporarily" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_refresh_is_refused_with_a_clear_message(redis_unavailable, within, login, national_admin):
+    with within(10):
+        response = login(national_admin).post("/dashboard/refresh/", follow=True)
+    assert response.status_code == 200
+    assert "alert-danger" in response.content.decode()
+
+
+def test_a_publish_to_a_hung_broker_gives_up_within_seconds(hung_redis, within):
+    """Redis hung between the check and the commit: the publish gives up after its socket
+    timeouts and one retry (``enqueue_on_commit`` then marks the job as not queued), instead of
+    holding the web worker."""
+    from kombu.exceptions import OperationalError
+
+    from coopdx.celery import app
+
+    with within(5), app.connection_for_write(url=hung_redis) as connection, pytest.raises(OperationalError):
+        app.send_task("coopdx.ping", (1,), connection=connection)
 
 
 def test_the_api_rate_limit_still_holds_in_each_process_while_redis_is_down(redis_down, settings, national_admin):
