@@ -44,7 +44,7 @@ check: $(VENV)/.dev
 		ALLOWED_HOSTS=coopdx.example.vn SITE_URL=https://coopdx.example.vn $(MANAGE) check --deploy --fail-level WARNING
 
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A coopdx worker --loglevel=INFO
+	$(BIN)/celery -A coopdx worker --loglevel=INFO --without-gossip --without-mingle
 
 beat: $(VENV)/.runtime
 	$(BIN)/celery -A coopdx beat --loglevel=INFO

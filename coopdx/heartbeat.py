@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,18 @@ logger = logging.getLogger(__name__)
 def stale_before(seconds: float | None = None) -> datetime.datetime:
     """Rows whose heartbeat is older than this have lost their worker."""
     return timezone.now() - datetime.timedelta(seconds=seconds or settings.JOB_STALE_SECONDS)
+
+
+def claim(model: type[models.Model], pk: int, **state: object) -> bool:
+    """Take the row in ``state`` for this process, unless a live process beats on it.
+
+    A message acknowledged late is delivered again when the broker connection drops while its
+    task runs; the second delivery must not do the work a second time beside the first. A row
+    beating within ``JOB_STALE_SECONDS`` is someone else's; a silent one (never started, or its
+    worker is gone) is taken, in one conditional UPDATE so that two deliveries cannot both win.
+    """
+    free = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale_before())
+    return bool(model._default_manager.filter(free, pk=pk, **state).update(heartbeat_at=timezone.now()))
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coopdx.heartbeat import beating, stale_before
+from coopdx.heartbeat import beating, claim, stale_before
 from coopdx.queue import enqueue_on_commit, queue_available
 
 from .files import MAX_FILE_BYTES, ImportFileError, read_table
@@ -112,8 +112,9 @@ def _progress(job_id: int) -> Callable[[int, int], None]:
 def import_job_validate(*, job_id: int) -> ImportJob:
     """Check every row of the job's file (a dry run) and record the preview."""
     job = ImportJob.objects.select_related("scope_province").get(pk=job_id)
-    if job.status not in (ImportJobStatus.PENDING, ImportJobStatus.VALIDATING):
-        return job  # already checked: a retried task does nothing twice
+    checking = (ImportJobStatus.PENDING, ImportJobStatus.VALIDATING)
+    if job.status not in checking or not claim(ImportJob, job.pk, status__in=checking):
+        return job  # already checked, or being checked by a live worker: nothing is done twice
     with translation.override(job.language):
         job.status = ImportJobStatus.VALIDATING
         job.save(update_fields=["status"])
@@ -160,8 +161,8 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
 def import_job_apply(*, job_id: int) -> ImportJob:
     """Write a confirmed job. The file is checked again, since the data may have moved."""
     job = ImportJob.objects.select_related("scope_province", "created_by").get(pk=job_id)
-    if job.status != ImportJobStatus.IMPORTING:
-        return job  # done already, or never confirmed
+    if job.status != ImportJobStatus.IMPORTING or not claim(ImportJob, job.pk, status=ImportJobStatus.IMPORTING):
+        return job  # done already, never confirmed, or being written by a live worker
     with translation.override(job.language):
         try:
             with beating(ImportJob, job.pk):

@@ -140,3 +140,34 @@ def test_a_job_whose_worker_stopped_beating_goes_back_to_where_the_user_can_act(
             "The check stopped: the server working on it was lost. Nothing was written; upload the file again."
         )
     assert (job.status, job.message) == ("failed", expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("run_on_commit_after_post")
+def test_a_job_delivered_again_while_a_live_worker_runs_it_is_not_run_twice(login, officer_a):
+    """After the broker reconnects, a late-acknowledged message is delivered again while the first
+    worker still runs it. The second delivery finds the row beating and leaves it alone; once the
+    first worker is gone (no heartbeat), a delivery may take the job over."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cooperatives.models import Cooperative
+    from imports.jobs import import_job_apply, import_job_validate
+
+    client = login(officer_a)
+    client.post("/cooperatives/import/", {"file": SimpleUploadedFile("htx.xlsx", xlsx_bytes([row()]))})
+    job = ImportJob.objects.get()
+    beating = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=beating)
+    assert import_job_apply(job_id=job.pk).status == "importing"
+    assert Cooperative.objects.count() == 0
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", heartbeat_at=beating)
+    import_job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.heartbeat_at) == ("validating", beating)
+
+    silent = beating - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=silent)
+    assert import_job_apply(job_id=job.pk).status == "done"
+    assert Cooperative.objects.count() == 1
