@@ -12,7 +12,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 100_000)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 150
 MAX_COLUMNS = 60
+EXCEL_MAX_ROWS = 1_048_576  # no spreadsheet program writes more; a sheet claiming more is forged
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every encrypted .xlsx
@@ -80,14 +81,12 @@ def _read_xlsx(content: bytes) -> Sheet:
     if "xl/workbook.xml" not in archive.namelist():
         raise ImportFileError(_("The file is named .xlsx but its content is not an Excel workbook."))
 
-    import openpyxl  # openpyxl uses defusedxml when installed: entity attacks are refused.
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        workbook, strings = _open_workbook(content)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on broken input
         raise ImportFileError(_("The workbook is damaged and cannot be opened.")) from error
     try:
-        return _read_rows(workbook)
+        return _read_rows(workbook, strings)
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 - XML errors, entity attacks (defusedxml), broken cells
@@ -96,7 +95,77 @@ def _read_xlsx(content: bytes) -> Sheet:
         workbook.close()
 
 
-def _read_rows(workbook: Any) -> Sheet:
+class _SharedString(int):
+    """A cell's index into the workbook's shared-string table, until the rows are read."""
+
+
+class _DeferredStrings:
+    """Stands in for the shared-string table while the sheet is read: a cell gets its index.
+
+    openpyxl loads the whole table before the first row, whatever its size: a 2 MB workbook
+    whose table holds ten million entries no cell uses grows a worker by a gigabyte. The texts
+    are looked up afterwards, for the rows kept only (:func:`_shared_strings`)."""
+
+    def __getitem__(self, index: int) -> _SharedString:
+        return _SharedString(index)
+
+
+class _StringTable:
+    def __init__(self, archive: zipfile.ZipFile, path: str | None) -> None:
+        self.archive, self.path = archive, path
+
+
+def _open_workbook(content: bytes) -> tuple[Any, _StringTable]:
+    # openpyxl uses defusedxml when installed: entity attacks are refused.
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    table = _StringTable(zipfile.ZipFile(io.BytesIO(content)), None)
+
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:
+            found = self.package.find(SHARED_STRINGS)
+            table.path = found.PartName[1:] if found is not None else None
+            # Looked up by index only (openpyxl's sheet parser), which _DeferredStrings answers.
+            self.shared_strings = cast("list[str]", _DeferredStrings())
+
+    reader = Reader(io.BytesIO(content), read_only=True, data_only=False)
+    reader.read()
+    return reader.wb, table
+
+
+def _shared_strings(table: _StringTable, needed: set[int]) -> dict[int, str]:
+    """The texts at ``needed`` positions of the table, read as a stream: one entry in memory at
+    a time besides those kept."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    found: dict[int, str] = {}
+    if not needed:
+        return found
+    if table.path is None:
+        raise ImportFileError(_("The workbook is damaged and cannot be opened."))
+    entry, last, position, root = f"{{{SHEET_MAIN_NS}}}si", max(needed), 0, None
+    with table.archive.open(table.path) as source:
+        for event, node in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = node
+            if event != "end" or node.tag != entry:
+                continue
+            if position in needed:
+                text = Text.from_tree(node)
+                found[position] = (text.content if text is not None else "").replace("x005F_", "")
+            position += 1
+            root.clear()  # drop the entries read so far
+            if position > last:
+                break
+    if len(found) != len(needed):
+        raise ImportFileError(_("The workbook is damaged and cannot be opened."))
+    return found
+
+
+def _read_rows(workbook: Any, strings: _StringTable) -> Sheet:
     from openpyxl.utils import get_column_letter
 
     worksheet = workbook.worksheets[0]
@@ -107,23 +176,39 @@ def _read_rows(workbook: Any) -> Sheet:
     header_row = next(rows, None)
     if header_row is None:
         raise ImportFileError(_("The file is empty."))
-    sheet = Sheet(headers=_trim_headers([_text(value) for value in header_row][:MAX_COLUMNS]))
-    width = len(sheet.headers)
+    header_cells: list[Any] = list(header_row[:MAX_COLUMNS])
+    # At least the width of the headers (an empty shared text still counts here); cut to it below.
+    width = len(_trim_headers([_text(value) for value in header_cells]))
+    kept: list[tuple[int, list[Any]]] = []
     # Read-only mode yields every row in order (gaps filled), so numbering is positional.
     for row_number, row in enumerate(rows, start=2):
-        values: list[Cell] = list(row[:width])
+        if row_number > EXCEL_MAX_ROWS:
+            raise ImportFileError(_("The sheet has more rows than Excel allows."))
+        values = list(row[:width])
         if not any(value is not None and value != "" for value in values):
             continue
-        for index, value in enumerate(values):
+        kept.append((row_number, values + [None] * (width - len(values))))
+        if len(kept) > MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(limit)s rows.") % {"limit": f"{MAX_ROWS:,}"})
+    needed: set[int] = {
+        value for _, values in [(1, header_cells), *kept] for value in values if isinstance(value, _SharedString)
+    }
+    texts = _shared_strings(strings, needed)
+
+    def resolved(values: list[Any]) -> list[Cell]:
+        return [texts[value] if isinstance(value, _SharedString) else value for value in values]
+
+    sheet = Sheet(headers=_trim_headers([_text(value) for value in resolved(header_cells)]))
+    for row_number, values in kept:
+        cells = resolved(values)[: len(sheet.headers)]
+        for index, value in enumerate(cells):
             # With data_only=False a formula cell reads as its "=..." source text.
             if isinstance(value, str) and is_formula(value):
                 raise ImportFileError(
                     _("Cell %(cell)s contains a formula. Paste values only (no formulas) and try again.")
                     % {"cell": f"{get_column_letter(index + 1)}{row_number}"}
                 )
-        sheet.rows.append((row_number, values + [None] * (width - len(values))))
-        if len(sheet.rows) > MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(limit)s rows.") % {"limit": f"{MAX_ROWS:,}"})
+        sheet.rows.append((row_number, cells))
     return sheet
 
 

@@ -31,7 +31,9 @@ def shared_database(tmp_path_factory):
         {
             "DATABASE_URL": f"sqlite:///{path}",
             "JOB_HEARTBEAT_SECONDS": "0.2",
-            "JOB_STALE_SECONDS": "1.5",
+            # Long enough that a loaded machine's process start-up (a second or more) does not
+            # make a live row look abandoned before the test has looked at it.
+            "JOB_STALE_SECONDS": "5",
             "MEDIA_ROOT": str(path.parent / "media"),
         }
     )
@@ -100,7 +102,7 @@ def test_a_killed_aggregation_is_released_and_the_next_one_runs(shared_database)
             services.run_start(trigger="manual")
         except services.AggregationBusy:
             print("busy")
-        time.sleep(2)  # the heartbeat is silent for longer than JOB_STALE_SECONDS
+        time.sleep(5.5)  # the heartbeat is silent for longer than JOB_STALE_SECONDS
         fresh = services.aggregate_indicators(trigger="manual")
         run.refresh_from_db()
         print(run.status, fresh.status, AggregationRun.objects.count())
@@ -151,7 +153,7 @@ def test_a_killed_import_writes_nothing_and_can_be_confirmed_again(shared_databa
         from imports.jobs import import_job_apply, import_jobs_release_abandoned
         from imports.models import ImportJob
         print(ImportJob.objects.get(pk={job_id}).status, Cooperative.objects.count())
-        time.sleep(2)
+        time.sleep(5.5)
         print(import_jobs_release_abandoned(), ImportJob.objects.get(pk={job_id}).status)
         ImportJob.objects.filter(pk={job_id}).update(status="importing")  # the user confirms again
         import_job_apply(job_id={job_id})
