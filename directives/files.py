@@ -2,13 +2,15 @@
 
 A file is accepted only if its extension is one of PDF, Word (.docx), Excel (.xlsx), JPG or
 PNG, its first bytes are those of that format (for .docx/.xlsx: a zip archive holding the
-Word or Excel main part), and it is at most 10 MB. Anything else raises a ``ValidationError``
-whose message names the file and says what is wrong, before anything is stored.
+Word or Excel main part), and it is at most 10 MB. A report takes at most 10 files and 30 MB
+together. Anything else raises a ``ValidationError`` whose message names the file (or says what
+is wrong with the set) before anything is stored.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -17,6 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_REPORT_FILES = 10
+MAX_REPORT_BYTES = 30 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -94,3 +98,31 @@ def check_upload(uploaded: UploadedFile) -> CheckedUpload:
             raise mismatch
     # A name with an accepted extension was checked above, so ``uploaded.name`` is not empty.
     return CheckedUpload(kind=kind, name=uploaded.name or name, size=uploaded.size)
+
+
+def check_report_files(uploads: Sequence[UploadedFile]) -> list[ValidationError]:
+    """What is wrong with a report's evidence: each file (:func:`check_upload`), then the set."""
+    errors: list[ValidationError] = []
+    for uploaded in uploads:
+        try:
+            check_upload(uploaded)
+        except ValidationError as error:
+            errors.append(error)
+    if len(uploads) > MAX_REPORT_FILES:
+        errors.append(
+            ValidationError(
+                _("A report takes at most %(limit)s files; %(count)s were chosen.")
+                % {"limit": MAX_REPORT_FILES, "count": len(uploads)},
+                code="too_many_files",
+            )
+        )
+    total = sum(uploaded.size or 0 for uploaded in uploads)
+    if total > MAX_REPORT_BYTES:
+        errors.append(
+            ValidationError(
+                _("The files of a report may add up to %(limit)s MB; these add up to %(total)s MB.")
+                % {"limit": MAX_REPORT_BYTES // (1024 * 1024), "total": f"{total / (1024 * 1024):.1f}"},
+                code="files_total_size",
+            )
+        )
+    return errors

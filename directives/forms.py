@@ -14,7 +14,7 @@ from coopdx.collation import vietnamese
 from coopdx.forms import BlankChoiceLabels, field_of
 
 from . import selectors
-from .files import MAX_FILE_BYTES
+from .files import MAX_FILE_BYTES, MAX_REPORT_BYTES, MAX_REPORT_FILES
 from .models import Agency, DirectiveTask, Document, ReportStatus
 from .services import DOCUMENT_FIELDS, TASK_FIELDS
 
@@ -149,8 +149,13 @@ class ReportForm(forms.Form):
         # Interpolated per form, in the request's language: a lazy text formatted at import time
         # would be frozen in whichever language was active when the module was first imported.
         self.fields["evidence"].help_text = _(
-            "PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most %(limit)s MB each."
-        ) % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+            "PDF, Word (.docx), Excel (.xlsx), JPG or PNG; at most %(limit)s MB each, "
+            "%(count)s files and %(total)s MB together."
+        ) % {
+            "limit": MAX_FILE_BYTES // (1024 * 1024),
+            "count": MAX_REPORT_FILES,
+            "total": MAX_REPORT_BYTES // (1024 * 1024),
+        }
         if task.reporting_period:
             # Newest first; the period being judged now (the latest closed one) is preselected.
             self.fields["period_start"].required = True

@@ -219,8 +219,9 @@ def report_create(
 ) -> TaskReport:
     """Add a progress report with its evidence. Earlier reports are never touched.
 
-    Every file is checked (type by extension and content, at most 10 MB) before anything is
-    written; one bad file refuses the whole report with a message naming it.
+    Every file is checked (type by extension and content, at most 10 MB; at most 10 files and
+    30 MB together) before anything is written; one bad file refuses the whole report with a
+    message naming it.
     """
     _require(by, "directives.add_report", task)
     errors: dict[str, list[ValidationError]] = {}
@@ -232,11 +233,8 @@ def report_create(
             ]
     else:
         period_start = None
-    for uploaded in files:
-        try:
-            file_rules.check_upload(uploaded)
-        except ValidationError as error:
-            errors.setdefault("evidence", []).append(error)
+    if refused := file_rules.check_report_files(files):
+        errors["evidence"] = refused
     report = TaskReport(
         task=task,
         period_start=period_start,

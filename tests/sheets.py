@@ -119,3 +119,16 @@ def shared_strings_xlsx(rows, headers=HEADERS, extra_strings: int = 0, pad_bytes
         if pad_bytes:
             target.writestr("xl/media/padding.bin", os.urandom(pad_bytes), zipfile.ZIP_STORED)
     return buffer.getvalue()
+
+
+def rewritten_xlsx(content: bytes, member: str, change) -> bytes:
+    """The workbook with one of its parts passed through ``change`` (bytes to bytes)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info.filename, change(data) if info.filename == member else data)
+    return buffer.getvalue()

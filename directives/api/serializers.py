@@ -165,5 +165,5 @@ class ReportCreateSerializer(serializers.Serializer):
     evidence = serializers.ListField(
         child=serializers.FileField(),
         required=False,
-        help_text="Multipart only: PDF, DOCX, XLSX, JPG or PNG files, at most 10 MB each.",
+        help_text="Multipart only: PDF, DOCX, XLSX, JPG or PNG files, at most 10 MB each, 10 files and 30 MB together.",
     )

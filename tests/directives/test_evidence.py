@@ -141,3 +141,52 @@ def test_the_evidence_help_text_follows_the_page_language(
     body = client.get(f"/directives/tasks/{task_a.pk}/").content.decode()
     assert expected in body
     assert foreign not in body
+
+
+def test_more_files_than_a_report_takes_are_refused_and_nothing_is_saved(officer_a, task_a):
+    from directives.files import MAX_REPORT_FILES
+
+    files = [upload(f"anh-{n}.png", PNG) for n in range(MAX_REPORT_FILES + 1)]
+    with pytest.raises(ValidationError) as error:
+        _report(task_a, officer_a, *files)
+    [refusal] = error.value.error_dict["evidence"]
+    assert refusal.code == "too_many_files"
+    assert f"at most {MAX_REPORT_FILES} files; {MAX_REPORT_FILES + 1} were chosen" in refusal.messages[0]
+    assert not TaskReport.objects.exists() and not EvidenceFile.objects.exists()
+    assert _report(task_a, officer_a, *files[:MAX_REPORT_FILES]).evidence_files.count() == MAX_REPORT_FILES
+
+
+def test_files_adding_up_to_more_than_a_report_takes_are_refused(officer_a, task_a):
+    from directives.files import MAX_REPORT_BYTES
+
+    each = PDF + b"0" * (MAX_FILE_BYTES - len(PDF))  # each within its own limit
+    count = MAX_REPORT_BYTES // MAX_FILE_BYTES + 1
+    with pytest.raises(ValidationError) as error:
+        _report(task_a, officer_a, *[upload(f"bien-ban-{n}.pdf", each) for n in range(count)])
+    [refusal] = error.value.error_dict["evidence"]
+    assert refusal.code == "files_total_size"
+    assert "may add up to 30 MB; these add up to 40.0 MB" in refusal.messages[0]
+    assert not TaskReport.objects.exists() and not EvidenceFile.objects.exists()
+
+
+def test_the_report_page_says_why_the_set_of_files_was_refused(login, officer_a, task_a, settings):
+    client = login(officer_a)
+    response = client.post(
+        f"/directives/tasks/{task_a.pk}/",
+        {
+            "status": "in_progress",
+            "percent_done": 50,
+            "narrative": "Đang triển khai.",
+            "evidence": [upload(f"anh-{n}.png", PNG) for n in range(11)],
+        },
+    )
+    assert response.status_code == 200
+    with translation.override("vi"):
+        from django.utils.translation import gettext
+
+        expected = gettext("A report takes at most %(limit)s files; %(count)s were chosen.") % {
+            "limit": 10,
+            "count": 11,
+        }
+    assert expected in response.content.decode()
+    assert not TaskReport.objects.exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from imports.files import ImportFileError, read_table
-from tests.sheets import HEADERS, row, shared_strings_xlsx, xlsx_bytes
+from tests.sheets import HEADERS, rewritten_xlsx, row, shared_strings_xlsx, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,19 +37,13 @@ def test_a_formula_in_a_shared_string_is_refused_naming_its_cell():
 
 
 def test_a_cell_pointing_past_the_shared_string_table_is_a_damaged_workbook():
-    import io
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(shared_strings_xlsx([row()])))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<c r="B2" t="s"><v>', b'<c r="B2" t="s"><v>9999', 1)
-            target.writestr(member.filename, data)
+    content = rewritten_xlsx(
+        shared_strings_xlsx([row()]),
+        "xl/worksheets/sheet1.xml",
+        lambda data: data.replace(b'<c r="B2" t="s"><v>', b'<c r="B2" t="s"><v>9999', 1),
+    )
     with pytest.raises(ImportFileError, match="hỏng|damaged"):
-        read_table("htx.xlsx", buffer.getvalue())
+        read_table("htx.xlsx", content)
 
 
 def test_a_table_of_a_million_unused_strings_costs_no_memory_beyond_the_rows_kept():
@@ -81,18 +75,13 @@ def test_a_table_of_a_million_unused_strings_costs_no_memory_beyond_the_rows_kep
 
 
 def test_a_sheet_numbering_a_row_beyond_excels_last_is_refused():
-    import io
     import re
-    import zipfile
 
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([row()])))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<row r="2"', b'<row r="1048577"', data).replace(b'r="A2"', b'r="A1048577"')
-            target.writestr(member.filename, data)
+    content = rewritten_xlsx(
+        xlsx_bytes([row()]),
+        "xl/worksheets/sheet1.xml",
+        lambda data: re.sub(rb'<row r="2"', b'<row r="1048577"', data).replace(b'r="A2"', b'r="A1048577"'),
+    )
     with pytest.raises(ImportFileError) as refused:
-        read_table("htx.xlsx", buffer.getvalue())
+        read_table("htx.xlsx", content)
     assert "Excel" in str(refused.value)
