@@ -94,6 +94,10 @@ class EcommerceListingSerializer(serializers.ModelSerializer):
 class CooperativeDetailSerializer(CooperativeSerializer):
     ocop_products = OcopProductSerializer(many=True, read_only=True)
     listings = EcommerceListingSerializer(many=True, read_only=True)
+    # Most cooperatives have neither: the value is then "", which no e-mail or URI format admits,
+    # so the schema declares plain strings (a client validating formats would refuse "").
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty when none is known.")
+    website = serializers.CharField(read_only=True, help_text="A web address (URL), or empty when none is known.")
 
     class Meta(CooperativeSerializer.Meta):
         fields = [

@@ -140,8 +140,11 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
     # tasks; the service checks the particular task (403 for a national task, for instance).
     allowed = {"GET": "directives.view_board", "POST": is_national_admin | is_officer}
     required_scopes = {"GET": READ_SCOPES, "POST": ApiScope.TASKS_WRITE}
+    pagination_class = None  # a task has a few reports a year: all of them, as a plain list
 
-    @extend_schema(tags=TAG, summary="A task's progress reports, oldest first")
+    @extend_schema(
+        tags=TAG, summary="A task's progress reports, oldest first", responses={200: ReportSerializer(many=True)}
+    )
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         task = selectors.task_get(user=request.user, pk=pk)
         return Response(ReportSerializer(selectors.task_reports(task=task), many=True).data)

@@ -177,7 +177,8 @@ class PillarScoreSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     options = serializers.ListField(child=serializers.CharField(), help_text="Chosen option codes.")
-    number = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    # Sent as a JSON number (the answers are rendered as they are stored), so documented as one.
+    number = serializers.FloatField(allow_null=True, help_text="The number answered, or null.")
     text = serializers.CharField(allow_blank=True)
 
 
