@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -167,15 +167,16 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     from django_otp.middleware import is_verified
 
     target = request.GET.get("next") or request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path of this site only; redirect() would read anything else as a URL name to reverse.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     if is_verified(request.user) or not user_has_device(request.user, confirmed=True):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     error = ""
     if request.method == "POST":
         device = match_token(request.user, request.POST.get("token", "").strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
-            return redirect(target)
+            return HttpResponseRedirect(target)
         error = _("That code is not right. Enter the current 6-digit code from your authenticator app.")
     return render(request, "accounts/two_factor_verify.html", {"error": error, "next": target})

@@ -73,3 +73,35 @@ class HealthProbeMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class NulInQueryMiddleware:
+    """A NUL character in the query string is refused with 400 before any view reads it.
+
+    No link or form of the site produces one, and PostgreSQL refuses it in any text (a filter
+    reading ``?province=%00`` would otherwise end in a 500). Pages get a page in the user's
+    language; the API its error shape. Bodies are checked where they are read: Django's form
+    fields and DRF's serializer fields refuse NUL characters themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        refused = [
+            key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in value for value in values)
+        ]
+        if refused:
+            from django.shortcuts import render
+            from django.utils.translation import gettext as _
+
+            message = _("The address contains a control character (NUL) and cannot be read.")
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                from coopdx.api.exceptions import error_body
+
+                fields = {key.replace("\x00", "\\x00"): [message] for key in refused}
+                return JsonResponse(error_body("invalid_query", message, fields), status=400)
+            return render(request, "errors/bad_request.html", {"message": message}, status=400)
+        return self.get_response(request)

@@ -208,3 +208,42 @@ def test_rows_and_columns_beyond_a_workbooks_declared_size_are_read(dimension):
     assert result == {"created": 5, "updated": 0, "unchanged": 0}
     assert sorted(Cooperative.objects.values_list("code", flat=True)) == codes
     assert set(Cooperative.objects.values_list("website", flat=True)) == {"https://htx.vn"}
+
+
+HOSTILE_VALUES = ["\x00", "abc", "-1", "99999999999999999999", "1e309", "' OR 1=1 --", "2026-13-45", "🙂" * 50]
+QUERY_NAMES = [
+    "q", "page", "province", "sector", "status", "round", "ward", "level", "sort", "order", "year", "agency",
+    "document", "task", "since", "updated_since", "kind", "format", "period", "legacy", "metric", "next",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value", HOSTILE_VALUES, ids=["nul", "text", "negative", "huge", "inf", "sql", "date", "emoji"]
+)
+def test_hostile_query_values_on_every_page_are_never_a_server_error(value, login, national_admin, officer_a, coop_a):
+    """NUL characters (which PostgreSQL refuses in text), words where numbers are expected,
+    numbers beyond any column: each page answers with its own refusal or ignores the value."""
+    from tests.trust.test_permission_matrix import MATRIX
+
+    paths = [path for _, method, path, _ in MATRIX if method == "GET" and "{" not in path and "logout" not in path]
+    query = dict.fromkeys(QUERY_NAMES, value)
+    for user in (national_admin, officer_a):
+        client = login(user)
+        for path in paths:
+            response = client.get(path, query)
+            assert response.status_code < 500, (user.username, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_a_nul_in_the_query_is_a_400_with_a_message_on_pages_and_in_the_api(login, officer_a):
+    from django.utils.translation import gettext, override
+
+    client = login(officer_a)
+    page = client.get("/cooperatives/", {"q": "Tân\x00"})
+    assert page.status_code == 400
+    with override("vi"):
+        assert gettext("The address contains a control character (NUL) and cannot be read.") in page.content.decode()
+    api = client.get("/api/v1/cooperatives/", {"province": "\x00"})
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "invalid_query"
