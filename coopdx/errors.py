@@ -43,6 +43,31 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", {"back_url": _back_url(request)}, status=404)
 
 
+def bad_request_message(exception: Exception | None) -> str:
+    """What to tell the user of a request Django refused as malformed (``SuspiciousOperation``)."""
+    from django.conf import settings
+    from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, TooManyFilesSent):
+        return _("Too many files were sent at once (at most %(limit)s).") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    if isinstance(exception, TooManyFieldsSent):
+        return _("Too many fields were sent at once (at most %(limit)s).") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        }
+    return _("The request could not be read. Go back and try again from the page's own links and forms.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from coopdx.api.exceptions import error_body
+
+        return JsonResponse(error_body("bad_request", bad_request_message(exception)), status=400)
+    context = {"message": bad_request_message(exception), "back_url": _back_url(request)}
+    return render(request, "errors/bad_request.html", context, status=400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "403.html", {"back_url": _back_url(request)}, status=403)
 

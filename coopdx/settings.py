@@ -255,6 +255,8 @@ STORAGES = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No form takes more than 10 files (a report's evidence); more in one body is a 400 with a message.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Long work (an aggregation, an import) beats every JOB_HEARTBEAT_SECONDS; work silent for
 # JOB_STALE_SECONDS has lost its worker and its row is released (coopdx.heartbeat).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=20)

@@ -24,5 +24,6 @@ urlpatterns = [
 ]
 
 # Branded error pages in the user's language (the 500 page is templates/500.html).
+handler400 = "coopdx.errors.bad_request"
 handler403 = "coopdx.errors.permission_denied"
 handler404 = "coopdx.errors.page_not_found"

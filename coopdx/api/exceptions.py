@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, JsonResponse
@@ -80,6 +81,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied) and not exc.args:
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many files or fields in one body, and the like: the request's fault, not a bug.
+        from coopdx.errors import bad_request_message
+
+        exc = exceptions.ParseError(bad_request_message(exc), code="bad_request")
     response = drf_exception_handler(exc, context)
     if response is None:
         # A bug: keep Django's error reporting (the signal, the log), answer in the API's shape.

@@ -190,3 +190,31 @@ def test_the_report_page_says_why_the_set_of_files_was_refused(login, officer_a,
         }
     assert expected in response.content.decode()
     assert not TaskReport.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/directives/tasks/{pk}/", "/api/v1/directives/tasks/{pk}/reports/"])
+def test_a_post_with_more_files_than_any_form_takes_is_a_400_with_a_message(login, officer_a, task_a, path):
+    from django.conf import settings as django_settings
+
+    count = django_settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1
+    response = login(officer_a).post(
+        path.format(pk=task_a.pk),
+        {
+            "status": "in_progress",
+            "percent_done": 50,
+            "narrative": "x",
+            "evidence": [upload(f"{n}.png", PNG) for n in range(count)],
+        },
+    )
+    assert response.status_code == 400
+    with translation.override("vi"):
+        from django.utils.translation import gettext
+
+        expected = gettext("Too many files were sent at once (at most %(limit)s).") % {
+            "limit": django_settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    if path.startswith("/api/"):
+        assert response.json()["error"]["code"] == "bad_request"
+    else:
+        assert expected in response.content.decode()
+    assert not TaskReport.objects.exists()
