@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-x10 worker beat messages clean
+.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-dashboard: $(VENV)/.dev
 
 bench-api: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_api
+
+# Registry search on ten times the national registry, with and without its trigram index.
+bench-search: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_search
 
 # x10 headroom: its own database, so the national one stays as it is.
 bench-x10: $(VENV)/.dev

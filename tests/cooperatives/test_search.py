@@ -153,3 +153,20 @@ def test_matches_of_the_same_rank_follow_vietnamese_alphabetical_order(login, na
         CooperativeFactory(code=code, name=name, province=province_a)
     # Byte order would put "Ánh" after "Cà" and "Đồng" last of all.
     assert listed(login(national_admin), "htx") == ["HTX Ánh Dương", "HTX Cà Mau Xanh", "HTX Đồng"]
+
+
+def test_the_search_can_be_served_by_an_index_on_postgresql(registry):
+    """Every word filters with ``LIKE '% word%'``, which a b-tree index cannot serve: on
+    PostgreSQL a trigram index can, and the query the filter builds (with Django's ``::text``
+    cast) must be one the planner can match to it. On SQLite the search scans the table."""
+    from django.db import connection, transaction
+
+    from cooperatives.filters import CooperativeFilter
+
+    search = CooperativeFilter(data={"q": "thuy san tan"}, queryset=Cooperative.objects.all()).qs
+    assert list(search.values_list("code", flat=True)) == [registry["fisheries"].code]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: make the planner show its options
+            plan = search.explain()
+        assert "cooperatives_search_text_trgm" in plan, plan
