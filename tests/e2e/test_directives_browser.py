@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from directives.models import Agency
-from tests.directives.conftest import DocumentFactory, TaskFactory
+from directives.models import AgencyKind
+from tests.directives.conftest import AgencyFactory, DocumentFactory, TaskFactory
 from tests.e2e.conftest import log_in
 from tests.e2e.test_dashboard_browser import use_language, watch_console
 from tests.factories import PASSWORD
@@ -29,7 +29,10 @@ PERIOD_CARDS = """
 
 
 def test_reporting_periods_read_as_labelled_cards_on_a_phone(phone, live_server, officer_a, screenshot):
-    committee = Agency.objects.get(code="UBND-82")
+    # Made here: a transactional test's database holds only what ensure_reference_data loads.
+    committee = AgencyFactory(
+        name="Ủy ban nhân dân tỉnh Đồng Tháp", kind=AgencyKind.PROVINCIAL_COMMITTEE, province=officer_a.province
+    )
     task = TaskFactory(
         document=DocumentFactory(issuing_agency=committee),
         lead_agency=committee,
