@@ -115,3 +115,25 @@ def test_import_preview_errors_and_search_as_the_officer_sees_them(
     no_horizontal_overflow(browser_page)
     screenshot(browser_page, f"32-registry-search-{language}-{device}")
     assert errors == [], "\n".join(errors)
+
+
+SELECT_TEXT_CUT = """
+() => [...document.querySelectorAll("form[role=search] select")].flatMap((select) => {
+  const chosen = select.options[select.selectedIndex];
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = getComputedStyle(select).font;
+  // The text plus the select's own padding and arrow.
+  const needed = context.measureText(chosen.text).width + parseFloat(getComputedStyle(select).paddingLeft)
+    + parseFloat(getComputedStyle(select).paddingRight);
+  return needed > select.clientWidth ? [`${select.name}: "${chosen.text}" needs ${Math.round(needed)} px`] : [];
+})
+"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_registry_filters_show_their_choices_whole_on_a_desktop(page, live_server, officer_a, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, live_server.url, officer_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/cooperatives/")
+    page.wait_for_selector("form[role=search] select")
+    assert page.evaluate(SELECT_TEXT_CUT) == []
