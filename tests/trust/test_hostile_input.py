@@ -242,6 +242,7 @@ def test_a_nul_in_the_query_is_a_400_with_a_message_on_pages_and_in_the_api(logi
     client = login(officer_a)
     page = client.get("/cooperatives/", {"q": "Tân\x00"})
     assert page.status_code == 400
+    assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
     with override("vi"):
         assert gettext("The address contains a control character (NUL) and cannot be read.") in page.content.decode()
     api = client.get("/api/v1/cooperatives/", {"province": "\x00"})
