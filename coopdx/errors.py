@@ -60,11 +60,18 @@ def bad_request_message(exception: Exception | None) -> str:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return bad_request_response(request, bad_request_message(exception))
+
+
+def bad_request_response(
+    request: HttpRequest, message: str, *, code: str = "bad_request", fields: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    """400 with ``message``: in the API's error shape under /api/, else a page in the site's layout."""
     if request.path.startswith("/api/"):
         from coopdx.api.exceptions import error_body
 
-        return JsonResponse(error_body("bad_request", bad_request_message(exception)), status=400)
-    context = {"message": bad_request_message(exception), "back_url": _back_url(request)}
+        return JsonResponse(error_body(code, message, fields), status=400)
+    context = {"message": message, "back_url": _back_url(request)}
     return render(request, "errors/bad_request.html", context, status=400)
 
 

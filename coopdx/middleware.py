@@ -92,16 +92,11 @@ class NulInQueryMiddleware:
             key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in value for value in values)
         ]
         if refused:
-            from django.shortcuts import render
             from django.utils.translation import gettext as _
 
+            from coopdx.errors import bad_request_response
+
             message = _("The address contains a control character (NUL) and cannot be read.")
-            if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
-                from coopdx.api.exceptions import error_body
-
-                fields = {key.replace("\x00", "\\x00"): [message] for key in refused}
-                return JsonResponse(error_body("invalid_query", message, fields), status=400)
-            return render(request, "errors/bad_request.html", {"message": message}, status=400)
+            fields = {key.replace("\x00", "\\x00"): [message] for key in refused}
+            return bad_request_response(request, message, code="invalid_query", fields=fields)
         return self.get_response(request)

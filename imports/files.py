@@ -110,9 +110,13 @@ class _DeferredStrings:
         return _SharedString(index)
 
 
+@dataclass
 class _StringTable:
-    def __init__(self, archive: zipfile.ZipFile, path: str | None) -> None:
-        self.archive, self.path = archive, path
+    """Where the shared-string table lies: the workbook's own archive (open while the workbook
+    is), and the table's part in it (None when the workbook has none)."""
+
+    archive: zipfile.ZipFile
+    path: str | None
 
 
 def _open_workbook(content: bytes) -> tuple[Any, _StringTable]:
@@ -120,18 +124,18 @@ def _open_workbook(content: bytes) -> tuple[Any, _StringTable]:
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.xml.constants import SHARED_STRINGS
 
-    table = _StringTable(zipfile.ZipFile(io.BytesIO(content)), None)
-
     class Reader(ExcelReader):
+        strings_path: str | None = None
+
         def read_strings(self) -> None:
             found = self.package.find(SHARED_STRINGS)
-            table.path = found.PartName[1:] if found is not None else None
+            self.strings_path = found.PartName[1:] if found is not None else None
             # Looked up by index only (openpyxl's sheet parser), which _DeferredStrings answers.
             self.shared_strings = cast("list[str]", _DeferredStrings())
 
     reader = Reader(io.BytesIO(content), read_only=True, data_only=False)
     reader.read()
-    return reader.wb, table
+    return reader.wb, _StringTable(reader.archive, reader.strings_path)
 
 
 def _shared_strings(table: _StringTable, needed: set[int]) -> dict[int, str]:
