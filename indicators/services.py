@@ -7,10 +7,12 @@ The computation itself (set-based counts per partition, figures from summed coun
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -72,10 +74,7 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
     day = timezone.localdate(run.started_at)
     with transaction.atomic():
         IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
-        IndicatorSnapshot.objects.bulk_create(
-            [IndicatorSnapshot(run_id=run_id, snapshot_date=day, as_of=now, **figure) for figure in figures],
-            batch_size=2000,
-        )
+        _insert_figures([{"run_id": run_id, "snapshot_date": day, "as_of": now, **figure} for figure in figures])
         AggregationRun.objects.filter(pk=run_id).update(
             status=RunStatus.SUCCEEDED,
             finished_at=now,
@@ -84,6 +83,27 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
         )
         versions.mark_changed(versions.INDICATORS)
     return len(figures)
+
+
+def _insert_figures(rows: list[dict[str, Any]]) -> None:
+    """Insert the figures: on PostgreSQL with COPY (a tenth of the cost of building ~19,000
+    model instances and their INSERT), elsewhere with ``bulk_create``. COPY does not pass
+    through Django's execute wrappers: ``write_snapshot`` renews the indicators' version itself."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        IndicatorSnapshot.objects.bulk_create([IndicatorSnapshot(**row) for row in rows], batch_size=2000)
+        return
+    names = list(rows[0])
+    column_of = {field.attname: str(field.column) for field in IndicatorSnapshot._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in names)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([["\\N" if row[name] is None else row[name] for name in names] for row in rows])
+    buffer.seek(0)
+    table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
 
 
 def aggregate_indicators(*, trigger: str = "command", by: User | None = None, round_code: str = "") -> AggregationRun:

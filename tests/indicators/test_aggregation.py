@@ -147,13 +147,13 @@ def test_running_twice_the_same_day_gives_identical_figures(data):
 def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monkeypatch):
     indicator_services.aggregate_indicators()
     before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
-    real_bulk_create = IndicatorSnapshot.objects.bulk_create
+    real_insert = indicator_services._insert_figures
 
-    def half_then_die(objs, batch_size=None, **kwargs):
-        real_bulk_create(objs[: len(objs) // 2], batch_size=batch_size)
+    def half_then_die(rows):
+        real_insert(rows[: len(rows) // 2])
         raise RuntimeError("simulated crash mid-write")
 
-    monkeypatch.setattr(IndicatorSnapshot.objects, "bulk_create", half_then_die)
+    monkeypatch.setattr(indicator_services, "_insert_figures", half_then_die)
     with pytest.raises(RuntimeError):
         indicator_services.aggregate_indicators()
     assert sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value")) == before
@@ -269,3 +269,125 @@ def test_the_queries_of_an_aggregation_do_not_grow_with_cooperatives(
         indicator_services.aggregate_indicators()
     assert values("p:82", open_round)["surveyed_total"] == 40
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def random_answers(questionnaire, rng):
+    """A complete, valid set of answers picked at random (multiple choices: an exclusive option
+    alone, or any non-empty set of the others)."""
+    from surveys.models import Question
+
+    result = {}
+    for question in Question.objects.filter(questionnaire=questionnaire).prefetch_related("options"):
+        options = list(question.options.all())
+        if question.kind in ("single", "yes_no"):
+            result[question.code] = rng.choice(options).code
+        elif question.kind == "multiple":
+            exclusive = [o.code for o in options if o.exclusive]
+            others = [o.code for o in options if not o.exclusive]
+            if exclusive and rng.random() < 0.2:
+                result[question.code] = [rng.choice(exclusive)]
+            else:
+                result[question.code] = rng.sample(others, rng.randint(1, len(others)))
+        elif question.kind == "number":
+            result[question.code] = str(rng.randint(0, int(question.max_value or 50)))
+        else:
+            result[question.code] = "Thiếu vốn"
+    return result
+
+
+def counted_by_hand(round_ids, province_id=None):
+    """The counted responses per (round, province, sector), counted in Python from the objects."""
+    from collections import Counter, defaultdict
+
+    from surveys.lifecycle import counted_statuses
+    from surveys.models import IndicatorDefinition
+
+    definitions = list(IndicatorDefinition.objects.filter(is_active=True))
+    rows = defaultdict(Counter)
+    responses = Response.objects.filter(round_id__in=round_ids, status__in=counted_statuses()).select_related(
+        "cooperative"
+    )
+    for response in responses.prefetch_related("answers__question", "answers__options"):
+        cooperative = response.cooperative
+        if cooperative.is_archived or (province_id is not None and cooperative.province_id != province_id):
+            continue
+        chosen = {
+            (answer.question.code, option.code) for answer in response.answers.all() for option in answer.options.all()
+        }
+        row = rows[(response.round_id, cooperative.province_id, cooperative.sector_id)]
+        row["n"] += 1
+        row["score_sum"] += response.score or 0
+        row[f"level_{response.level}"] += 1
+        for definition in definitions:
+            row[f"ind_{definition.code}"] += any(
+                (definition.question_code, code) in chosen for code in definition.option_codes
+            )
+    return {key: dict(row) for key, row in rows.items()}
+
+
+def counted_by_the_job(round_ids, province_id=None):
+    from indicators.aggregation import compute_partition
+
+    result = {}
+    for row in compute_partition(round_ids=round_ids, province_id=province_id)["responses"]:
+        key = (row.pop("round_id"), row.pop("province_id"), row.pop("sector_id"))
+        row["score_sum"] = Decimal(row["score_sum"])
+        result[key] = {name: value for name, value in row.items() if value}
+    return result
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_versions(
+    seed, questionnaire, open_round, national_admin, province_a, province_b
+):
+    """Random answers, statuses, sectors and archived cooperatives, in two rounds whose
+    questionnaires are two versions (same question codes, different option rows): the job's
+    counts equal a count made object by object, for the nation and for each province."""
+    import random
+
+    from cooperatives.models import Sector
+    from surveys.models import SurveyRound
+    from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
+
+    rng = random.Random(seed)
+    second = questionnaire_publish(questionnaire=questionnaire_new_version(questionnaire=questionnaire))
+    later_round = SurveyRound.objects.create(
+        code="KS2027",
+        name_vi="Khảo sát 2027",
+        questionnaire=second,
+        opens_on=open_round.opens_on,
+        closes_on=open_round.closes_on,
+    )
+    sectors = list(Sector.objects.all()[:3])
+    for index in range(24):
+        cooperative = CooperativeFactory(
+            province=rng.choice([province_a, province_b]),
+            sector=rng.choice(sectors),
+            code=f"{8200000100 + index}",
+        )
+        for survey_round in (open_round, later_round):
+            if rng.random() < 0.15:
+                continue
+            response = response_start(survey_round=survey_round, cooperative=cooperative, by=national_admin)
+            response_save_answers(
+                response=response, answers=random_answers(survey_round.questionnaire, rng), by=national_admin
+            )
+            response = response_submit(response=response, by=national_admin)
+            status = rng.choice(
+                [ResponseStatus.ACCEPTED, ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED, ResponseStatus.RETURNED]
+            )
+            Response.objects.filter(pk=response.pk).update(status=status)
+        if rng.random() < 0.1:
+            type(cooperative).objects.filter(pk=cooperative.pk).update(is_archived=True)
+    round_ids = [open_round.pk, later_round.pk]
+    by_hand = counted_by_hand(round_ids)
+    assert sum(row["n"] for row in by_hand.values()) >= 12  # the draw counts enough responses to mean something
+    assert any(row.get("ind_ecommerce") for row in by_hand.values())
+    assert counted_by_the_job(round_ids) == {
+        key: {name: value for name, value in row.items() if value} for key, row in by_hand.items()
+    }
+    for province in (province_a, province_b):
+        assert counted_by_the_job(round_ids, province.pk) == {
+            key: {name: value for name, value in row.items() if value}
+            for key, row in counted_by_hand(round_ids, province.pk).items()
+        }
