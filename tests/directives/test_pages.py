@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directives.models import Agency, DirectiveTask, Document
 from tests.directives.conftest import DocumentFactory, TaskFactory, report
@@ -258,3 +258,15 @@ def test_a_documents_attached_file_is_checked_like_evidence(login, officer_a):
     document = Document.objects.get(number="56/KH-UBND")
     assert document.file_name == "ke-hoach.pdf"
     assert "ke-hoach" not in document.file.name
+
+
+def test_the_reporting_period_reads_as_part_of_the_sentence_in_english_and_vietnamese(login, officer_a):
+    task = DirectiveTask.objects.get(code="ct19-tinh-82")
+    client = login(officer_a)
+    for language, sentence in (("en", "Recurring, reported {};"), ("vi", "kỳ báo cáo: {};")):
+        client.cookies["django_language"] = language
+        body = client.get(f"/directives/tasks/{task.pk}/").content.decode()
+        with translation.override(language):
+            period = str(task.get_reporting_period_display())
+        assert period != period.lower()  # "Yearly", "Hằng năm": a choice label, capitalised
+        assert sentence.format(period.lower()) in body
