@@ -49,10 +49,21 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The filters beyond the search box, folded under a button on a phone: open when one is in
+    # use or refused, and the button counts those in use.
+    more = [name for name in filterset.form.fields if name != "q"]
+    in_use = sum(1 for name in more if request.GET.get(name))
+    refused = any(name in filterset.form.errors for name in more) if filterset.is_bound else False
     return render(
         request,
         "cooperatives/cooperative_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "filters_in_use": in_use,
+            "filters_open": bool(in_use or refused),
+        },
     )
 
 

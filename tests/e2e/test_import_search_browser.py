@@ -137,3 +137,39 @@ def test_the_registry_filters_show_their_choices_whole_on_a_desktop(page, live_s
     page.goto(f"{live_server.url}/cooperatives/")
     page.wait_for_selector("form[role=search] select")
     assert page.evaluate(SELECT_TEXT_CUT) == []
+
+
+MORE_FILTERS = {"vi": "Thêm bộ lọc", "en": "More filters"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_on_a_phone_the_registry_filters_fold_under_a_button_and_open_whole(
+    phone, live_server, officer_a, screenshot, language
+):
+    """At 390 px the search box comes first and the six drop-downs wait behind "More filters";
+    opened, each takes the whole width and shows its choice whole. A filter in use keeps the
+    panel open and is counted on the button."""
+    phone.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(phone, live_server.url, officer_a.username, PASSWORD)
+    phone.goto(f"{live_server.url}/cooperatives/")
+    toggle = phone.locator("[data-testid=more-filters]")
+    assert MORE_FILTERS[language] in toggle.inner_text()
+    assert phone.locator("form[role=search] select[name=province]").is_hidden()
+    assert phone.locator("input[name=q]").is_visible()
+    toggle.click()
+    phone.wait_for_selector("#more-filters.show")  # Bootstrap adds it when the panel has opened
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert phone.evaluate(SELECT_TEXT_CUT) == []
+    screenshot(phone, f"33-registry-filters-open-{language}-390")
+    phone.select_option("select[name=status]", "active")
+    phone.click("main form[role=search] button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("form[role=search] select[name=status]").is_visible()
+    assert "(1)" in phone.locator("[data-testid=more-filters]").inner_text()
+
+
+def test_on_a_desktop_the_registry_filters_need_no_button(page, live_server, officer_a):
+    log_in(page, live_server.url, officer_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/cooperatives/")
+    assert page.locator("form[role=search] select[name=province]").is_visible()
+    assert page.locator("[data-testid=more-filters]").is_hidden()
