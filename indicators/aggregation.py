@@ -66,66 +66,66 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     """The counted responses per (round, province, sector): how many, their summed score, how
     many at each level and, per active indicator, how many chose one of its options.
 
-    One statement, one pass: the indicators' answers and chosen options are read once, filtered
-    to the indicator questions and options (resolved to ids first), folded into one row per
-    response (a flag per indicator), then grouped. No subquery per indicator or per response.
+    One statement, one pass: the chosen options among the indicators' (resolved to ids first)
+    are read once for the partition's counted responses, folded into one row per response (a
+    0/1 flag per indicator), joined to the responses and grouped. No subquery per indicator or
+    per response.
     """
     if not round_ids:
         return []
     definitions = list(
         IndicatorDefinition.objects.filter(is_active=True).values_list("code", "question_code", "option_codes")
     )
+    # Each indicator's options as ids, whatever the questionnaire version (the same question and
+    # option codes in each): one query.
     candidates = Option.objects.filter(question__code__in={question for _code, question, _options in definitions})
-    by_code: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for pk, question_id, question_code, option_code in candidates.values_list(
-        "pk", "question_id", "question__code", "code"
-    ):
-        by_code[(question_code, option_code)].append((pk, question_id))
-    options_of: dict[str, list[int]] = {}
-    question_ids: set[int] = set()
-    for code, question_code, option_codes in definitions:
-        chosen = [pair for option_code in option_codes for pair in by_code.get((question_code, option_code), [])]
-        options_of[code] = sorted(pk for pk, _question in chosen)
-        question_ids.update(question for _pk, question in chosen)
+    ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, question_code, option_code in candidates.values_list("pk", "question__code", "code"):
+        ids_of[(question_code, option_code)].append(pk)
+    options_of = {
+        code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, option_code), []))
+        for code, question_code, option_codes in definitions
+    }
     option_ids = sorted({pk for ids in options_of.values() for pk in ids})
     statuses = list(counted_statuses())
 
     def marks(values: Collection[Any]) -> str:
         return ", ".join(["%s"] * len(values))
 
-    params: list[Any] = []
-    flags: list[str] = []
-    for code, _question, _options in definitions:
-        if options_of[code]:
-            flags.append(
-                f"MAX(CASE WHEN ao.option_id IN ({marks(options_of[code])}) THEN 1 ELSE 0 END) AS ind_{len(flags)}"
-            )
-            params += options_of[code]
-        else:
-            flags.append(f"0 AS ind_{len(flags)}")
-    answers = (
-        f"LEFT JOIN {Answer._meta.db_table} a ON a.response_id = r.id AND a.question_id IN ({marks(question_ids)}) "
-        f"LEFT JOIN {Answer.options.through._meta.db_table} ao ON ao.answer_id = a.id "
-        f"AND ao.option_id IN ({marks(option_ids)})"
-        if option_ids
-        else ""
-    )
-    params += sorted(question_ids) + option_ids if option_ids else []
+    # The counted responses of the partition: the outer query's rows, and the filter of the
+    # chosen options below (so that a province's partition reads only its own answers).
     where = f"r.round_id IN ({marks(round_ids)}) AND r.status IN ({marks(statuses)}) AND c.is_archived = %s"
-    params += [*round_ids, *statuses, False]
+    where_params: list[Any] = [*round_ids, *statuses, False]
     if province_id is not None:
         where += " AND c.province_id = %s"
-        params.append(province_id)
-    levels = ", ".join(f"SUM(CASE WHEN level = {level} THEN 1 ELSE 0 END)" for level in LEVELS)
-    indicators = "".join(f", SUM(ind_{index})" for index in range(len(definitions)))
+        where_params.append(province_id)
+    counted = f"FROM {Response._meta.db_table} r JOIN {Cooperative._meta.db_table} c ON c.id = r.cooperative_id"
+    params: list[Any] = []
+    flags = ""
+    sums = ""
+    for index, (code, _question, _options) in enumerate(definitions):
+        if options_of[code]:
+            flags += f", MAX(CASE WHEN ao.option_id IN ({marks(options_of[code])}) THEN 1 ELSE 0 END) AS ind_{index}"
+            params += options_of[code]
+            sums += f", SUM(COALESCE(f.ind_{index}, 0))"
+        else:
+            sums += ", 0"
+    chosen = ""
+    if option_ids:
+        # One row per response with a 0/1 flag per indicator, from its chosen indicator options.
+        chosen = (
+            f" LEFT JOIN (SELECT a.response_id{flags} FROM {Answer.options.through._meta.db_table} ao"
+            f" JOIN {Answer._meta.db_table} a ON a.id = ao.answer_id WHERE ao.option_id IN ({marks(option_ids)})"
+            f" AND a.response_id IN (SELECT r.id {counted} WHERE {where}) GROUP BY a.response_id)"
+            f" f ON f.response_id = r.id"
+        )
+        params += [*option_ids, *where_params]
+    params += where_params
+    levels = ", ".join(f"SUM(CASE WHEN r.level = {level} THEN 1 ELSE 0 END)" for level in LEVELS)
     sql = (
-        f"SELECT round_id, province_id, sector_id, COUNT(*), SUM(score), {levels}{indicators} FROM ("
-        f"SELECT r.id, r.round_id, c.province_id, c.sector_id, r.score, r.level"
-        f"{''.join(', ' + flag for flag in flags)} "
-        f"FROM {Response._meta.db_table} r JOIN {Cooperative._meta.db_table} c ON c.id = r.cooperative_id "
-        f"{answers} WHERE {where} "
-        f"GROUP BY r.id, r.round_id, c.province_id, c.sector_id, r.score, r.level"
-        f") per_response GROUP BY round_id, province_id, sector_id ORDER BY round_id, province_id, sector_id"
+        f"SELECT r.round_id, c.province_id, c.sector_id, COUNT(*), SUM(r.score), {levels}{sums} "
+        f"{counted}{chosen} WHERE {where} "
+        f"GROUP BY r.round_id, c.province_id, c.sector_id ORDER BY r.round_id, c.province_id, c.sector_id"
     )
     rows: list[dict[str, Any]] = []
     with transaction.atomic(), connection.cursor() as cursor:
