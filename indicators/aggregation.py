@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 LEVELS = range(6)
 PRECISION = Decimal("0.000000000001")
-CENTS = Decimal("0.01")
+# The score's own precision: SQLite sums it as a float, rounded back to it.
+SCORE_STEP = Decimal(1).scaleb(-Response._meta.get_field("score").decimal_places)
 
 
 def rounds_for(round_code: str = "") -> list[SurveyRound]:
@@ -83,7 +84,8 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     for pk, question_code, option_code in candidates.values_list("pk", "question__code", "code"):
         ids_of[(question_code, option_code)].append(pk)
     options_of = {
-        code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, option_code), []))
+        # str(): the codes are JSON an administrator edits, where 1 and "1" mean the same option.
+        code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, str(option_code)), []))
         for code, question_code, option_codes in definitions
     }
     option_ids = sorted({pk for ids in options_of.values() for pk in ids})
@@ -140,7 +142,7 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
                 "province_id": province,
                 "sector_id": sector,
                 "n": n,
-                "score_sum": str(Decimal(score_sum or 0).quantize(CENTS)),
+                "score_sum": str(Decimal(score_sum or 0).quantize(SCORE_STEP)),
             }
             record.update({f"level_{level}": int(counts[level]) for level in LEVELS})
             record.update(

@@ -102,7 +102,9 @@ def _insert_figures(rows: list[dict[str, Any]]) -> None:
     writer.writerows([["\\N" if row[name] is None else row[name] for name in names] for row in rows])
     buffer.seek(0)
     table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
-    with connection.cursor() as cursor:
+    # The driver's own cursor (psycopg2, as pinned) raises psycopg2's errors: wrapped, they are
+    # Django's (OperationalError and the rest), which the tasks retry on like any other write.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
 
 

@@ -303,7 +303,9 @@ def counted_by_hand(round_ids, province_id=None):
     from surveys.models import IndicatorDefinition
 
     definitions = list(IndicatorDefinition.objects.filter(is_active=True))
-    rows = defaultdict(Counter)
+    empty = {"n": 0, "score_sum": Decimal(0), **{f"level_{level}": 0 for level in range(6)}}
+    empty.update({f"ind_{definition.code}": 0 for definition in definitions})
+    rows = defaultdict(lambda: Counter(empty))
     responses = Response.objects.filter(round_id__in=round_ids, status__in=counted_statuses()).select_related(
         "cooperative"
     )
@@ -317,12 +319,13 @@ def counted_by_hand(round_ids, province_id=None):
         row = rows[(response.round_id, cooperative.province_id, cooperative.sector_id)]
         row["n"] += 1
         row["score_sum"] += response.score or 0
-        row[f"level_{response.level}"] += 1
+        if response.level is not None:
+            row[f"level_{response.level}"] += 1
         for definition in definitions:
             row[f"ind_{definition.code}"] += any(
-                (definition.question_code, code) in chosen for code in definition.option_codes
+                (definition.question_code, str(code)) in chosen for code in definition.option_codes
             )
-    return {key: dict(row) for key, row in rows.items()}
+    return {key: {**empty, **row} for key, row in rows.items()}
 
 
 def counted_by_the_job(round_ids, province_id=None):
@@ -332,7 +335,7 @@ def counted_by_the_job(round_ids, province_id=None):
     for row in compute_partition(round_ids=round_ids, province_id=province_id)["responses"]:
         key = (row.pop("round_id"), row.pop("province_id"), row.pop("sector_id"))
         row["score_sum"] = Decimal(row["score_sum"])
-        result[key] = {name: value for name, value in row.items() if value}
+        result[key] = row
     return result
 
 
@@ -346,10 +349,15 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
     import random
 
     from cooperatives.models import Sector
-    from surveys.models import SurveyRound
+    from surveys.models import IndicatorDefinition, SurveyRound
     from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
 
     rng = random.Random(seed)
+    # Definitions the job must tell apart: one switched off, one whose options match nothing.
+    IndicatorDefinition.objects.filter(code="website").update(is_active=False)
+    IndicatorDefinition.objects.create(
+        code="nothing", name_vi="Không khớp", question_code="ONLINE_CHANNELS", option_codes=["nope"]
+    )
     second = questionnaire_publish(questionnaire=questionnaire_new_version(questionnaire=questionnaire))
     later_round = SurveyRound.objects.create(
         code="KS2027",
@@ -379,15 +387,84 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
             Response.objects.filter(pk=response.pk).update(status=status)
         if rng.random() < 0.1:
             type(cooperative).objects.filter(pk=cooperative.pk).update(is_archived=True)
+    # An accepted response without a single answer, score or level (a paper form left blank).
+    blank = CooperativeFactory(province=province_a, sector=sectors[0], code="8200000199")
+    Response.objects.create(round=open_round, cooperative=blank, status=ResponseStatus.ACCEPTED)
     round_ids = [open_round.pk, later_round.pk]
     by_hand = counted_by_hand(round_ids)
     assert sum(row["n"] for row in by_hand.values()) >= 12  # the draw counts enough responses to mean something
     assert any(row.get("ind_ecommerce") for row in by_hand.values())
-    assert counted_by_the_job(round_ids) == {
-        key: {name: value for name, value in row.items() if value} for key, row in by_hand.items()
-    }
+    assert all("ind_website" not in row and row["ind_nothing"] == 0 for row in by_hand.values())
+    assert counted_by_the_job(round_ids) == by_hand
     for province in (province_a, province_b):
-        assert counted_by_the_job(round_ids, province.pk) == {
-            key: {name: value for name, value in row.items() if value}
-            for key, row in counted_by_hand(round_ids, province.pk).items()
-        }
+        assert counted_by_the_job(round_ids, province.pk) == counted_by_hand(round_ids, province.pk)
+
+
+def test_an_option_code_written_as_a_number_still_counts(questionnaire, open_round, national_admin, province_a):
+    """Option codes are JSON an administrator edits: ``[1]`` means the option coded "1"."""
+    from surveys.models import IndicatorDefinition, Option
+
+    option = Option.objects.filter(question__questionnaire=questionnaire, question__code="DX_NEED", code="yes").get()
+    Option.objects.filter(pk=option.pk).update(code="1")
+    IndicatorDefinition.objects.create(code="numeric", name_vi="Mã số", question_code="DX_NEED", option_codes=[1])
+    answer(questionnaire, open_round, CooperativeFactory(province=province_a), national_admin, DX_NEED="1")
+    (row,) = counted_by_the_job([open_round.pk]).values()
+    assert (row["n"], row["ind_numeric"]) == (1, 1)
+
+
+def test_figures_are_stored_as_given_and_a_refused_write_raises_djangos_error(data):
+    """The snapshot's write (COPY on PostgreSQL, bulk_create elsewhere) stores every value as
+    given: empty places and values, an exact zero, text with commas and quotes, the time with
+    its zone. A write the database refuses raises Django's own error (what the tasks retry on)
+    and leaves nothing."""
+    from django.db import DataError, transaction
+
+    from cooperatives.models import Province, Sector
+
+    run = indicator_services.aggregate_indicators()
+    day = run.started_at.date() + datetime.timedelta(days=1)
+    place = {"run_id": run.pk, "snapshot_date": day, "as_of": run.started_at, "round_id": data.pk}
+    rows = [
+        {
+            **place,
+            "scope": "province",
+            "province_id": Province.objects.get(code="82").pk,
+            "sector_id": None,
+            "scope_key": "p:82",
+            "metric": "a_zero",
+            "value": Decimal("0E-12"),
+            "numerator": 0,
+            "denominator": None,
+        },
+        {
+            **place,
+            "scope": "sector",
+            "province_id": None,
+            "sector_id": Sector.objects.get(code="VT").pk,
+            "scope_key": "s:VT",
+            "metric": 'b, "quoted"',
+            "value": None,
+            "numerator": None,
+            "denominator": 0,
+        },
+        {
+            **place,
+            "scope": "nation",
+            "province_id": None,
+            "sector_id": None,
+            "scope_key": "nation",
+            "metric": "c_third",
+            "value": Decimal("33.333333333333"),
+            "numerator": 1,
+            "denominator": 3,
+        },
+    ]
+    with transaction.atomic():
+        indicator_services._insert_figures(rows)
+    stored = list(IndicatorSnapshot.objects.filter(snapshot_date=day).order_by("metric").values(*rows[0]))
+    assert stored == rows
+    if connection.vendor == "postgresql":  # SQLite keeps any text whatever its declared length
+        too_long = [{**rows[2], "snapshot_date": day + datetime.timedelta(days=1), "scope": "x" * 40}]
+        with pytest.raises(DataError), transaction.atomic():
+            indicator_services._insert_figures(too_long)
+        assert not IndicatorSnapshot.objects.filter(snapshot_date=day + datetime.timedelta(days=1)).exists()
