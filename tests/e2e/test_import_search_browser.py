@@ -173,3 +173,30 @@ def test_on_a_desktop_the_registry_filters_need_no_button(page, live_server, off
     page.goto(f"{live_server.url}/cooperatives/")
     assert page.locator("form[role=search] select[name=province]").is_visible()
     assert page.locator("[data-testid=more-filters]").is_hidden()
+
+
+NAME_LINES = """
+() => [...document.querySelectorAll("table.table-registry tbody a")].map((link) => {
+  const lineHeight = parseFloat(getComputedStyle(link).lineHeight);
+  return [link.textContent, Math.round(link.getBoundingClientRect().height / lineHeight)];
+})
+"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_on_a_phone_a_cooperatives_name_has_the_rows_width_with_its_code_and_province_under_it(
+    phone, live_server, officer_a, registry, screenshot, language
+):
+    """At 390 px the code and province columns give their width to the name (both are shown
+    under it): a long name takes at most two lines instead of a narrow column of eight."""
+    phone.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(phone, live_server.url, officer_a.username, PASSWORD)
+    phone.goto(f"{live_server.url}/cooperatives/")
+    screenshot(phone, f"34-registry-list-{language}-390")
+    lines = dict(phone.evaluate(NAME_LINES))
+    assert lines["Hợp tác xã Dịch vụ Tôm giống và Thủy sản"] <= 2, lines
+    assert lines["Hợp tác xã Thủy sản Tân Hòa"] <= 2, lines
+    under = phone.locator("table.table-registry tbody tr", has_text="8200000102").locator("td:has(a)")
+    assert "8200000102 · " in under.inner_text()  # the code and the province, under the name
+    assert phone.get_by_text("8200000102", exact=True).filter(visible=True).count() == 1
+    no_horizontal_overflow(phone)
