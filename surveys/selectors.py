@@ -15,6 +15,7 @@ from cooperatives.models import Cooperative
 from .lifecycle import counted_statuses
 from .models import (
     Advice,
+    Answer,
     IndicatorDefinition,
     Option,
     Pillar,
@@ -200,6 +201,36 @@ def round_counts_many(*, rounds: list[SurveyRound], user: User) -> dict[int, dic
 def round_counts(*, survey_round: SurveyRound, user: User) -> dict[str, int]:
     """How many cooperatives in scope are in each state (database counts only)."""
     return round_counts_many(rounds=[survey_round], user=user)[survey_round.pk]
+
+
+def response_review(*, response: Response) -> list[dict[str, Any]]:
+    """Every question of the response, part by part as the form asks them, with the saved answer
+    as the person who gave it reads it: the chosen options' labels, the number and its unit, the
+    text; ``answered`` False where nothing was saved. For the check before sending. Five queries
+    whatever the number of questions."""
+    answers = {
+        answer.question_id: answer for answer in Answer.objects.filter(response=response).prefetch_related("options")
+    }
+    parts = []
+    pillars = response.round.questionnaire.pillars.prefetch_related("questions__options")
+    for page, pillar in enumerate(pillars, start=1):
+        rows = []
+        for question in pillar.questions.all():
+            answer = answers.get(question.pk)
+            labels = [option.label for option in answer.options.all()] if answer else []
+            number = answer.number if answer else None
+            text = answer.text if answer else ""
+            rows.append(
+                {
+                    "question": question,
+                    "labels": labels,
+                    "number": number,
+                    "text": text,
+                    "answered": bool(labels) or number is not None or bool(text),
+                }
+            )
+        parts.append({"page": page, "pillar": pillar, "rows": rows})
+    return parts
 
 
 def response_pillars(*, response: Response) -> list[dict[str, Any]]:

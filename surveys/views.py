@@ -274,7 +274,11 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/submit.html",
-        {"response": response, "unanswered": [questions[code] for code in unanswered]},
+        {
+            "response": response,
+            "unanswered": [questions[code] for code in unanswered],
+            "parts": selectors.response_review(response=response),
+        },
         status=status,
     )
 

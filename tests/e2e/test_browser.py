@@ -91,7 +91,17 @@ def test_member_fills_in_leaves_resumes_and_submits_on_a_phone(
         phone.click("[data-testid=next-page]" if number < pages else "[data-testid=to-submit]")
         phone.wait_for_load_state("networkidle")
     screenshot(phone, "11-survey-review-phone")
-    phone.click("[data-testid=submit-survey]")
+    # The check step: every part with its answers, none missing, a way back to each part.
+    assert phone.locator("[data-testid=review-part]").count() == pages
+    assert phone.locator("[data-testid=change-part]").count() == pages
+    assert "Chưa trả lời" not in phone.inner_text("main")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    phone.reload()
+    assert "Your answers" in phone.inner_text("main")
+    screenshot(phone, "11-survey-review-phone-en")
+    # Sent from the button after the answers, where a reader of the list arrives.
+    phone.click("[data-testid=submit-survey-after-review]")
     phone.wait_for_selector("[data-testid=level]")
     screenshot(phone, "12-survey-result-phone")
     response.refresh_from_db()

@@ -260,3 +260,46 @@ def test_the_result_page_offers_to_continue_only_to_those_who_may_answer(
             assert client.get(fill).status_code == 200
         else:
             assert client.get(fill).status_code == 403
+
+
+def test_before_sending_the_member_sees_every_answer_part_by_part_with_a_way_to_change_it(
+    login, member_a, coop_a, open_round, best_answers, django_assert_max_num_queries
+):
+    """The check step lists every question of every part with the answer as it was given (the
+    chosen options' labels, the number with its unit, the text), "not answered" where nothing
+    was saved, and links each part to its page; in the member's language."""
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from surveys.models import Question
+
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    codes = pillar_codes(response, 1)
+    client.post(f"/surveys/responses/{response.pk}/page/1/", page_data(response, best_answers, codes, "leave"))
+    pillars = list(open_round.questionnaire.pillars.all())
+    questions = list(Question.objects.filter(questionnaire=open_round.questionnaire).prefetch_related("options"))
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
+    answers = re.findall(r'data-testid="review-answer">(.*?)</dd>', page, re.S)
+    assert len(answers) == len(questions)
+    links = re.findall(r'href="([^"]+)"[^>]*data-testid="change-part"', page)
+    assert links == [f"/surveys/responses/{response.pk}/page/{n}/" for n in range(1, len(pillars) + 1)]
+    shown = dict(zip([q.code for q in questions], answers, strict=True))
+    first_part = {q.code for q in pillars[0].questions.all()}
+    for question in questions:
+        given = best_answers.get(question.code) if question.code in first_part else None
+        if not given:
+            assert "Chưa trả lời" in shown[question.code], question.code
+        elif question.kind in ("single", "yes_no", "multiple"):
+            chosen = [given] if isinstance(given, str) else given
+            labels = [o.label_vi for o in question.options.all() if o.code in chosen]
+            assert shown[question.code] == "; ".join(labels), question.code
+        elif question.kind == "number":
+            with translation.override("vi"):
+                assert shown[question.code].startswith(number_format(given, use_l10n=True)), question.code
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
+    assert "Your answers" in english and "Not answered" in english
+    dx_need = next(q for q in questions if q.code == "DX_NEED")
+    assert dx_need.options.get(code="yes").label_en in english
