@@ -314,6 +314,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             and response.round.is_open()
             and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative),
             "self_acceptance_message": services.self_acceptance_message(),
+            "parts": selectors.response_review(response=response),
         },
     )
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from surveys.models import Response, ResponseStatus
-from tests.factories import CooperativeFactory
+from tests.factories import CooperativeFactory, complete_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +303,26 @@ def test_before_sending_the_member_sees_every_answer_part_by_part_with_a_way_to_
     assert "Your answers" in english and "Not answered" in english
     dx_need = next(q for q in questions if q.code == "DX_NEED")
     assert dx_need.options.get(code="yes").label_en in english
+
+
+def test_the_officer_reviews_with_the_answers_in_front_of_them(login, member_a, officer_a, coop_a, open_round):
+    """The review page shows every answer, open above the review form; whoever may still change
+    the response (here the member, while the round is open) gets a link to each part."""
+    from surveys.models import Question
+
+    member = login(member_a)
+    response = start(member, open_round, coop_a)
+    answers = complete_answers(open_round.questionnaire, "best")
+    fill_all(member, response, answers)
+    member_page = member.get(f"/surveys/responses/{response.pk}/").content.decode()
+    pillars = open_round.questionnaire.pillars.count()
+    assert member_page.count('data-testid="change-part"') == pillars
+    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    page = login(officer_a).get(f"/surveys/responses/{response.pk}/").content.decode()
+    assert re.search(r'data-testid="answers" open', page)
+    shown = re.findall(r'data-testid="review-answer">(.*?)</dd>', page, re.S)
+    assert len(shown) == Question.objects.filter(questionnaire=open_round.questionnaire).count()
+    assert "Chưa trả lời" not in page
+    dx_need = Question.objects.get(questionnaire=open_round.questionnaire, code="DX_NEED")
+    assert dx_need.options.get(code=answers["DX_NEED"]).label_vi in shown
+    assert page.index('data-testid="answers"') < page.index(f"/surveys/responses/{response.pk}/review/")
