@@ -1,4 +1,8 @@
-"""Reads of questionnaires, rounds and responses, scoped to the user (browser and API alike)."""
+"""Reads of questionnaires, rounds and responses, scoped to the user (browser and API alike).
+
+Longer than 300 lines on purpose: every read of the survey app passes here, so that each is
+scoped to its user in one place (the pages and the API share them); each function is one read.
+"""
 
 from __future__ import annotations
 
