@@ -210,13 +210,13 @@ def round_counts(*, survey_round: SurveyRound, user: User) -> dict[str, int]:
 def response_review(*, response: Response) -> list[dict[str, Any]]:
     """Every question of the response, part by part as the form asks them, with the saved answer
     as the person who gave it reads it: the chosen options' labels, the number and its unit, the
-    text; ``answered`` False where nothing was saved. For the check before sending. Five queries
+    text; ``answered`` False where nothing was saved. For the check before sending. Four queries
     whatever the number of questions."""
     answers = {
         answer.question_id: answer for answer in Answer.objects.filter(response=response).prefetch_related("options")
     }
     parts = []
-    pillars = response.round.questionnaire.pillars.prefetch_related("questions__options")
+    pillars = response.round.questionnaire.pillars.prefetch_related("questions")
     for page, pillar in enumerate(pillars, start=1):
         rows = []
         for question in pillar.questions.all():

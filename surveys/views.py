@@ -278,6 +278,8 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "unanswered": [questions[code] for code in unanswered],
             "parts": selectors.response_review(response=response),
+            # The links to each part, where its page would open (not after acceptance or the close).
+            "may_change": response.is_editable and response.round.is_open(),
         },
         status=status,
     )

@@ -1,5 +1,7 @@
 """Registry pages: create, edit, archive, history, scoping and query discipline."""
 
+import re
+
 import pytest
 
 from cooperatives.models import Cooperative
@@ -186,3 +188,22 @@ def test_detail_page_shows_the_survey_history_as_a_maturity_trend(login, officer
     history = page[page.index('data-testid="survey-history"') :]
     assert history.index("Khảo sát 2025") < history.index("Khảo sát 2026")
     assert "Bắt đầu" in history and "Hình thành" in history
+
+
+@pytest.mark.parametrize(
+    ("query", "counted", "opened"),
+    [
+        ("", "", False),
+        ("?q=htx", "", False),  # the search box is outside the panel
+        ("?status=active", " (1)", True),
+        ("?status=active&maturity_level=0&ordering=name", " (2)", True),  # level 0 is a filter too
+        ("?ordering=-name", "", True),  # an order is not a filter, but it is chosen in the panel
+        ("?status=bogus", "", True),  # refused: the panel opens on its message, nothing filters
+    ],
+)
+def test_the_more_filters_button_counts_the_filters_the_list_applied(login, officer_a, query, counted, opened):
+    page = login(officer_a).get(f"/cooperatives/{query}").content.decode()
+    button = re.search(r'<button[^>]*data-testid="more-filters">\s*(.*?)\s*</button>', page, re.S)
+    assert button is not None
+    assert button.group(1) == f"Thêm bộ lọc{counted}"
+    assert ('id="more-filters"' in page) and (('filters-more show"' in page) == opened)

@@ -283,6 +283,7 @@ def test_before_sending_the_member_sees_every_answer_part_by_part_with_a_way_to_
         page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
     answers = re.findall(r'data-testid="review-answer">(.*?)</dd>', page, re.S)
     assert len(answers) == len(questions)
+    assert re.search(r'data-testid="change-part">Sửa<', page)
     links = re.findall(r'href="([^"]+)"[^>]*data-testid="change-part"', page)
     assert links == [f"/surveys/responses/{response.pk}/page/{n}/" for n in range(1, len(pillars) + 1)]
     shown = dict(zip([q.code for q in questions], answers, strict=True))
@@ -290,7 +291,9 @@ def test_before_sending_the_member_sees_every_answer_part_by_part_with_a_way_to_
     for question in questions:
         given = best_answers.get(question.code) if question.code in first_part else None
         if not given:
-            assert "Chưa trả lời" in shown[question.code], question.code
+            # A missing required answer stands out; an optional one left blank does not.
+            tone = "text-warning-emphasis" if question.required else "text-muted"
+            assert f'class="{tone}">Chưa trả lời' in shown[question.code], question.code
         elif question.kind in ("single", "yes_no", "multiple"):
             chosen = [given] if isinstance(given, str) else given
             labels = [o.label_vi for o in question.options.all() if o.code in chosen]
@@ -326,3 +329,16 @@ def test_the_officer_reviews_with_the_answers_in_front_of_them(login, member_a, 
     dx_need = Question.objects.get(questionnaire=open_round.questionnaire, code="DX_NEED")
     assert dx_need.options.get(code=answers["DX_NEED"]).label_vi in shown
     assert page.index('data-testid="answers"') < page.index(f"/surveys/responses/{response.pk}/review/")
+
+
+def test_once_accepted_the_check_page_offers_no_way_back_into_the_parts(
+    login, member_a, coop_a, open_round, best_answers
+):
+    client = login(member_a)
+    response = start(client, open_round, coop_a)
+    fill_all(client, response, best_answers)
+    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    Response.objects.filter(pk=response.pk).update(status=ResponseStatus.ACCEPTED)
+    page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
+    assert page.count('data-testid="review-part"') == open_round.questionnaire.pillars.count()
+    assert 'data-testid="change-part"' not in page
