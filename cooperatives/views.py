@@ -52,11 +52,10 @@ def cooperative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The filters beyond the search box, folded under a button on a phone: open when one is in
     # use or refused, and the button counts those in use.
     more = [name for name in filterset.form.fields if name != "q"]
-    valid = filterset.is_valid() if filterset.is_bound else True
-    refused = not valid and any(name in filterset.form.errors for name in more)
-    # What the list applied: the valid fields (django-filter filters by those, and drops the rest).
-    cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
-    # Filters that narrow the list (the order does not), as the list applied them.
+    refused = any(name in filterset.form.errors for name in more)  # no errors when unbound
+    # What the list applied: the valid fields (django-filter filters by those, and drops the rest);
+    # the filters among them narrow the list, the order does not.
+    cleaned = getattr(filterset.form, "cleaned_data", {})
     in_use = sum(1 for name in more if name != "ordering" and cleaned.get(name) not in (None, "", []))
     return render(
         request,

@@ -30,6 +30,7 @@ from .models import (
     ResponseStatus,
     SurveyRound,
 )
+from .scoring import AnswerValue
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -221,16 +222,19 @@ def response_review(*, response: Response) -> list[dict[str, Any]]:
         rows = []
         for question in pillar.questions.all():
             answer = answers.get(question.pk)
-            labels = [option.label for option in answer.options.all()] if answer else []
-            number = answer.number if answer else None
-            text = answer.text if answer else ""
+            options = list(answer.options.all()) if answer else []
+            value = AnswerValue(
+                options=[option.code for option in options],
+                number=answer.number if answer else None,
+                text=answer.text if answer else "",
+            )
             rows.append(
                 {
                     "question": question,
-                    "labels": labels,
-                    "number": number,
-                    "text": text,
-                    "answered": bool(labels) or number is not None or bool(text),
+                    "labels": [option.label for option in options],
+                    "number": value.number,
+                    "text": value.text,
+                    "answered": not value.is_empty,  # the rule the required check uses
                 }
             )
         parts.append({"page": page, "pillar": pillar, "rows": rows})

@@ -230,6 +230,16 @@ def _after_save(request: HttpRequest, response: Response, *, page: int, last_pag
     return redirect("surveys:submit", pk=response.pk)
 
 
+def _may_open_parts(request: HttpRequest, response: Response) -> bool:
+    """Whether links into the response's parts would open them for this user (not after its
+    acceptance or the round's close, nor for read-only roles, who would meet a refusal)."""
+    return (
+        response.is_editable
+        and response.round.is_open()
+        and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative)
+    )
+
+
 def _fill_steps(pillars: list[Pillar], unanswered: set[str]) -> list[dict[str, Any]]:
     """The step bar: each pillar with its number and how many of its questions are unanswered."""
     return [
@@ -278,8 +288,7 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "unanswered": [questions[code] for code in unanswered],
             "parts": selectors.response_review(response=response),
-            # The links to each part, where its page would open (not after acceptance or the close).
-            "may_change": response.is_editable and response.round.is_open(),
+            "may_change": _may_open_parts(request, response),
         },
         status=status,
     )
@@ -311,10 +320,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             "review_form": ReviewForm(may_accept=may_accept) if response.status == ResponseStatus.SUBMITTED else None,
             "can_review": can_review,
             "may_accept": may_accept,
-            # Offered only where the form would open: read-only roles would meet a refusal.
-            "may_continue": response.is_editable
-            and response.round.is_open()
-            and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative),
+            "may_continue": _may_open_parts(request, response),
             "self_acceptance_message": services.self_acceptance_message(),
             "parts": selectors.response_review(response=response),
         },

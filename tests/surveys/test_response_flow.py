@@ -30,6 +30,11 @@ def pillar_codes(response, page):
     return [q.code for q in pillar.questions.all()]
 
 
+def submit(client, response):
+    """Send the response from its check page, at the revision it has now."""
+    return client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+
+
 def fill_all(client, response, answers):
     pages = response.round.questionnaire.pillars.count()
     for page in range(1, pages + 1):
@@ -74,7 +79,7 @@ def test_incomplete_response_cannot_be_submitted(login, member_a, coop_a, open_r
     response = start(client, open_round, coop_a)
     page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
     assert 'data-testid="unanswered"' in page
-    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(client, response)
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
     assert response.score is None
@@ -86,7 +91,7 @@ def test_complete_response_is_scored_on_submit_and_shows_level_and_advice(
     client = login(member_a)
     response = start(client, open_round, coop_a)
     fill_all(client, response, best_answers)
-    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(client, response)
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
     assert (response.score, response.level) == (100, 5)
@@ -101,7 +106,7 @@ def test_worst_answers_give_level_zero(login, member_a, coop_a, open_round, wors
     client = login(member_a)
     response = start(client, open_round, coop_a)
     fill_all(client, response, worst_answers)
-    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(client, response)
     response.refresh_from_db()
     assert (response.score, response.level) == (0, 0)
 
@@ -112,7 +117,7 @@ def test_officer_returns_with_a_comment_then_accepts_and_the_registry_level_foll
     member = login(member_a)
     response = start(member, open_round, coop_a)
     fill_all(member, response, best_answers)
-    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(member, response)
     client.logout()
     officer = login(officer_a)
     officer.post(f"/surveys/responses/{response.pk}/review/", {"decision": "return", "comment": ""})
@@ -126,7 +131,7 @@ def test_officer_returns_with_a_comment_then_accepts_and_the_registry_level_foll
     client.logout()
     member = login(member_a)
     assert "Kiểm tra lại số máy tính" in member.get("/surveys/").content.decode()
-    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(member, response)
     client.logout()
     officer = login(officer_a)
     officer.post(f"/surveys/responses/{response.pk}/review/", {"decision": "accept", "comment": ""})
@@ -320,7 +325,7 @@ def test_the_officer_reviews_with_the_answers_in_front_of_them(login, member_a, 
     member_page = member.get(f"/surveys/responses/{response.pk}/").content.decode()
     pillars = open_round.questionnaire.pillars.count()
     assert member_page.count('data-testid="change-part"') == pillars
-    member.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(member, response)
     page = login(officer_a).get(f"/surveys/responses/{response.pk}/").content.decode()
     assert re.search(r'data-testid="answers" open', page)
     shown = re.findall(r'data-testid="review-answer">(.*?)</dd>', page, re.S)
@@ -337,7 +342,7 @@ def test_once_accepted_the_check_page_offers_no_way_back_into_the_parts(
     client = login(member_a)
     response = start(client, open_round, coop_a)
     fill_all(client, response, best_answers)
-    client.post(f"/surveys/responses/{response.pk}/submit/", {"revision": response.revision})
+    submit(client, response)
     Response.objects.filter(pk=response.pk).update(status=ResponseStatus.ACCEPTED)
     page = client.get(f"/surveys/responses/{response.pk}/submit/").content.decode()
     assert page.count('data-testid="review-part"') == open_round.questionnaire.pillars.count()
