@@ -21,7 +21,7 @@ from bench.common import print_table, record, timed
 
 def reference_sql(indicators: int) -> str:
     """One PostgreSQL statement computing every figure the job stores for every round: the
-    four scopes (nation, province, sector, province × sector) by GROUPING SETS, the registry
+    five scopes (nation, province, sector, province × sector, ward) by GROUPING SETS, the registry
     totals, counts per level, the summed score and every indicator, in one pass over the chosen
     options of the indicators among the counted responses. Parameters: the counted statuses, the
     option ids of each indicator (an array each), all of them (one array), the counted statuses."""
@@ -29,7 +29,7 @@ def reference_sql(indicators: int) -> str:
     counted_flags = "".join(f", coalesce(chosen.f_{index}, false) AS f_{index}" for index in range(indicators))
     counts = "".join(f",\n  count(*) FILTER (WHERE f_{index})" for index in range(indicators))
     levels = ", ".join(f"count(*) FILTER (WHERE level = {level})" for level in range(6))
-    sets = "GROUPING SETS ((), (province_id), (sector_id), (province_id, sector_id))"
+    sets = "GROUPING SETS ((), (province_id), (sector_id), (province_id, sector_id), (province_id, ward_id))"
     return f"""
 WITH counted_ids AS (
   SELECT r.id FROM surveys_response r JOIN cooperatives_cooperative c ON c.id = r.cooperative_id
@@ -42,16 +42,16 @@ WITH counted_ids AS (
   WHERE ao.option_id = ANY(%s) AND a.response_id IN (SELECT id FROM counted_ids)
   GROUP BY a.response_id
 ), counted AS (
-  SELECT r.round_id, c.province_id, c.sector_id, r.score, r.level{counted_flags}
+  SELECT r.round_id, c.province_id, c.sector_id, c.ward_id, r.score, r.level{counted_flags}
   FROM surveys_response r JOIN cooperatives_cooperative c ON c.id = r.cooperative_id
   LEFT JOIN chosen ON chosen.response_id = r.id
   WHERE r.status = ANY(%s) AND NOT c.is_archived
 ), registry AS (
-  SELECT province_id, sector_id, GROUPING(province_id, sector_id) AS g, count(*) AS n
+  SELECT province_id, sector_id, ward_id, GROUPING(province_id, sector_id, ward_id) AS g, count(*) AS n
   FROM cooperatives_cooperative WHERE status = 'active' AND NOT is_archived
   GROUP BY {sets}
 ), answered AS (
-  SELECT round_id, province_id, sector_id, GROUPING(province_id, sector_id) AS g,
+  SELECT round_id, province_id, sector_id, ward_id, GROUPING(province_id, sector_id, ward_id) AS g,
   count(*) AS surveyed, sum(score) AS score_sum, {levels}{counts}
   FROM counted GROUP BY round_id, {sets}
 )
@@ -59,10 +59,14 @@ SELECT answered.*, coalesce(registry.n, 0) AS registry_n
 FROM answered LEFT JOIN registry ON registry.g = answered.g
   AND registry.province_id IS NOT DISTINCT FROM answered.province_id
   AND registry.sector_id IS NOT DISTINCT FROM answered.sector_id
+  AND registry.ward_id IS NOT DISTINCT FROM answered.ward_id
+-- A cooperative without a ward has no ward scope.
+WHERE NOT (answered.g = 2 AND answered.ward_id IS NULL)
 """
 
 
-SCOPES = {0: "province_sector", 1: "province", 2: "sector", 3: "nation"}
+# GROUPING(province_id, sector_id, ward_id): a bit set for each column grouped away.
+SCOPES = {1: "province_sector", 2: "ward", 3: "province", 5: "sector", 7: "nation"}
 
 
 def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[str]]]) -> tuple[int, int]:
@@ -71,19 +75,24 @@ def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[
     from indicators.models import IndicatorSnapshot
 
     stored = {
-        (s.round_id, s.scope, s.province_id, s.sector_id, s.metric): s
+        (s.round_id, s.scope, s.province_id, s.sector_id, s.ward_id, s.metric): s
         for s in IndicatorSnapshot.objects.filter(run=run)
     }
     mismatches = compared = 0
     for row in rows:
-        round_id, province_id, sector_id, grouping, surveyed, score_sum, *rest = row
+        round_id, province_id, sector_id, ward_id, grouping, surveyed, score_sum, *rest = row
         levels, flags, total = rest[:6], rest[6:-1], rest[-1]
-        key = (round_id, SCOPES[grouping], province_id, sector_id)
+        key = (round_id, SCOPES[grouping], province_id, sector_id, ward_id)
         expected = {
             "cooperatives_total": (total, None),
             "surveyed_total": (surveyed, None),
             "survey_coverage_pct": (surveyed, total),
-            **{f"level_{level}_count": (count, None) for level, count in enumerate(levels)},
+            # No counts per level for a ward.
+            **{
+                f"level_{level}_count": (count, None)
+                for level, count in enumerate(levels)
+                if SCOPES[grouping] != "ward"
+            },
             **{f"{code}_pct": (flag, surveyed) for (code, _q, _o), flag in zip(definitions, flags, strict=True)},
         }
         for metric, (numerator, denominator) in expected.items():
@@ -99,8 +108,8 @@ def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[
             or abs(average.value - Decimal(score_sum) / surveyed) > Decimal("1e-9")
         ):
             mismatches += 1
-    answered_scopes = {key[:4] for key, figure in stored.items() if key[4] == "surveyed_total" and figure.numerator}
-    mismatches += len(answered_scopes ^ {(r[0], SCOPES[r[3]], r[1], r[2]) for r in rows})
+    answered_scopes = {key[:5] for key, figure in stored.items() if key[5] == "surveyed_total" and figure.numerator}
+    mismatches += len(answered_scopes ^ {(r[0], SCOPES[r[4]], r[1], r[2], r[3]) for r in rows})
     return mismatches, compared
 
 

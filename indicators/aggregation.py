@@ -1,4 +1,5 @@
-"""The nightly aggregation: adoption indicators per round × province / sector / nation.
+"""The nightly aggregation: adoption indicators per round × nation / province / sector /
+province × sector / ward (commune).
 
 Set-based: two GROUP BY queries per partition (the registry, and the counted responses: one
 pass over the indicators' chosen options, see ``_counted_responses``), whatever the number of
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
-from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector
+from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
 from surveys.lifecycle import counted_statuses
 from surveys.models import Answer, IndicatorDefinition, Option, Response, SurveyRound
 
@@ -56,15 +57,15 @@ def compute_partition(*, round_ids: list[int], province_id: int | None = None) -
         cooperatives = cooperatives.filter(province_id=province_id)
     registry: list[dict[str, Any]] = [
         dict(row)
-        for row in cooperatives.values("province_id", "sector_id")
+        for row in cooperatives.values("province_id", "sector_id", "ward_id")
         .annotate(n=Count("pk"))
-        .order_by("province_id", "sector_id")
+        .order_by("province_id", "sector_id", "ward_id")
     ]
     return {"registry": registry, "responses": _counted_responses(round_ids, province_id)}
 
 
 def _counted_responses(round_ids: list[int], province_id: int | None) -> list[dict[str, Any]]:
-    """The counted responses per (round, province, sector): how many, their summed score, how
+    """The counted responses per (round, province, sector, ward): how many, their summed score, how
     many at each level and, per active indicator, how many chose one of its options.
 
     One statement, one pass: the chosen options among the indicators' (resolved to ids first)
@@ -125,9 +126,10 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     params += where_params
     levels = ", ".join(f"SUM(CASE WHEN r.level = {level} THEN 1 ELSE 0 END)" for level in LEVELS)
     sql = (
-        f"SELECT r.round_id, c.province_id, c.sector_id, COUNT(*), SUM(r.score), {levels}{sums} "
+        f"SELECT r.round_id, c.province_id, c.sector_id, c.ward_id, COUNT(*), SUM(r.score), {levels}{sums} "
         f"{counted}{chosen} WHERE {where} "
-        f"GROUP BY r.round_id, c.province_id, c.sector_id ORDER BY r.round_id, c.province_id, c.sector_id"
+        f"GROUP BY r.round_id, c.province_id, c.sector_id, c.ward_id"
+        f" ORDER BY r.round_id, c.province_id, c.sector_id, c.ward_id"
     )
     rows: list[dict[str, Any]] = []
     with transaction.atomic(), connection.cursor() as cursor:
@@ -136,11 +138,12 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            round_id, province, sector, n, score_sum, *counts = row
+            round_id, province, sector, ward, n, score_sum, *counts = row
             record: dict[str, Any] = {
                 "round_id": round_id,
                 "province_id": province,
                 "sector_id": sector,
+                "ward_id": ward,
                 "n": n,
                 "score_sum": str(Decimal(score_sum or 0).quantize(SCORE_STEP)),
             }
@@ -161,20 +164,21 @@ def merge_partitions(partitions: Iterable[dict[str, list[dict[str, Any]]]]) -> d
 
 
 def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRound]) -> list[dict[str, Any]]:
-    """Roll the (province, sector) counts up to every scope and derive the metrics."""
+    """Roll the (province, sector, ward) counts up to every scope and derive the metrics."""
     definitions = list(IndicatorDefinition.objects.filter(is_active=True).values_list("code", flat=True))
     rollup = _Rollup(definitions)
     rollup.add_registry(counts["registry"])
     rollup.add_responses(counts["responses"])
     figures: list[dict[str, Any]] = []
     for survey_round in rounds:
-        for key, (scope, province_id, sector_id) in rollup.scopes.items():
+        for key, (scope, province_id, sector_id, ward_id) in rollup.scopes.items():
             place = {
                 "round_id": survey_round.pk,
                 "scope": scope,
                 "scope_key": key,
                 "province_id": province_id,
                 "sector_id": sector_id,
+                "ward_id": ward_id,
             }
             bucket = rollup.per_round.get((survey_round.pk, key), {})
             figures.extend(
@@ -185,47 +189,56 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
                     "numerator": numerator,
                     "denominator": denominator,
                 }
-                for metric, value, numerator, denominator in _metrics(bucket, rollup.totals.get(key, 0), definitions)
+                for metric, value, numerator, denominator in _metrics(
+                    bucket, rollup.totals.get(key, 0), definitions, levels=scope != Scope.WARD
+                )
             )
     return figures
 
 
 class _Rollup:
     """The partition rows summed into every scope each belongs to: the nation, its province, its
-    sector, and its province × sector. Scopes keep the order they are first met in (the nation
-    first), which is the order of the figures."""
+    sector, its province × sector and its ward (when the cooperative has one). Scopes keep the
+    order they are first met in (the nation first), which is the order of the figures."""
 
     def __init__(self, definitions: list[str]) -> None:
         self.definitions = definitions
         self.sector_codes = dict(Sector.objects.values_list("pk", "code"))
         self.province_codes = dict(Province.objects.values_list("pk", "code"))
-        # Scope key ("nation", "p:01", "s:NN", "p:01|s:NN") → (scope, province id, sector id).
-        self.scopes: dict[str, tuple[str, int | None, int | None]] = {"nation": (Scope.NATION, None, None)}
+        self.ward_codes = dict(Ward.objects.values_list("pk", "code"))
+        # Scope key ("nation", "p:01", "s:NN", "p:01|s:NN", "p:01|w:00004") → (scope, province
+        # id, sector id, ward id).
+        self.scopes: dict[str, tuple[str, int | None, int | None, int | None]] = {
+            "nation": (Scope.NATION, None, None, None)
+        }
         # Active cooperatives in the registry, per scope key.
         self.totals: dict[str, int] = defaultdict(int)
         # The counted responses' sums, per (round id, scope key).
         self.per_round: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
 
-    def _keys(self, province_id: int, sector_id: int) -> list[str]:
-        """The keys of the scopes a (province, sector) row counts in; each scope is recorded."""
+    def _keys(self, row: dict[str, Any]) -> list[str]:
+        """The keys of the scopes a (province, sector, ward) row counts in; each scope is recorded."""
+        province_id, sector_id, ward_id = row["province_id"], row["sector_id"], row["ward_id"]
         p, s = self.province_codes[province_id], self.sector_codes[sector_id]
-        scoped = {
-            "nation": (Scope.NATION, None, None),
-            f"p:{p}": (Scope.PROVINCE, province_id, None),
-            f"s:{s}": (Scope.SECTOR, None, sector_id),
-            f"p:{p}|s:{s}": (Scope.PROVINCE_SECTOR, province_id, sector_id),
+        scoped: dict[str, tuple[str, int | None, int | None, int | None]] = {
+            "nation": (Scope.NATION, None, None, None),
+            f"p:{p}": (Scope.PROVINCE, province_id, None, None),
+            f"s:{s}": (Scope.SECTOR, None, sector_id, None),
+            f"p:{p}|s:{s}": (Scope.PROVINCE_SECTOR, province_id, sector_id, None),
         }
+        if ward_id is not None:
+            scoped[f"p:{p}|w:{self.ward_codes[ward_id]}"] = (Scope.WARD, province_id, None, ward_id)
         self.scopes.update(scoped)
         return list(scoped)
 
     def add_registry(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            for key in self._keys(row["province_id"], row["sector_id"]):
+            for key in self._keys(row):
                 self.totals[key] += row["n"]
 
     def add_responses(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            for key in self._keys(row["province_id"], row["sector_id"]):
+            for key in self._keys(row):
                 bucket = self.per_round[(row["round_id"], key)]
                 bucket["n"] += row["n"]
                 bucket["score_sum"] += Decimal(row["score_sum"])
@@ -236,10 +249,12 @@ class _Rollup:
 
 
 def _metrics(
-    bucket: dict[str, Decimal], total: int, definitions: list[str]
+    bucket: dict[str, Decimal], total: int, definitions: list[str], *, levels: bool = True
 ) -> list[tuple[str, Decimal | None, int | None, int | None]]:
     """(metric, value, numerator, denominator) of one round and scope, from its summed counts;
-    a percentage or an average over nothing is None."""
+    a percentage or an average over nothing is None. ``levels``: with the count at each level
+    (not for a ward: a handful of cooperatives spread over six levels tells nothing, and each
+    ward's six figures would swell the snapshot for nothing)."""
     surveyed = int(bucket.get("n", 0))
     metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [
         ("cooperatives_total", Decimal(total), total, None),
@@ -247,7 +262,7 @@ def _metrics(
         ("survey_coverage_pct", _pct(surveyed, total), surveyed, total),
         ("maturity_score_avg", bucket["score_sum"] / surveyed if surveyed else None, None, None),
     ]
-    for level in LEVELS:
+    for level in LEVELS if levels else ():
         count = int(bucket.get(f"level_{level}", 0))
         metrics.append((f"level_{level}_count", Decimal(count), count, None))
     for code in definitions:

@@ -59,6 +59,7 @@ class Scope(models.TextChoices):
     PROVINCE = "province", _("Province")
     SECTOR = "sector", _("Sector (nation)")
     PROVINCE_SECTOR = "province_sector", _("Sector (province)")
+    WARD = "ward", _("Ward/commune")
 
 
 class IndicatorSnapshot(models.Model):
@@ -99,7 +100,18 @@ class IndicatorSnapshot(models.Model):
         blank=True,
         related_name="+",
     )
-    # "nation", "p:82", "s:NN" or "p:82|s:NN": unique with the date, round and metric.
+    # A ward's figures carry its province too, so that every rule scoping by province (an
+    # officer's, the province's page and API) covers its wards.
+    ward = models.ForeignKey(
+        "cooperatives.Ward",
+        verbose_name=_("ward/commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # "nation", "p:82", "s:NN", "p:82|s:NN" or "p:82|w:22345": unique with the date, round and metric.
     scope_key = models.CharField(_("scope key"), max_length=24)
     metric = models.CharField(_("metric"), max_length=64)
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=12, null=True)

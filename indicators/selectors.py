@@ -335,7 +335,7 @@ def province_table(*, survey_round: SurveyRound, day: datetime.date, metric: str
 
 
 def snapshot_rows(*, queryset: QuerySet[IndicatorSnapshot]) -> QuerySet[IndicatorSnapshot]:
-    return queryset.select_related("round", "province", "sector")
+    return queryset.select_related("round", "province", "sector", "ward")
 
 
 def _snapshot_scope(user: User) -> Q | None:

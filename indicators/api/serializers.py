@@ -9,13 +9,23 @@ from rest_framework import serializers
 
 from indicators.models import IndicatorSnapshot, Scope
 
-SCOPE_KEY_HELP = '"nation", "p:<province>", "s:<sector>" or "p:<province>|s:<sector>", e.g. p:82.'
+SCOPE_KEY_HELP = (
+    '"nation", "p:<province>", "s:<sector>", "p:<province>|s:<sector>" or "p:<province>|w:<ward>", '
+    "e.g. p:82 or p:82|w:28783."
+)
 
 
 class FigureSerializer(serializers.ModelSerializer):
     round = serializers.CharField(source="round.code", read_only=True, help_text="Survey round code.")
     province = serializers.CharField(source="province.code", read_only=True, allow_null=True, default=None)
     sector = serializers.CharField(source="sector.code", read_only=True, allow_null=True, default=None)
+    ward = serializers.CharField(
+        source="ward.code",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Ward/commune code (5 digits) of a figure of the ward scope, else null.",
+    )
     value = serializers.DecimalField(
         max_digits=24,
         decimal_places=12,
@@ -35,6 +45,7 @@ class FigureSerializer(serializers.ModelSerializer):
             "scope_key",
             "province",
             "sector",
+            "ward",
             "metric",
             "value",
             "numerator",
@@ -58,6 +69,11 @@ class FigureQuerySerializer(SnapshotQuerySerializer):
     scope_key = serializers.CharField(required=False, max_length=24, help_text=SCOPE_KEY_HELP)
     province = serializers.CharField(required=False, max_length=2, help_text="Province code (its figures only).")
     sector = serializers.CharField(required=False, max_length=10, help_text="Sector code.")
+    ward = serializers.CharField(required=False, max_length=5, help_text="Ward/commune code (its figures only).")
+
+
+class WardFigureQuerySerializer(SnapshotQuerySerializer):
+    ward = serializers.CharField(required=False, max_length=5, help_text="One ward/commune code (default: all).")
 
 
 class SeriesQuerySerializer(serializers.Serializer):

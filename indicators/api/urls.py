@@ -6,6 +6,7 @@ urlpatterns = [
     path("indicators/", views.FigureList.as_view(), name="indicator-list"),
     path("indicators/national/", views.NationalFigures.as_view(), name="indicator-national"),
     path("indicators/provinces/<str:code>/", views.ProvinceFigures.as_view(), name="indicator-province"),
+    path("indicators/provinces/<str:code>/wards/", views.WardFigures.as_view(), name="indicator-province-wards"),
     path("indicators/sectors/<str:code>/", views.SectorFigures.as_view(), name="indicator-sector"),
     path("indicators/series/", views.FigureSeries.as_view(), name="indicator-series"),
     path("bulk/indicators.csv", views.FigureBulkCSV.as_view(), name="bulk-indicators-csv"),

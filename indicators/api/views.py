@@ -45,6 +45,7 @@ from .serializers import (
     FigureSerializer,
     SeriesQuerySerializer,
     SnapshotQuerySerializer,
+    WardFigureQuerySerializer,
     snapshot_page_schema,
 )
 
@@ -93,6 +94,8 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
             queryset = queryset.filter(province__code=params["province"])
         if params.get("sector"):
             queryset = queryset.filter(sector__code=params["sector"])
+        if params.get("ward"):
+            queryset = queryset.filter(ward__code=params["ward"])
         return queryset
 
     def get_queryset(self) -> QuerySet[IndicatorSnapshot]:
@@ -133,8 +136,8 @@ class SnapshotFigures(IndicatorAccess, ConditionalListMixin, generics.ListAPIVie
 LIST_DESCRIPTION = (
     "Every payload carries the snapshot's `snapshot_date` and `as_of`, and each row its `round`. Without "
     "`as_of` the latest snapshot is read; with `?as_of=YYYY-MM-DD` the latest taken on or before that date. "
-    "Provincial officers see the national and sector figures and their own province's. Answers 304 to a "
-    "current ETag."
+    "Provincial officers see the national and sector figures and their own province's (its wards "
+    "included). Answers 304 to a current ETag."
 )
 
 
@@ -177,7 +180,28 @@ class ProvinceFigures(SnapshotFigures):
         # The provinces the caller works with, from the registry's selector: others are 404.
         if not registry.province_list(user=self.request.user).filter(code=self.kwargs["code"]).exists():
             raise Http404
-        return queryset.filter(province__code=self.kwargs["code"])
+        # Its wards have their own endpoint: a province's hundred wards would bury its own figures.
+        return queryset.filter(province__code=self.kwargs["code"]).exclude(scope=Scope.WARD)
+
+
+@extend_schema(
+    tags=TAG_INDICATORS,
+    summary="The figures of one province's wards/communes (404 outside the caller's scope)",
+    description=LIST_DESCRIPTION
+    + " A ward has figures when it has active cooperatives in the registry; no counts per level.",
+    parameters=[WardFigureQuerySerializer, *CONDITIONAL_PARAMETERS],
+    responses={200: FigureSerializer(many=True), 304: NOT_MODIFIED},
+)
+class WardFigures(SnapshotFigures):
+    query_serializer_class = WardFigureQuerySerializer
+
+    def narrow(self, queryset: QuerySet[IndicatorSnapshot]) -> QuerySet[IndicatorSnapshot]:
+        if not registry.province_list(user=self.request.user).filter(code=self.kwargs["code"]).exists():
+            raise Http404
+        queryset = queryset.filter(province__code=self.kwargs["code"], scope=Scope.WARD)
+        if self.params.get("ward"):
+            queryset = queryset.filter(ward__code=self.params["ward"])
+        return queryset
 
 
 @extend_schema(
@@ -241,6 +265,7 @@ BULK_FIELDS = (
     ("scope_key", "scope_key"),
     ("province", "province__code"),
     ("sector", "sector__code"),
+    ("ward", "ward__code"),
     ("metric", "metric"),
     ("value", "value"),
     ("numerator", "numerator"),

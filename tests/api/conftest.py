@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.api.services import api_token_issue
 from accounts.models import ApiScope, Role
-from cooperatives.models import Sector
+from cooperatives.models import Sector, Ward
 from indicators.models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
 from surveys.services import response_save_answers, response_start
 from tests.factories import province
@@ -95,14 +95,21 @@ def response_b(open_round, coop_b, national_admin):
     return response_start(survey_round=open_round, cooperative=coop_b, by=national_admin)
 
 
+# Key, scope, province, sector, ward: a ward's key ends in the province's first ward code.
 SCOPE_ROWS = (
-    ("nation", Scope.NATION, None, None),
-    ("p:82", Scope.PROVINCE, "82", None),
-    ("p:66", Scope.PROVINCE, "66", None),
-    ("s:NN", Scope.SECTOR, None, "NN"),
-    ("p:82|s:NN", Scope.PROVINCE_SECTOR, "82", "NN"),
-    ("p:66|s:NN", Scope.PROVINCE_SECTOR, "66", "NN"),
+    ("nation", Scope.NATION, None, None, False),
+    ("p:82", Scope.PROVINCE, "82", None, False),
+    ("p:66", Scope.PROVINCE, "66", None, False),
+    ("s:NN", Scope.SECTOR, None, "NN", False),
+    ("p:82|s:NN", Scope.PROVINCE_SECTOR, "82", "NN", False),
+    ("p:66|s:NN", Scope.PROVINCE_SECTOR, "66", "NN", False),
+    ("p:82|w:", Scope.WARD, "82", None, True),
+    ("p:66|w:", Scope.WARD, "66", None, True),
 )
+
+
+def first_ward(code: str) -> Ward:
+    return Ward.objects.filter(province__code=code).order_by("code").first()
 
 
 def make_snapshot(survey_round, day: datetime.date, value: Decimal = Decimal("40"), metrics=("ecommerce_pct",)):
@@ -119,13 +126,14 @@ def make_snapshot(survey_round, day: datetime.date, value: Decimal = Decimal("40
             scope=scope,
             province=province(code) if code else None,
             sector=nn if sector else None,
-            scope_key=key,
+            ward=first_ward(code) if ward else None,
+            scope_key=key + first_ward(code).code if ward else key,
             metric=metric,
             value=value,
             numerator=int(value),
             denominator=100,
         )
-        for key, scope, code, sector in SCOPE_ROWS
+        for key, scope, code, sector, ward in SCOPE_ROWS
         for metric in metrics
     )
     return run

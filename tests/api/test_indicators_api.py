@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api.conftest import make_snapshot
+from tests.api.conftest import first_ward, make_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_figures_by_round(as_caller, figures, questionnaire, previous_round):
 def test_province_and_sector_figures(as_caller, figures):
     client = as_caller("ministry_analyst")
     keys = {row["scope_key"] for row in rows(client.get("/api/v1/indicators/provinces/82/"))}
-    assert keys == {"p:82", "p:82|s:NN"}
+    assert keys == {"p:82", "p:82|s:NN"}  # its wards have their own endpoint
     keys = {row["scope_key"] for row in rows(client.get("/api/v1/indicators/sectors/NN/"))}
     assert keys == {"s:NN", "p:82|s:NN", "p:66|s:NN"}
     listed = rows(client.get("/api/v1/indicators/", {"scope": "province_sector", "province": "66"}))
@@ -65,10 +65,28 @@ def test_province_and_sector_figures(as_caller, figures):
     assert client.get("/api/v1/indicators/sectors/ZZ/").status_code == 404
 
 
+def test_a_provinces_ward_figures_name_the_ward(as_caller, figures):
+    ward_a, ward_b = first_ward("82"), first_ward("66")
+    client = as_caller("ministry_analyst")
+    listed = rows(client.get("/api/v1/indicators/provinces/82/wards/", {"metric": "ecommerce_pct"}))
+    assert [(row["scope"], row["scope_key"], row["province"], row["ward"], row["value"]) for row in listed] == [
+        ("ward", f"p:82|w:{ward_a.code}", "82", ward_a.code, 55.0)
+    ]
+    assert rows(client.get("/api/v1/indicators/provinces/82/wards/", {"ward": ward_b.code})) == []
+    everywhere = rows(client.get("/api/v1/indicators/", {"scope": "ward", "ward": ward_b.code}))
+    assert {row["scope_key"] for row in everywhere} == {f"p:66|w:{ward_b.code}"}
+    assert client.get("/api/v1/indicators/provinces/ZZ/wards/").status_code == 404
+    national = rows(client.get("/api/v1/indicators/national/"))
+    assert national and all(row["ward"] is None for row in national)
+
+
 def test_an_officer_sees_the_nation_sectors_and_their_own_province_only(as_caller, figures):
     client = as_caller("officer_a")
+    ward_a = first_ward("82").code
     keys = {row["scope_key"] for row in rows(client.get("/api/v1/indicators/", {"page_size": 500}))}
-    assert keys == {"nation", "s:NN", "p:82", "p:82|s:NN"}
+    assert keys == {"nation", "s:NN", "p:82", "p:82|s:NN", f"p:82|w:{ward_a}"}
+    assert client.get("/api/v1/indicators/provinces/66/wards/").status_code == 404
+    assert len(rows(client.get("/api/v1/indicators/provinces/82/wards/"))) == 2  # 2 metrics, latest day
     assert rows(client.get("/api/v1/indicators/", {"province": "66"})) == []
     assert rows(client.get("/api/v1/indicators/", {"scope_key": "p:66"})) == []
     assert {row["scope_key"] for row in rows(client.get("/api/v1/indicators/sectors/NN/"))} == {"s:NN", "p:82|s:NN"}
@@ -78,7 +96,7 @@ def test_an_officer_sees_the_nation_sectors_and_their_own_province_only(as_calle
     assert series.status_code == missing.status_code == 404 and series.json() == missing.json()
     for fmt in ("csv", "ndjson"):
         text = b"".join(client.get(f"/api/v1/bulk/indicators.{fmt}").streaming_content).decode("utf-8-sig")
-        assert "p:82" in text and "p:66" not in text
+        assert "p:82" in text and f"p:82|w:{ward_a}" in text and "p:66" not in text
 
 
 def test_the_series_of_one_figure_runs_over_snapshot_dates(as_caller, figures):
@@ -122,7 +140,8 @@ def test_bulk_indicators_carry_as_of_and_round_on_every_row(as_caller, figures):
     client = as_caller("ministry_token")
     text = b"".join(client.get("/api/v1/bulk/indicators.csv").streaming_content).decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(text)))
-    assert len(table) == 12  # six scopes × two metrics of the latest day
+    assert len(table) == 16  # eight scopes (two of them wards) × two metrics of the latest day
+    assert {row["ward"] for row in table} == {"", first_ward("82").code, first_ward("66").code}
     assert all(row["as_of"].startswith("2026-04-01T02:00:00") and row["round"] == "KS2026" for row in table)
     lines = b"".join(client.get("/api/v1/bulk/indicators.ndjson", {"as_of": "2026-03-10"}).streaming_content)
     records = [json.loads(line) for line in lines.decode().splitlines()]

@@ -121,6 +121,18 @@ CASES = [
         "/api/v1/indicators/provinces/66/",
         expect(**NATIONAL_OR_OFFICER, officer_a=404, province_token=404),
     ),
+    Case(
+        "province A ward indicators",
+        "GET",
+        "/api/v1/indicators/provinces/82/wards/",
+        expect(**NATIONAL_OR_OFFICER, officer_b=404),
+    ),
+    Case(
+        "province B ward indicators",
+        "GET",
+        "/api/v1/indicators/provinces/66/wards/",
+        expect(**NATIONAL_OR_OFFICER, officer_a=404, province_token=404),
+    ),
     Case("sector indicators", "GET", "/api/v1/indicators/sectors/NN/", expect(**NATIONAL_OR_OFFICER)),
     Case(
         "series of A",

@@ -125,6 +125,7 @@ def known_objects(coop_a, coop_b, response_a, open_round, questionnaire, directi
         "/api/v1/directives/tasks/{id}/": [{"id": directive_tasks["task_a"].pk}],
         "/api/v1/directives/tasks/{id}/reports/": [{"id": directive_tasks["task_a"].pk}],
         "/api/v1/indicators/provinces/{code}/": [{"code": province_a.code}],
+        "/api/v1/indicators/provinces/{code}/wards/": [{"code": province_a.code}],
         "/api/v1/indicators/sectors/{code}/": [{"code": "NN"}],
         "/api/v1/provinces/{code}/": [{"code": province_a.code}],
         "/api/v1/questionnaires/{id}/": [{"id": questionnaire.pk}],

@@ -105,6 +105,43 @@ def test_province_figures_match_the_hand_count(data):
     assert sum(dt[f"level_{level}_count"] for level in range(6)) == 3
 
 
+def test_ward_figures_match_the_hand_count(data, province_a):
+    """Each ward's figures count its own cooperatives, with the same numerators and denominators
+    as the province's; a ward without active cooperatives has no figures; a cooperative without
+    a ward counts in its province only; no counts per level for a ward."""
+    from cooperatives.models import Cooperative, Ward
+
+    first, second, third = Ward.objects.filter(province=province_a).order_by("code")[:3]
+    # a and b stay in the first ward; c (transport, answered) and d (answer not counted) move
+    # to the second; the suspended one to the third; one more active cooperative has no ward.
+    Cooperative.objects.filter(code__in=["8200000003", "8200000004"]).update(ward=second)
+    Cooperative.objects.filter(code="8200000005").update(ward=third)
+    CooperativeFactory(province=province_a, code="8200000006", ward=None)
+    indicator_services.aggregate_indicators()
+    one = IndicatorSnapshot.objects.filter(scope_key=f"p:82|w:{first.code}", round=data)
+    two = {s.metric: s for s in IndicatorSnapshot.objects.filter(scope_key=f"p:82|w:{second.code}", round=data)}
+    assert {s.scope for s in one} == {"ward"} and {(s.province_id, s.ward_id) for s in one} == {
+        (province_a.pk, first.pk)
+    }
+    first_values = {s.metric: (s.numerator, s.denominator) for s in one}
+    assert first_values["cooperatives_total"] == (2, None)
+    assert first_values["survey_coverage_pct"] == (2, 2)
+    assert first_values["dx_necessary_pct"] == (1, 2)
+    assert first_values["ecommerce_pct"] == (1, 2)
+    assert first_values["digital_accounting_pct"] == (1, 2)
+    assert two["cooperatives_total"].numerator == 2
+    assert (two["survey_coverage_pct"].numerator, two["survey_coverage_pct"].denominator) == (1, 2)
+    assert two["survey_coverage_pct"].value == 50
+    assert (two["website_pct"].numerator, two["website_pct"].denominator, two["website_pct"].value) == (1, 1, 100)
+    assert not any(metric.startswith("level_") for metric in [*first_values, *two])
+    assert not IndicatorSnapshot.objects.filter(scope_key=f"p:82|w:{third.code}").exists()
+    assert values("p:82", data)["cooperatives_total"] == 5  # the one without a ward included
+    wards_total = IndicatorSnapshot.objects.filter(
+        round=data, scope="ward", province=province_a, metric="cooperatives_total"
+    ).values_list("numerator", flat=True)
+    assert sum(wards_total) == 4
+
+
 def test_nation_and_sector_figures_match_the_hand_count(data):
     indicator_services.aggregate_indicators()
     nation = values("nation", data)
@@ -316,7 +353,7 @@ def counted_by_hand(round_ids, province_id=None):
         chosen = {
             (answer.question.code, option.code) for answer in response.answers.all() for option in answer.options.all()
         }
-        row = rows[(response.round_id, cooperative.province_id, cooperative.sector_id)]
+        row = rows[(response.round_id, cooperative.province_id, cooperative.sector_id, cooperative.ward_id)]
         row["n"] += 1
         row["score_sum"] += response.score or 0
         if response.level is not None:
@@ -333,7 +370,7 @@ def counted_by_the_job(round_ids, province_id=None):
 
     result = {}
     for row in compute_partition(round_ids=round_ids, province_id=province_id)["responses"]:
-        key = (row.pop("round_id"), row.pop("province_id"), row.pop("sector_id"))
+        key = (row.pop("round_id"), row.pop("province_id"), row.pop("sector_id"), row.pop("ward_id"))
         row["score_sum"] = Decimal(row["score_sum"])
         result[key] = row
     return result
@@ -348,7 +385,7 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
     counts equal a count made object by object, for the nation and for each province."""
     import random
 
-    from cooperatives.models import Sector
+    from cooperatives.models import Sector, Ward
     from surveys.models import IndicatorDefinition, SurveyRound
     from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
 
@@ -367,9 +404,13 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
         closes_on=open_round.closes_on,
     )
     sectors = list(Sector.objects.all()[:3])
+    # Two wards of each province, or none (a registry row whose ward was never recorded).
+    wards = {p.pk: [*Ward.objects.filter(province=p).order_by("code")[:2], None] for p in (province_a, province_b)}
     for index in range(24):
+        province = rng.choice([province_a, province_b])
         cooperative = CooperativeFactory(
-            province=rng.choice([province_a, province_b]),
+            province=province,
+            ward=rng.choice(wards[province.pk]),
             sector=rng.choice(sectors),
             code=f"{8200000100 + index}",
         )
@@ -398,6 +439,47 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
     assert counted_by_the_job(round_ids) == by_hand
     for province in (province_a, province_b):
         assert counted_by_the_job(round_ids, province.pk) == counted_by_hand(round_ids, province.pk)
+    assert any(key[3] is None for key in by_hand) and any(key[3] is not None for key in by_hand)
+    assert_ward_figures_match(by_hand, round_ids, indicator_services.aggregate_indicators())
+
+
+def assert_ward_figures_match(by_hand, round_ids, run):
+    """The stored ward figures of the run: each ward's counts summed by hand, registry included."""
+    from collections import defaultdict
+
+    from cooperatives.models import Cooperative, Ward
+    from surveys.models import IndicatorDefinition
+
+    registry = defaultdict(int)
+    for ward_id in Cooperative.objects.filter(is_archived=False, status="active", ward__isnull=False).values_list(
+        "ward_id", flat=True
+    ):
+        registry[ward_id] += 1
+    definitions = list(IndicatorDefinition.objects.filter(is_active=True))
+    expected = {}
+    for round_id in round_ids:
+        for ward_id, total in registry.items():
+            rows = [row for (r, _p, _s, w), row in by_hand.items() if (r, w) == (round_id, ward_id)]
+            n = sum(row["n"] for row in rows)
+            ward = Ward.objects.select_related("province").get(pk=ward_id)
+            figures = {"cooperatives_total": (total, None), "survey_coverage_pct": (n, total)}
+            figures.update({f"{d.code}_pct": (sum(row[f"ind_{d.code}"] for row in rows), n) for d in definitions})
+            figures["maturity_score_avg"] = sum(row["score_sum"] for row in rows) / n if n else None
+            expected[(round_id, f"p:{ward.province.code}|w:{ward.code}")] = figures
+    stored = defaultdict(dict)
+    for figure in IndicatorSnapshot.objects.filter(run=run, scope="ward"):
+        average = figure.metric == "maturity_score_avg"
+        stored[(figure.round_id, figure.scope_key)][figure.metric] = (
+            figure.value if average else (figure.numerator, figure.denominator)
+        )
+    assert set(stored) == set(expected)
+    for key, figures in expected.items():
+        for metric, want in figures.items():
+            got = stored[key][metric]
+            if metric == "maturity_score_avg" and want is not None:
+                assert abs(got - want) < Decimal("1e-9"), (key, metric)
+            else:
+                assert got == want, (key, metric)
 
 
 def test_an_option_code_written_as_a_number_still_counts(questionnaire, open_round, national_admin, province_a):
