@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max, Q, QuerySet
 
 from coopdx import versions
+from coopdx.collation import vietnamese
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
 from surveys.models import IndicatorDefinition, SurveyRound, level_name
@@ -39,6 +40,28 @@ CARD_METRICS = (
     "digital_accounting_pct",
 )
 LEVEL_METRICS = tuple(f"level_{level}_count" for level in range(6))
+# A share or an average over fewer answers than this is shown as "n < 5", never as a figure: a
+# percentage of three self-assessments says more about chance than about the place.
+MIN_ANSWERS = 5
+# The figures whose base is the counted self-assessments (a share of answers, or their average).
+# Coverage is not one: its base is the registry, a count of every active cooperative.
+WARD_METRICS = (
+    "survey_coverage_pct",
+    "maturity_score_avg",
+    "online_sales_pct",
+    "ecommerce_pct",
+    "digital_accounting_pct",
+    "traceability_pct",
+)
+
+
+def rests_on_answers(metric: str) -> bool:
+    return metric == "maturity_score_avg" or (metric.endswith("_pct") and metric != "survey_coverage_pct")
+
+
+def too_few(metric: str, answers: Decimal | int | None) -> bool:
+    """Whether a figure is to be shown as "n < 5": it rests on fewer than MIN_ANSWERS answers."""
+    return rests_on_answers(metric) and answers is not None and answers < MIN_ANSWERS
 
 
 @dataclass
@@ -74,6 +97,10 @@ class Card:
     @property
     def is_percent(self) -> bool:
         return self.metric.endswith("_pct")
+
+    @property
+    def too_few(self) -> bool:
+        return self.value is not None and too_few(self.metric, self.denominator)
 
 
 def metric_labels() -> dict[str, str]:
@@ -256,6 +283,7 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
         {
             "round": r,
             **{m: values.get((r.pk, key, m)) for m in trend_metrics},
+            "answers": values.get((r.pk, key, "surveyed_total")),
             "national_score": values.get((r.pk, "nation", "maturity_score_avg")),
         }
         for r in rounds
@@ -291,13 +319,20 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
 
 
 def _ranking(*, day: datetime.date, survey_round: SurveyRound) -> dict[str, dict[str, int]]:
-    """Each card metric's rank of every province (1 = highest value), from one query."""
+    """Each card metric's rank of every province (1 = highest value), from one query; a province
+    whose figure rests on too few answers is not ranked on it."""
     rows = IndicatorSnapshot.objects.filter(
-        snapshot_date=day, round=survey_round, scope=Scope.PROVINCE, metric__in=CARD_METRICS, value__isnull=False
+        snapshot_date=day,
+        round=survey_round,
+        scope=Scope.PROVINCE,
+        metric__in=(*CARD_METRICS, "surveyed_total"),
+        value__isnull=False,
     ).values_list("metric", "scope_key", "value")
+    answers = {key: value for metric, key, value in rows if metric == "surveyed_total"}
     by_metric: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
     for metric, key, value in rows:
-        if value is not None:  # always, as the query asks; this says so to the type checker
+        # value is never None, as the query asks; this says so to the type checker
+        if metric != "surveyed_total" and value is not None and not too_few(metric, answers.get(key)):
             by_metric[metric].append((value, key.removeprefix("p:")))
     # Equal values share a rank (1, 1, 3): a province's rank is one more than the number ahead of it.
     return {
@@ -332,6 +367,25 @@ def province_table(*, survey_round: SurveyRound, day: datetime.date, metric: str
         {"province": province, "value": cells.get(province.pk, {}).get(metric), **cells.get(province.pk, {})}
         for province in provinces
     ]
+
+
+def ward_table(*, survey_round: SurveyRound, day: datetime.date, province: Province) -> list[dict[str, Any]]:
+    """The province's wards with figures (those with active cooperatives) in Vietnamese
+    alphabetical order, each with its registry count, counted answers and main figures: one query."""
+    rows: dict[str, dict[str, Any]] = {}
+    for code, name, metric, value in (
+        IndicatorSnapshot.objects.filter(
+            snapshot_date=day,
+            round=survey_round,
+            scope=Scope.WARD,
+            province=province,
+            metric__in=("cooperatives_total", "surveyed_total", *WARD_METRICS),
+        )
+        .order_by(vietnamese("ward__name"), "ward__code")
+        .values_list("ward__code", "ward__name", "metric", "value")
+    ):
+        rows.setdefault(code, {"ward": {"code": code, "name": name}})[metric] = value
+    return list(rows.values())
 
 
 def snapshot_rows(*, queryset: QuerySet[IndicatorSnapshot]) -> QuerySet[IndicatorSnapshot]:

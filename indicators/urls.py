@@ -7,7 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     re_path(
-        r"^export/(?P<table>cards|trend|levels|sectors|provinces)\.(?P<fmt>csv|xlsx)$",
+        r"^export/(?P<table>cards|trend|levels|sectors|wards|provinces)\.(?P<fmt>csv|xlsx)$",
         views.dashboard_export,
         name="export",
     ),

@@ -48,6 +48,9 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
         table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         data["province_rows"] = table
         data["map"] = province_map(table)
+    if province is not None:
+        data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
+        data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]
     if user.is_officer:
         open_round = SurveyRound.objects.filter(code=data["round"].code).first()
         if open_round and open_round.is_open():
@@ -70,7 +73,11 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
             "series": [
                 {
                     "label": label,
-                    "values": [None if row[m] is None else round(float(row[m]), 1) for row in data["trend"]],
+                    # A point over too few answers is left out (a gap), as the table says "n < 5".
+                    "values": [
+                        None if row[m] is None or selectors.too_few(m, row["answers"]) else round(float(row[m]), 1)
+                        for row in data["trend"]
+                    ],
                 }
                 for m, label in data["trend_metrics"]
             ],
@@ -106,10 +113,15 @@ def _table(request: AuthenticatedHttpRequest, name: str) -> tuple[list[object], 
         return [_("No figures yet")], []
     if name == "cards":
         header = [_("Indicator"), _("Value"), _("Previous round"), _("National"), _("Rank")]
-        rows = [[c.label, c.value, c.previous, c.national, c.rank] for c in data["cards"]]
+        rows = [
+            [c.label, _small(c.value, c.metric, c.denominator), c.previous, c.national, c.rank] for c in data["cards"]
+        ]
     elif name == "trend":
         header = [_("Round"), *[label for _m, label in data["trend_metrics"]]]
-        rows = [[row["round"].name, *[row[m] for m, _label in data["trend_metrics"]]] for row in data["trend"]]
+        rows = [
+            [row["round"].name, *[_small(row[m], m, row["answers"]) for m, _label in data["trend_metrics"]]]
+            for row in data["trend"]
+        ]
     elif name == "levels":
         header = [_("Level"), _("Cooperatives")]
         rows = [[row["level"], row["count"]] for row in data["levels"]]
@@ -126,10 +138,28 @@ def _table(request: AuthenticatedHttpRequest, name: str) -> tuple[list[object], 
                 str(row["sector"]),
                 row.get("cooperatives_total"),
                 row.get("surveyed_total"),
-                row.get("maturity_score_avg"),
-                *[row.get(c.metric) for c in data["cards"][2:]],
+                _small(row.get("maturity_score_avg"), "maturity_score_avg", row.get("surveyed_total")),
+                *[_small(row.get(c.metric), c.metric, row.get("surveyed_total")) for c in data["cards"][2:]],
             ]
             for row in data["sectors"]
+        ]
+    elif name == "wards" and "wards" in data:
+        header = [
+            _("Ward/commune"),
+            _("Code"),
+            _("Active cooperatives"),
+            _("Self-assessments counted"),
+            *[label for _m, label in data["ward_metrics"]],
+        ]
+        rows = [
+            [
+                row["ward"]["name"],
+                row["ward"]["code"],
+                row.get("cooperatives_total"),
+                row.get("surveyed_total"),
+                *[_small(row.get(m), m, row.get("surveyed_total")) for m, _label in data["ward_metrics"]],
+            ]
+            for row in data["wards"]
         ]
     elif name == "provinces" and "province_rows" in data:
         header = [
@@ -144,10 +174,10 @@ def _table(request: AuthenticatedHttpRequest, name: str) -> tuple[list[object], 
             [
                 row["province"].name,
                 row["province"].code,
-                row["value"],
+                _small(row["value"], data["metric"], row.get("surveyed_total")),
                 row.get("cooperatives_total"),
                 row.get("surveyed_total"),
-                row.get("maturity_score_avg"),
+                _small(row.get("maturity_score_avg"), "maturity_score_avg", row.get("surveyed_total")),
             ]
             for row in data["province_rows"]
         ]
@@ -159,6 +189,13 @@ def _table(request: AuthenticatedHttpRequest, name: str) -> tuple[list[object], 
     as_of = data["as_of"]
     rounded = [[*[_shown(v) for v in row], data["round"].name, as_of] for row in rows]
     return [*[str(h) for h in header], _("Round"), _("As of")], rounded
+
+
+def _small(value: Decimal | None, metric: str, answers: Decimal | int | None) -> Decimal | str | None:
+    """A figure for a download, with the page's rule: "n < 5" over too few answers."""
+    if value is not None and selectors.too_few(metric, answers):
+        return f"n < {selectors.MIN_ANSWERS}"
+    return value
 
 
 def _shown(value: Any) -> Any:

@@ -5,21 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatives', '0010_search_trigram_index'),
-        ('indicators', '0005_snapshot_fewer_indexes'),
+        ("cooperatives", "0010_search_trigram_index"),
+        ("indicators", "0005_snapshot_fewer_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicatorsnapshot',
-            name='ward',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperatives.ward', verbose_name='ward/commune'),
+            model_name="indicatorsnapshot",
+            name="ward",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cooperatives.ward",
+                verbose_name="ward/commune",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicatorsnapshot',
-            name='scope',
-            field=models.CharField(choices=[('nation', 'Nation'), ('province', 'Province'), ('sector', 'Sector (nation)'), ('province_sector', 'Sector (province)'), ('ward', 'Ward/commune')], max_length=16, verbose_name='scope'),
+            model_name="indicatorsnapshot",
+            name="scope",
+            field=models.CharField(
+                choices=[
+                    ("nation", "Nation"),
+                    ("province", "Province"),
+                    ("sector", "Sector (nation)"),
+                    ("province_sector", "Sector (province)"),
+                    ("ward", "Ward/commune"),
+                ],
+                max_length=16,
+                verbose_name="scope",
+            ),
         ),
     ]

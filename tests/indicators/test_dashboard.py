@@ -1,6 +1,7 @@
 """The dashboard reads the snapshot: figures, rank, map, downloads, and constant query counts."""
 
 import csv
+import html
 import io
 import re
 from html.parser import HTMLParser
@@ -19,11 +20,12 @@ pytestmark = pytest.mark.django_db
 def figures(questionnaire, open_round, previous_round, national_admin, province_a, province_b):
     from surveys.models import Response
 
-    for index in range(3):
+    # Five answers in each province: a share over fewer is shown as "n < 5", without a rank.
+    for index in range(5):
         cooperative = CooperativeFactory(province=province_a, code=f"820000010{index}")
         answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
-    cooperative = CooperativeFactory(province=province_b, code="6600000100")
-    answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["none"])
+        cooperative = CooperativeFactory(province=province_b, code=f"660000010{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["none"])
     # The previous round, closed now: its responses are written as a paper import would.
     old = CooperativeFactory(province=province_a, code="8200000200")
     Response.objects.create(round=previous_round, cooperative=old, status="accepted", score=10, level=1)
@@ -87,7 +89,8 @@ def test_dashboard_queries_do_not_grow_with_cooperatives(
         cooperative = CooperativeFactory(province=province_a, code=f"82000003{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
     indicator_services.aggregate_indicators()
-    for user, limit in ((officer_a, 19), (ministry_analyst, 16)):
+    # The officer's page reads its wards too (one query).
+    for user, limit in ((officer_a, 20), (ministry_analyst, 16)):
         client = login(user)
         client.get("/")
         with django_assert_max_num_queries(limit):
@@ -201,17 +204,17 @@ def card(page, metric):
     """The text of one dashboard card, tags removed."""
     match = re.search(rf'data-testid="card-{metric}">(.*?)</div></div></div>', page, re.S)
     assert match, metric
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
 
 
 def test_an_open_round_is_not_shown_as_a_change_from_a_finished_one(login, officer_a, figures):
-    # KS2026 is on its 11th day; KS2025 is over. In Đồng Tháp 3 of 4 cooperatives answered
-    # KS2026 (75 %), 1 of 4 answered KS2025 (25 %): not a rise of 50 points, only a partial count.
+    # KS2026 is on its 11th day; KS2025 is over. In Đồng Tháp 5 of 6 cooperatives answered
+    # KS2026 (83.3 %), 1 of 6 answered KS2025 (16.7 %): not a rise, only a partial count.
     page = login(officer_a).get("/").content.decode()
     coverage = card(page, "survey_coverage_pct")
     assert "▲" not in coverage and "▼" not in coverage
-    assert "75,0 %" in coverage
-    assert "Khảo sát 2025 (cuối đợt): 25,0" in coverage
+    assert "83,3 %" in coverage
+    assert "Khảo sát 2025 (cuối đợt): 16,7" in coverage
     note = re.search(r'data-testid="comparison-note">(.*?)</p>', page, re.S).group(1)
     assert "Đợt Khảo sát 2026 đang mở (ngày 11 trên 41 ngày)" in note
     assert "Chưa so sánh với đợt Khảo sát 2025" in note
@@ -228,7 +231,7 @@ def test_an_open_round_is_compared_with_the_previous_round_on_the_same_day(login
             row.value, row.numerator = 0, 0
         row.save()
     page = login(officer_a).get("/").content.decode()
-    assert "▲ +75,0 so với Khảo sát 2025 vào ngày 11" in card(page, "survey_coverage_pct")
+    assert "▲ +83,3 so với Khảo sát 2025 vào ngày 11" in card(page, "survey_coverage_pct")
     note = re.search(r'data-testid="comparison-note">(.*?)</p>', page, re.S).group(1)
     assert "so sánh với đợt Khảo sát 2025 vào ngày thứ 11 của đợt đó" in note, note
 
@@ -242,20 +245,20 @@ def test_a_closed_round_is_compared_with_the_final_figures_of_the_previous_one(l
     figures.opens_on, figures.closes_on = today - datetime.timedelta(days=60), today - datetime.timedelta(days=1)
     figures.save()
     page = login(officer_a).get("/").content.decode()
-    assert "▲ +50,0 so với Khảo sát 2025 (cuối đợt)" in card(page, "survey_coverage_pct")
+    assert "▲ +66,7 so với Khảo sát 2025 (cuối đợt)" in card(page, "survey_coverage_pct")
     assert "so sánh số liệu cuối đợt Khảo sát 2026 với số liệu cuối đợt Khảo sát 2025" in page
     assert "đang mở" not in page
 
 
 def test_every_card_says_how_many_answers_it_rests_on(login, officer_a, figures):
     page = login(officer_a).get("/").content.decode()
-    assert "3 trên 4 HTX đang hoạt động" in card(page, "survey_coverage_pct")
+    assert "5 trên 6 HTX đang hoạt động" in card(page, "survey_coverage_pct")
     for metric in ("maturity_score_avg", "dx_necessary_pct", "online_sales_pct", "ecommerce_pct"):
-        assert "n = 3 phiếu tự đánh giá" in card(page, metric), metric
+        assert "n = 5 phiếu tự đánh giá" in card(page, metric), metric
 
 
 def test_provinces_with_equal_figures_share_a_rank_out_of_34(login, officer_b, figures):
-    # Đắk Lắk's one cooperative has no e-commerce (0 %), behind Đồng Tháp (100 %); both have
+    # Đắk Lắk's cooperatives have no e-commerce (0 %), behind Đồng Tháp (100 %); both have
     # digital accounting 0 %: equal, so both first.
     page = login(officer_b).get("/").content.decode()
     assert "hạng 2/34 (2 tỉnh có số liệu)" in card(page, "ecommerce_pct")
@@ -276,7 +279,7 @@ def test_the_level_chart_names_the_levels(client, login, officer_a, figures, lan
     page = login(officer_a).get("/").content.decode()
     chart = json.loads(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
     assert chart["levels"]["labels"] == [f"{level} · {name}" for level, name in enumerate(names)]
-    assert chart["levels"]["values"][0] == 3  # the three worst-answer responses are at level 0
+    assert chart["levels"]["values"][0] == 5  # the five worst-answer responses are at level 0
     assert f"<td>3 · {names[3]}</td>" in page
 
 
@@ -296,3 +299,81 @@ def test_the_map_legend_has_no_repeated_or_empty_classes(login, ministry_analyst
     fills = re.findall(r'<rect width="12" height="12" fill="([^"]+)"', legend)
     assert fills == ["#ffffcc", "#253494"]
     assert '<circle cx="' in page and 'fill="#253494"' in page  # Đồng Tháp, 100 %
+
+
+def ward_rows(page):
+    """(ward code, name, cells by metric) of the province page's ward table."""
+    body = re.search(r'data-testid="ward-table".*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    rows = []
+    for code, row in re.findall(r'<tr data-ward="(\d+)">(.*?)</tr>', body, re.S):
+        name = re.sub(r"<[^>]+>", "", re.search(r"<td>(.*?)</td>", row, re.S).group(1)).strip()
+        cells = {
+            metric: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+            for metric, text in re.findall(r'data-metric="(\w+)"[^>]*>(.*?)</td>', row, re.S)
+        }
+        rows.append((code, name, cells))
+    return rows
+
+
+def test_a_province_page_lists_its_wards_and_each_opens_its_cooperatives(
+    login, officer_a, questionnaire, open_round, national_admin, province_a
+):
+    """Five answers in one ward, two in another: the first ward's shares are shown, the second's
+    are "n < 5" (its coverage, over the registry, is shown); a name opens the registry at that
+    ward's cooperatives only; the download follows the same rule."""
+    from cooperatives.models import Ward
+
+    first, second = Ward.objects.filter(province=province_a).order_by("code")[:2]
+    for index in range(5):
+        cooperative = CooperativeFactory(province=province_a, ward=first, code=f"820000040{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    for index in range(2):
+        cooperative = CooperativeFactory(
+            province=province_a, ward=second, code=f"820000050{index}", name=f"Hợp tác xã Phường Hai {index}"
+        )
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    CooperativeFactory(province=province_a, ward=second, code="8200000510", name="Hợp tác xã Phường Hai chưa trả lời")
+    indicator_services.aggregate_indicators()
+    client = login(officer_a)
+    page = client.get("/").content.decode()
+    rows = {code: (name, cells) for code, name, cells in ward_rows(page)}
+    assert set(rows) == {first.code, second.code}
+    assert rows[first.code][0] == first.name
+    assert rows[first.code][1]["ecommerce_pct"] == "100,0"
+    assert rows[first.code][1]["survey_coverage_pct"] == "100,0"
+    assert rows[second.code][1]["ecommerce_pct"] == "n < 5"
+    assert rows[second.code][1]["maturity_score_avg"] == "n < 5"
+    assert rows[second.code][1]["survey_coverage_pct"] == "66,7"  # 2 of 3 in the registry
+    link = re.search(rf'<tr data-ward="{second.code}"><td><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    listed = client.get(link).content.decode()
+    assert "Hợp tác xã Phường Hai chưa trả lời" in listed and "Hợp tác xã Phường Hai 0" in listed
+    assert "8200000400" not in listed  # the first ward's cooperatives are not listed
+    table = list(csv.reader(io.StringIO(client.get("/dashboard/export/wards.csv").content.decode("utf-8-sig"))))
+    by_code = {row[1]: row for row in table[1:]}
+    assert by_code[second.code][table[0].index("Bán trên sàn thương mại điện tử")] == "n < 5"
+    assert by_code[first.code][table[0].index("Bán trên sàn thương mại điện tử")] == "100"
+
+
+def test_a_figure_over_fewer_than_five_answers_is_shown_as_such_and_not_ranked(
+    login, officer_a, officer_b, questionnaire, open_round, national_admin, province_a, province_b
+):
+    for index in range(5):
+        cooperative = CooperativeFactory(province=province_a, code=f"820000060{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    for index in range(4):
+        cooperative = CooperativeFactory(province=province_b, code=f"660000060{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    indicator_services.aggregate_indicators()
+    few = login(officer_b).get("/").content.decode()
+    ecommerce = card(few, "ecommerce_pct")
+    assert "n < 5" in ecommerce and "100,0" not in ecommerce.split("Cả nước")[0]
+    assert "hạng" not in ecommerce
+    assert "n = 4 phiếu tự đánh giá" in ecommerce
+    assert "100,0 %" in card(few, "survey_coverage_pct")  # coverage rests on the registry
+    enough = login(officer_a).get("/").content.decode()
+    assert "hạng 1/34 (1 tỉnh có số liệu)" in card(enough, "ecommerce_pct")
+    cards = list(
+        csv.reader(io.StringIO(login(officer_b).get("/dashboard/export/cards.csv").content.decode("utf-8-sig")))
+    )
+    values = {row[0]: row[1] for row in cards[1:]}
+    assert values["Bán trên sàn thương mại điện tử"] == "n < 5"
