@@ -114,3 +114,6 @@ rules.add_perm("surveys.add_round", is_national_admin)
 rules.add_perm("indicators.view_indicators", is_national | is_officer)
 rules.add_perm("indicators.compare_provinces", is_national)
 rules.add_perm("indicators.refresh_snapshots", is_national_admin)
+# Indicator targets (national, and a province's own) are kept by national administrators, in the admin.
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"indicators.{action}_indicatortarget", is_national_admin)

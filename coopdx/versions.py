@@ -60,6 +60,7 @@ FEEDS: dict[str, tuple[str, ...]] = {
         "indicators.IndicatorSnapshot",
         "surveys.SurveyRound",
         "cooperatives.Province",
+        "cooperatives.Ward",
         "cooperatives.Sector",
     ),
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RunStatus(models.TextChoices):
@@ -134,3 +137,84 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_date} {self.round_id} {self.scope_key} {self.metric}={self.value}"
+
+
+def target_metrics() -> dict[str, str]:
+    """The figures a target can be set for, by code: coverage, the average score and the share of
+    every active indicator (the indicator definitions are data)."""
+    from surveys.models import IndicatorDefinition
+
+    metrics = {
+        "survey_coverage_pct": str(_("Share that assessed themselves")),
+        "maturity_score_avg": str(_("Average maturity score")),
+    }
+    for definition in IndicatorDefinition.objects.filter(is_active=True).order_by("code"):
+        metrics[f"{definition.code}_pct"] = str(definition.name)
+    return metrics
+
+
+class IndicatorTarget(models.Model):
+    """A value a figure should reach by a year: national (no province), or a province's own,
+    which then replaces the national one on that province's pages. With a baseline (the value in
+    an earlier year), "on track" means at or above the straight path from it to the target."""
+
+    metric = models.CharField(_("indicator"), max_length=64)
+    province = models.ForeignKey(
+        "cooperatives.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a national target."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("target year"), validators=[MinValueValidator(2020), MaxValueValidator(2100)]
+    )
+    value = models.DecimalField(
+        _("target value"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("A percentage (0–100), or points for the average maturity score (0–100)."),
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    source = models.CharField(
+        _("set by"), max_length=255, blank=True, help_text=_("The document that sets it, e.g. Kế hoạch 45/KH-UBND.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric", "province", "year"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "year"], condition=Q(province__isnull=True), name="one_national_target_a_year"
+            ),
+            models.UniqueConstraint(fields=["metric", "province", "year"], name="one_province_target_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.year}: {self.value}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.metric and self.metric not in target_metrics():
+            errors["metric"] = [str(_("No such indicator."))]
+        if (self.baseline_year is None) != (self.baseline_value is None):
+            errors["baseline_value"] = [str(_("Give both the baseline year and its value, or neither."))]
+        elif self.baseline_year is not None and self.year is not None and self.baseline_year >= self.year:
+            errors["baseline_year"] = [str(_("The baseline year comes before the target year."))]
+        if errors:
+            raise ValidationError(errors)

@@ -24,7 +24,7 @@ from cooperatives.models import Province, Sector
 from cooperatives.text import fold
 from surveys.models import IndicatorDefinition, SurveyRound, level_name
 
-from .models import AggregationRun, IndicatorSnapshot, RunStatus, Scope
+from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus, Scope
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -64,6 +64,66 @@ def too_few(metric: str, answers: Decimal | int | None) -> bool:
     return rests_on_answers(metric) and answers is not None and answers < MIN_ANSWERS
 
 
+@dataclass(frozen=True)
+class TargetCheck:
+    """A figure of a round against the target that applies to it.
+
+    ``status``: "met" (at or above the target), "on_track" (below it, but at or above the
+    straight path from the baseline), "off_track" (below that path, or below the target in or
+    after its year), "due" (below the target, before its year, with no baseline to draw a path
+    from: no verdict yet).
+    """
+
+    year: int
+    value: Decimal
+    status: str
+    expected: Decimal | None
+    own: bool
+    source: str = ""
+
+
+def targets_for(*, province: Province | None, metrics: tuple[str, ...] | list[str]) -> dict[str, list[IndicatorTarget]]:
+    """Each metric's targets, by year: the province's own when it set any for that metric, else the
+    national ones. One query."""
+    rows = IndicatorTarget.objects.filter(metric__in=metrics).filter(
+        Q(province__isnull=True) | Q(province=province) if province else Q(province__isnull=True)
+    )
+    national: dict[str, list[IndicatorTarget]] = defaultdict(list)
+    own: dict[str, list[IndicatorTarget]] = defaultdict(list)
+    for target in rows.order_by("year"):
+        (own if target.province_id else national)[target.metric].append(target)
+    return {metric: own.get(metric) or national.get(metric, []) for metric in metrics}
+
+
+def target_check(targets: list[IndicatorTarget], value: Decimal | None, year: int) -> TargetCheck | None:
+    """``value`` (a round of ``year``) against the first target due in or after that year (or the
+    last one, when all are past). None without a value or a target."""
+    if value is None or not targets:
+        return None
+    target = next((t for t in targets if t.year >= year), targets[-1])
+    expected = None
+    if target.baseline_year is not None and target.baseline_value is not None:
+        span = target.year - target.baseline_year
+        elapsed = min(max(year - target.baseline_year, 0), span)
+        expected = target.baseline_value + (target.value - target.baseline_value) * elapsed / span
+    if value >= target.value:
+        status = "met"
+    elif year >= target.year:
+        status = "off_track"
+    elif expected is not None:
+        status = "on_track" if value >= expected else "off_track"
+    else:
+        status = "due"
+    return TargetCheck(
+        year=target.year,
+        value=target.value,
+        status=status,
+        expected=expected,
+        own=target.province_id is not None,
+        source=target.source,
+    )
+
+
 @dataclass
 class Card:
     """One headline figure with what it rests on and what it is compared with.
@@ -87,6 +147,7 @@ class Card:
     denominator: int | None = None
     comparison: str = ""
     reference: Decimal | None = None
+    target: TargetCheck | None = None
 
     @property
     def change(self) -> Decimal | None:
@@ -257,16 +318,19 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
             comparison = "same_day"
             compared = {metric: past.get((previous.pk, key, metric)) for metric in CARD_METRICS}
     surveyed = rows.get((current.pk, key, "surveyed_total"), (None, None, None))[1]
+    targets = targets_for(province=province, metrics=CARD_METRICS)
     cards = []
     for metric in CARD_METRICS:
-        _value, numerator, denominator = rows.get((current.pk, key, metric), (None, None, None))
+        value, numerator, denominator = rows.get((current.pk, key, metric), (None, None, None))
         if metric == "maturity_score_avg":
             numerator, denominator = None, surveyed
+        # No verdict on a figure too small to show.
+        shown = None if too_few(metric, denominator) else value
         cards.append(
             Card(
                 metric=metric,
                 label=labels.get(metric, metric),
-                value=values.get((current.pk, key, metric)),
+                value=value,
                 previous=compared.get(metric),
                 national=values.get((current.pk, "nation", metric)) if province else None,
                 rank=ranking.get(metric, {}).get(province.code) if province else None,
@@ -276,6 +340,7 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
                 denominator=denominator,
                 comparison=comparison,
                 reference=values.get((previous.pk, key, metric)) if previous and not comparison else None,
+                target=target_check(targets[metric], shown, current.opens_on.year),
             )
         )
     trend_metrics = ("maturity_score_avg", "dx_plan_pct", "online_sales_pct", "ecommerce_pct", "traceability_pct")
@@ -413,21 +478,43 @@ def snapshot_list(*, user: User) -> QuerySet[IndicatorSnapshot]:
 
 
 def indicator_series(*, metrics: list[str], scope_key: str) -> dict[str, list[dict[str, Any]]]:
-    """Each metric's value per round at the latest snapshot, for one scope (two queries)."""
+    """Each metric's value per round at the latest snapshot, for one scope, with the answers it
+    rests on and its target's verdict (the province's own target for a province's key, else the
+    national one). Three queries."""
     if not metrics:
         return {}
     day = snapshot_date()
     if day is None:
         return {metric: [] for metric in metrics}
-    rows = (
-        IndicatorSnapshot.objects.filter(snapshot_date=day, scope_key=scope_key, metric__in=metrics)
+    rows = list(
+        IndicatorSnapshot.objects.filter(
+            snapshot_date=day, scope_key=scope_key, metric__in=[*metrics, "surveyed_total"]
+        )
         .select_related("round")
         .order_by("round__opens_on")
     )
+    province_code = scope_key.removeprefix("p:") if scope_key.startswith("p:") and "|" not in scope_key else None
+    province = Province.objects.filter(code=province_code).first() if province_code else None
+    targets = targets_for(province=province, metrics=metrics)
+    answers = {row.round_id: row.value for row in rows if row.metric == "surveyed_total"}
     series: dict[str, list[dict[str, Any]]] = {metric: [] for metric in metrics}
     for row in rows:
+        if row.metric not in series:
+            continue
         points = series[row.metric]
-        before = points[-1]["value"] if points else None
-        change = row.value - before if row.value is not None and before is not None else None
-        points.append({"round": row.round, "value": row.value, "as_of": row.as_of, "change": change})
+        small = too_few(row.metric, answers.get(row.round_id))
+        before = next((p["value"] for p in reversed(points) if not p["too_few"]), None) if points else None
+        shown = None if small else row.value
+        change = shown - before if shown is not None and before is not None else None
+        points.append(
+            {
+                "round": row.round,
+                "value": row.value,
+                "answers": answers.get(row.round_id),
+                "too_few": small,
+                "as_of": row.as_of,
+                "change": change,
+                "target": target_check(targets.get(row.metric, []), shown, row.round.opens_on.year),
+            }
+        )
     return series

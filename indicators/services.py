@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from coopdx import versions
 from coopdx.heartbeat import beating, stale_before
+from coopdx.history import record_by
 from cooperatives.models import Province
 from surveys.models import SurveyRound
 
 from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
-from .models import AggregationRun, IndicatorSnapshot, RunStatus
+from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -184,3 +185,11 @@ def trigger_refresh(*, by: User) -> None:
     if not queue_available():
         raise QueueUnavailable
     transaction.on_commit(lambda: task.delay(trigger="manual", user_id=by.pk))
+
+
+def target_save(*, target: IndicatorTarget, by: User) -> IndicatorTarget:
+    """Create or change a target (the admin's path): the model's rules, and its history under ``by``."""
+    target.full_clean()
+    record_by(target, by)
+    target.save()
+    return target

@@ -544,6 +544,7 @@ VERSIONED_ENDPOINTS = [
     "/api/v1/indicators/",
     "/api/v1/indicators/national/",
     "/api/v1/indicators/provinces/82/",
+    "/api/v1/indicators/provinces/82/wards/",
     "/api/v1/indicators/sectors/NN/",
     "/api/v1/indicators/series/?metric=ecommerce_pct&scope_key=p:82",
     "/api/v1/bulk/indicators.csv",
