@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from coopdx import versions
 from coopdx.collation import vietnamese
 
+from .duplicates import DuplicateGroup, duplicate_groups
 from .models import Cooperative, Province, Sector, Ward
 from .text import NAME_END, search_terms
 
@@ -145,3 +146,12 @@ def import_job_changes(*, job: ImportJob) -> list[dict[str, Any]]:
         }
         for change in job.summary.get("changes", [])
     ]
+
+
+def possible_duplicates(*, user: User, province_id: int | None = None) -> list[DuplicateGroup]:
+    """Groups of cooperatives the user may see that may be one registered twice (the rule of
+    ``cooperatives.duplicates``), in one query; ``province_id`` narrows them to one province."""
+    queryset = Cooperative.objects.visible_to(user)
+    if province_id is not None:
+        queryset = queryset.filter(province_id=province_id)
+    return duplicate_groups(queryset)

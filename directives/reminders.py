@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,15 +30,15 @@ from django.utils import timezone, translation
 from coopdx.links import absolute_url
 
 from .models import Agency, DirectiveTask, ReminderKind, ReminderLog
-from .selectors import agency_current_map, with_status
-from .status import TaskStatus
+from .selectors import agency_current_map, due_soon_or_overdue, with_status
+from .status import DUE_SOON_DAYS, TaskStatus
 
 if TYPE_CHECKING:
     from .selectors import StatusTask
 
 logger = logging.getLogger(__name__)
 
-REMIND_DAYS_BEFORE = 14
+REMIND_DAYS_BEFORE = DUE_SOON_DAYS
 
 
 @dataclass
@@ -51,13 +50,8 @@ class ReminderRun:
 
 def reminder_candidates(*, today: datetime.date) -> list[StatusTask]:
     """Tasks not done whose due date is within the next 14 days or has passed (one query)."""
-    soon = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
     tasks = with_status(DirectiveTask.objects.select_related("document", "lead_agency"), today)
-    return list(
-        tasks.filter(
-            Q(status=TaskStatus.IN_PROGRESS, due_on__gte=today, due_on__lte=soon) | Q(status=TaskStatus.OVERDUE)
-        ).order_by("due_on", "pk")
-    )
+    return list(due_soon_or_overdue(tasks, today).order_by("due_on", "pk"))
 
 
 def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:

@@ -40,6 +40,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 REPORT_GRACE_DAYS = 15
+# A task not done whose due date is this near is "due soon": reminded by e-mail, and listed in
+# its province officers' work list.
+DUE_SOON_DAYS = 14
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 

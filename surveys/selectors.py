@@ -7,14 +7,14 @@ scoped to its user in one place (the pages and the API share them); each functio
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
 from coopdx.collation import vietnamese
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, CooperativeStatus
 
 from .lifecycle import counted_statuses
 from .models import (
@@ -33,6 +33,8 @@ from .models import (
 from .scoring import AnswerValue
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from accounts.models import User
 
 
@@ -163,6 +165,72 @@ def round_unreachable(*, user: User, cooperative_ids: list[int]) -> QuerySet[Coo
         .filter(pk__in=cooperative_ids)
         .select_related("ward")
         .order_by(vietnamese("name"), "pk")
+    )
+
+
+def response_list_to_review(*, user: User) -> QuerySet[Response]:
+    """Submitted responses waiting for the user's review, oldest submission first: in the
+    officer's province (every one for a national administrator), except those the user entered
+    or submitted, which another person accepts (``services.may_accept``)."""
+    if not (user.is_national_admin or user.is_officer):
+        return Response.objects.none()
+    return (
+        response_list(user=user)
+        .filter(status=ResponseStatus.SUBMITTED)
+        .exclude(entered_by=user)
+        .exclude(submitted_by=user)
+        .order_by("submitted_at", "pk")
+    )
+
+
+class WaitingFields(TypedDict):
+    waiting: int
+
+
+if TYPE_CHECKING:
+    RoundWithWaiting = WithAnnotations[SurveyRound, WaitingFields]
+
+
+def rounds_with_responses_to_review(*, user: User) -> QuerySet[RoundWithWaiting]:
+    """The rounds of :func:`response_list_to_review`, each with ``waiting``, its count (one query)."""
+    waiting = response_list_to_review(user=user)
+    return (
+        SurveyRound.objects.filter(pk__in=waiting.values("round_id"))
+        .annotate(waiting=Count("responses", filter=Q(responses__in=waiting.values("pk"))))
+        .order_by("-opens_on", "pk")
+    )
+
+
+def open_rounds(*, user: User) -> QuerySet[SurveyRound]:
+    """The rounds open today that concern the user."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return round_list(user=user).filter(opens_on__lte=today, closes_on__gte=today)
+
+
+def cooperatives_to_reach(*, user: User, province_id: int | None = None) -> QuerySet[Cooperative]:
+    """The call list: cooperatives in scope that have not started any open round that concerns
+    them (no response at all: not even a draft) and that no reminder can reach, having neither a
+    phone nor an e-mail address, nor a member with an e-mail (as ``reminders`` reads them).
+    Dissolved and archived ones are left out. Ordered by ward then name, to go round by ward."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    open_rounds = SurveyRound.objects.filter(opens_on__lte=today, closes_on__gte=today)
+    concerning = open_rounds.filter(Q(province__isnull=True) | Q(province_id=OuterRef("province_id")))
+    started = Response.objects.filter(cooperative=OuterRef("pk"), round__in=open_rounds)
+    member_email = UserModel.objects.filter(cooperative=OuterRef("pk"), is_active=True).exclude(email="")
+    cooperatives = (
+        Cooperative.objects.visible_to(user).filter(is_archived=False).exclude(status=CooperativeStatus.DISSOLVED)
+    )
+    if province_id is not None:
+        cooperatives = cooperatives.filter(province_id=province_id)
+    return (
+        cooperatives.filter(phone="", email="")
+        .filter(Exists(concerning), ~Exists(started), ~Exists(member_email))
+        .select_related("ward")
+        .order_by(vietnamese("ward__name"), vietnamese("name"), "pk")
     )
 
 

@@ -6,6 +6,7 @@ app_name = "surveys"
 
 urlpatterns = [
     path("", views.survey_home, name="home"),
+    path("call-list/", views.call_list, name="call_list"),
     path("rounds/<str:code>/", views.round_detail, name="round"),
     path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
     path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,6 +144,39 @@ def round_reminded(request: HttpRequest, code: str) -> HttpResponse:
             "failed": result.get("failed", 0),
             # A national round may leave thousands to call: pages of a printable length.
             "page": Paginator(unreachable, UNREACHABLE_PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
+@permission_required("surveys.view_round_progress", raise_exception=True)
+def call_list(request: HttpRequest) -> HttpResponse:
+    """The printable list of a province's cooperatives that have not started the open round and
+    that no reminder reaches (no phone, no e-mail), with what is known to find them. An officer
+    sees their province (another one is 404); a national role picks one."""
+    user = request.user
+    provinces = registry.province_list(user=user)
+    code = request.GET.get("province", "")
+    if code:
+        province = get_object_or_404(provinces, code=code)
+    elif user.is_officer:
+        province = get_object_or_404(provinces, pk=user.province_id)
+    else:
+        province = None
+    cooperatives = (
+        selectors.cooperatives_to_reach(user=user, province_id=province.pk)
+        if province is not None
+        else Cooperative.objects.none()
+    )
+    return render(
+        request,
+        "surveys/call_list.html",
+        {
+            "province": province,
+            "provinces": provinces if user.is_national else None,
+            "open_rounds": selectors.open_rounds(user=user),
+            "page": Paginator(cooperatives, UNREACHABLE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "today": timezone.localdate(),
         },
     )
 

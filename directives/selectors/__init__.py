@@ -30,8 +30,15 @@ from .summaries import (
     document_completion,
     status_totals,
 )
-from .task_status import TaskStatusFields, report_facts, task_assessment, task_status_annotations, with_status
-from .tasks import TaskBoardFields, evidence_get, report_list, task_get, task_list, task_reports
+from .task_status import (
+    TaskStatusFields,
+    due_soon_or_overdue,
+    report_facts,
+    task_assessment,
+    task_status_annotations,
+    with_status,
+)
+from .tasks import TaskBoardFields, evidence_get, report_list, task_get, task_list, task_list_to_report, task_reports
 
 if TYPE_CHECKING:
     # Annotated task types, for callers' type hints only.
@@ -50,6 +57,7 @@ __all__ = [
     "agency_lineage_ids",
     "attach_current_agencies",
     "document_completion",
+    "due_soon_or_overdue",
     "NO_TASKS",
     "document_get",
     "document_list",
@@ -61,6 +69,7 @@ __all__ = [
     "task_assessment",
     "task_get",
     "task_list",
+    "task_list_to_report",
     "task_reports",
     "task_status_annotations",
     "with_status",

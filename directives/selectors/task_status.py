@@ -10,7 +10,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -94,6 +94,15 @@ def with_status(queryset: QuerySet[DirectiveTask], today: datetime.date) -> Quer
         queryset = queryset.annotate(**step)
     # The steps are built at run time, so the checker cannot see the fields they add.
     return cast("QuerySet[StatusTask]", queryset)
+
+
+def due_soon_or_overdue(queryset: QuerySet[StatusTask], today: datetime.date) -> QuerySet[StatusTask]:
+    """Of tasks annotated by :func:`with_status`, those not done whose due date is within
+    ``DUE_SOON_DAYS`` from today, or has passed: the ones reminded, and the ones to report on."""
+    soon = today + datetime.timedelta(days=rules_of_status.DUE_SOON_DAYS)
+    return queryset.filter(
+        Q(status=TaskStatus.IN_PROGRESS, due_on__gte=today, due_on__lte=soon) | Q(status=TaskStatus.OVERDUE)
+    )
 
 
 def report_facts(reports: list[TaskReport]) -> list[rules_of_status.ReportFact]:

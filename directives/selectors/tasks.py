@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import DirectiveTask, EvidenceFile, TaskReport
 from .scope import task_scope
-from .task_status import TaskStatusFields, with_status
+from .task_status import TaskStatusFields, due_soon_or_overdue, with_status
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -52,6 +52,17 @@ def task_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Boa
         )
     )
     return cast("QuerySet[BoardTask]", with_status(queryset, today))
+
+
+def task_list_to_report(*, user: User, today: datetime.date | None = None) -> QuerySet[BoardTask]:
+    """The tasks of the officer's province whose report is due within ``DUE_SOON_DAYS`` or
+    overdue, and not done (the rule of the e-mail reminders), soonest due first. Only an
+    officer reports for a province (``directives.add_report``); anyone else has none here."""
+    if not user.is_officer or user.province_id is None:
+        return cast("QuerySet[BoardTask]", DirectiveTask.objects.none())
+    today = today or timezone.localdate()
+    tasks = task_list(user=user, today=today).filter(province_id=user.province_id)
+    return cast("QuerySet[BoardTask]", due_soon_or_overdue(tasks, today).order_by("due_on", "pk"))
 
 
 def task_get(*, user: User, pk: int, today: datetime.date | None = None) -> BoardTask:

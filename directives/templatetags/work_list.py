@@ -1,0 +1,56 @@
+"""The officer's work list ("what to do this week") on the dashboard, above the figures.
+
+``{% load work_list %}{% officer_work_list %}`` puts it on a page. Each kind of work is read by a
+scoped selector of the app that owns it (responses waiting for review and the call list:
+surveys; possible duplicates: the registry; failed imports: imports; reports due: directives);
+this tag only composes them, so it lives in the top app, the one that may import all the others.
+An item leaves the list when its work is done, because every selector reads the current state.
+
+Only provincial officers have a work list: national roles' dashboard is the nation's, and their
+work (managing accounts, rounds, the questionnaire) is elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from cooperatives import selectors as registry
+from imports import selectors as imports
+from surveys import selectors as surveys
+
+from .. import selectors as directives
+
+register = template.Library()
+
+# How many of each kind the panel names; the count says how many there are in all.
+SHOWN = 5
+
+
+@register.inclusion_tag("directives/_work_list.html", takes_context=True)
+def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["request"].user
+    if not user.is_authenticated or not user.is_officer or user.province_id is None:
+        return {"shown": False}
+    review_rounds = list(surveys.rounds_with_responses_to_review(user=user))
+    to_review = sum(r.waiting for r in review_rounds)
+    reviews = list(surveys.response_list_to_review(user=user)[:SHOWN]) if to_review else []
+    to_reach = surveys.cooperatives_to_reach(user=user, province_id=user.province_id).count()
+    tasks = list(directives.task_list_to_report(user=user))
+    failed_imports = list(imports.import_job_list_failed(user=user))
+    duplicates = registry.possible_duplicates(user=user, province_id=user.province_id)
+    return {
+        "shown": True,
+        "review_rounds": review_rounds,
+        "to_review": to_review,
+        "reviews": reviews,
+        "to_reach": to_reach,
+        "tasks": tasks[:SHOWN],
+        "tasks_count": len(tasks),
+        "failed_imports": failed_imports[:SHOWN],
+        "failed_imports_count": len(failed_imports),
+        "duplicates": duplicates[:SHOWN],
+        "duplicates_count": len(duplicates),
+        "nothing": not (to_review or to_reach or tasks or failed_imports or duplicates),
+    }
