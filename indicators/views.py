@@ -47,7 +47,7 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     if may_compare and province is None:
         table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         data["province_rows"] = table
-        data["map"] = province_map(table)
+        data["map"] = province_map(table, metric=metric, label=labels[metric])
     if user.is_officer:
         open_round = SurveyRound.objects.filter(code=data["round"].code).first()
         if open_round and open_round.is_open():
