@@ -1,37 +1,56 @@
-"""The national map: provinces as circles at their coordinates over Viet Nam's outline.
+"""The national map: the 34 provinces, and the Hoàng Sa and Trường Sa archipelagos, coloured by an indicator.
 
-The outline comes from Natural Earth (public domain) through ``scripts/build_vietnam_outline.py``
-and is served from the repository; nothing is fetched at run time. Colours are a 5-class
-sequential palette readable by colour-blind users (ColorBrewer YlGnBu), always with a legend,
-and every circle carries its province and value as text for screen readers.
+The shapes come from ``indicators/data/province_map.json``, built by ``scripts/build_province_map.py``
+from the 63 former provinces' polygons (its ``source`` key names them) and served from the
+repository; nothing is fetched at run time. Colours are a 5-class sequential palette readable by
+colour-blind users (ColorBrewer YlGnBu), with equal-count (quantile) classes and a legend; a province
+without a figure has its own hatched fill and legend entry, never the colour of zero.
+
+Numbers in SVG attributes come from the file as plain strings and are never localised; the figures
+people read are formatted by the template in their language.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "vietnam_outline.json"
+from django.utils.translation import gettext as _
+
+MAP_FILE = Path(__file__).resolve().parent / "data" / "province_map.json"
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-# Text on the darker classes is white, on the lighter ones dark.
-INK = ("#1f2937", "#1f2937", "#1f2937", "#ffffff", "#ffffff")
+# The hatched fill of a province without a figure: a pattern the template defines once.
+NO_DATA_PATTERN = "map-no-data"
+NO_DATA_FILL = f"url(#{NO_DATA_PATTERN})"
+# Figures are shown with one decimal; they are classed as shown, so that two provinces that read
+# alike are never in different classes.
+SHOWN = Decimal("0.1")
 
 
 @lru_cache(maxsize=1)
-def outline() -> dict[str, Any]:
-    with open(OUTLINE_FILE, encoding="utf-8") as handle:
+def shapes() -> dict[str, Any]:
+    with open(MAP_FILE, encoding="utf-8") as handle:
         return json.load(handle)
 
 
-def project(lat: float, lng: float) -> tuple[float, float]:
-    p = outline()["projection"]
-    x = (lng - p["lng_min"]) * math.cos(math.radians(p["cos_lat"])) * p["k"]
-    y = (p["lat_max"] - lat) * p["k"]
-    return round(x, 1), round(y, 1)
+def archipelago_names() -> dict[str, str]:
+    return {
+        "hoang_sa": _("Hoang Sa (Paracel) Islands"),
+        "truong_sa": _("Truong Sa (Spratly) Islands"),
+    }
+
+
+def unit(metric: str) -> str:
+    """The indicator's unit: percentages for shares (``_pct``), points (0-100) for scores (``_avg``)."""
+    return "%" if metric.endswith("_pct") else _("points")
+
+
+def shown(value: Decimal) -> Decimal:
+    return value.quantize(SHOWN, rounding=ROUND_HALF_UP)
 
 
 def classes(values: list[Decimal]) -> list[Decimal]:
@@ -52,33 +71,78 @@ def class_colours(count: int) -> list[int]:
     return [round(i * (len(PALETTE) - 1) / (count - 1)) for i in range(count)]
 
 
-def province_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Circles (x, y, colour, label) for the provinces of the province table."""
-    values = [row["value"] for row in rows if row["value"] is not None]
-    bounds = classes(values)
+def class_of(value: Decimal | None, bounds: list[Decimal]) -> int | None:
+    if value is None:
+        return None
+    return next(i for i, bound in enumerate(bounds) if value <= bound)
+
+
+def province_map(rows: list[dict[str, Any]], *, metric: str, label: str) -> dict[str, Any]:
+    """The provinces of the province table as coloured shapes, the archipelagos, and the legend.
+
+    Each row has ``province`` and ``value`` (a Decimal, or None when the province has no figure).
+    A legend entry's range is the lowest and highest figure of the provinces in its class, so that
+    ranges never overlap; a "no data" entry follows whenever a province has no figure.
+    """
+    data = shapes()
+    paths = {item["code"]: item for item in data["provinces"]}
+    values = {row["province"].code: shown(row["value"]) for row in rows if row["value"] is not None}
+    bounds = classes(list(values.values()))
     colours = class_colours(len(bounds))
-    circles = []
+    members: list[list[Decimal]] = [[] for _bound in bounds]
+    provinces = []
     for row in rows:
-        province = row["province"]
-        if province.latitude is None or province.longitude is None:
+        code = row["province"].code
+        if code not in paths:
             continue
-        x, y = project(province.latitude, province.longitude)
-        value = row["value"]
-        index = next((i for i, bound in enumerate(bounds) if value is not None and value <= bound), None)
-        circles.append(
+        value = values.get(code)
+        index = class_of(value, bounds)
+        if value is not None and index is not None:
+            members[index].append(value)
+        provinces.append(
             {
-                "x": x,
-                "y": y,
-                "province": province,
+                "code": code,
+                "name": row["province"].short_name,
                 "value": value,
-                "fill": PALETTE[colours[index]] if index is not None else "#d1d5db",
-                "ink": INK[colours[index]] if index is not None else "#1f2937",
+                "fill": NO_DATA_FILL if index is None else PALETTE[colours[index]],
+                "path": paths[code]["path"],
+                # Where a caption points on keyboard focus: a point inside the province.
+                "anchor_x": str(paths[code]["anchor"][0]),
+                "anchor_y": str(paths[code]["anchor"][1]),
             }
         )
-    lower = [min(values)] + bounds[:-1] if values else []
+    by_code = {province["code"]: province for province in provinces}
+    names = archipelago_names()
+    archipelagos = []
+    for item in data["archipelagos"]:
+        owner = by_code.get(item["province"])
+        if owner is None:
+            continue
+        x, y = item["label"]
+        archipelagos.append(
+            {
+                "key": item["key"],
+                "name": names[item["key"]],
+                "province": owner,
+                "path": item["path"],
+                "label_x": str(x),
+                "label_y": str(y),
+                "anchor_x": str(item["anchor"][0]),
+                "anchor_y": str(item["anchor"][1]),
+            }
+        )
+    no_data = sum(1 for province in provinces if province["value"] is None)
     return {
-        "view_box": " ".join(str(v) for v in outline()["view_box"]),
-        "path": outline()["path"],
-        "circles": circles,
-        "legend": [{"fill": PALETTE[colours[i]], "low": lower[i], "high": bounds[i]} for i in range(len(bounds))],
+        "view_box": " ".join(str(v) for v in data["view_box"]),
+        "provinces": provinces,
+        "archipelagos": archipelagos,
+        "title": f"{label} ({unit(metric)})",
+        "suffix": "%" if metric.endswith("_pct") else f"\N{NO-BREAK SPACE}{unit(metric)}",
+        "legend": [
+            {"fill": PALETTE[colours[i]], "low": min(found), "high": max(found), "count": len(found)}
+            for i, found in enumerate(members)
+        ],
+        "no_data": no_data,
+        "no_data_fill": NO_DATA_FILL,
+        "no_data_pattern": NO_DATA_PATTERN,
     }

@@ -47,7 +47,7 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     if may_compare and province is None:
         table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         data["province_rows"] = table
-        data["map"] = province_map(table)
+        data["map"] = province_map(table, metric=metric, label=labels[metric])
     if province is not None:
         data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
         data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]

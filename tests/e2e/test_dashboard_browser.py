@@ -39,55 +39,6 @@ def use_language(page, base_url, language):
     page.context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
 
 
-DRAWN_PROVINCES = """
-() => {
-  const svg = document.querySelector("[data-testid=map]");
-  const outline = svg.querySelector("path").getBBox();
-  const circles = [...svg.querySelectorAll("circle")];
-  const drawn = circles.filter((c) => {
-    const box = c.getBBox();
-    const x = box.x + box.width / 2, y = box.y + box.height / 2;
-    return [box.width, box.height, x, y].every(Number.isFinite) && box.width > 0 && box.height > 0
-      // where the attribute says, not at a fallback of 0 …
-      && Math.abs(c.cx.baseVal.value - Number(c.getAttribute("cx"))) < 1e-3
-      && Math.abs(c.cy.baseVal.value - Number(c.getAttribute("cy"))) < 1e-3
-      // … and over Viet Nam's outline
-      && x >= outline.x - 10 && x <= outline.x + outline.width + 10
-      && y >= outline.y - 10 && y <= outline.y + outline.height + 10;
-  });
-  const places = new Set(drawn.map((c) => c.getAttribute("cx") + " " + c.getAttribute("cy")));
-  return {
-    circles: circles.length,
-    drawn: drawn.length,
-    places: places.size,
-    coloured: drawn.filter((c) => c.getAttribute("fill") !== "#d1d5db").length,
-  };
-}
-"""
-
-
-def test_the_national_map_draws_every_province_in_vietnamese_and_english(
-    page, live_server, ministry_analyst, national_figures, screenshot
-):
-    errors = watch_console(page)
-    log_in(page, live_server.url, ministry_analyst.username, PASSWORD)
-    located = Province.objects.exclude(latitude=None).exclude(longitude=None).count()
-    for language in ("vi", "en"):
-        use_language(page, live_server.url, language)
-        page.goto(f"{live_server.url}/dashboard/?metric=ecommerce_pct")
-        page.wait_for_selector("[data-testid=map] circle")
-        assert page.get_attribute("html", "lang") == language
-        shapes = page.evaluate(DRAWN_PROVINCES)
-        assert shapes == {"circles": 34, "drawn": located, "places": located, "coloured": len(ANSWERED)}, language
-        screenshot(page, f"60-national-dashboard-{language}-1366")
-        page.goto(f"{live_server.url}/dashboard/?province=82")
-        page.wait_for_selector("[data-testid=cards]")
-        assert page.locator("[data-testid=map]").count() == 0
-        screenshot(page, f"60-province-dashboard-{language}-1366")
-    assert located == 34
-    assert errors == [], "\n".join(errors)
-
-
 def fits(page):
     """The page's width against the screen's. On a phone, window.innerWidth grows with content that
     overflows (the browser zooms out), so the screen is the root element's client width."""

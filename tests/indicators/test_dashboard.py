@@ -50,9 +50,15 @@ def test_officer_cannot_switch_to_another_province(login, officer_a, figures):
 
 def test_national_view_has_the_map_and_the_province_table(login, ministry_analyst, figures):
     page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
-    assert page.count("<circle") == 34
+    assert page.count('data-testid="map-province"') == 34
+    assert page.count('data-testid="map-archipelago"') == 2
     assert 'data-testid="province-table"' in page
-    assert "<title>Đồng Tháp: 100,0</title>" in page
+    assert "<title>Đồng Tháp: 100,0%</title>" in page
+    # Đắk Lắk's 0 % is a figure, the lowest class; Khánh Hòa has none, and neither has its Trường Sa.
+    assert "<title>Đắk Lắk: 0,0%</title>" in page
+    assert "<title>Khánh Hòa: chưa có số liệu</title>" in page
+    assert "<title>Quần đảo Trường Sa (Khánh Hòa): chưa có số liệu</title>" in page
+    assert '<a href="?province=82&amp;round=KS2026" data-testid="map-province" data-code="82"' in page
 
 
 def test_members_and_anonymous_have_no_dashboard(client, login, member_a):
@@ -160,7 +166,23 @@ def test_a_task_page_shows_its_linked_indicator_round_by_round(login, national_a
 
 # Numbers that a browser or a script reads (SVG geometry, data-* values) must not follow the
 # page's language: "116,1" is not a coordinate and "1.234" is not a thousand.
-SVG_NUMBER_ATTRIBUTES = {"cx", "cy", "r", "x", "y", "width", "height", "stroke-width", "rx", "ry"}
+SVG_NUMBER_ATTRIBUTES = {
+    "cx",
+    "cy",
+    "r",
+    "x",
+    "y",
+    "width",
+    "height",
+    "stroke-width",
+    "rx",
+    "ry",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+}
+PATH_COMMANDS = re.compile(r"[MLZ]")
 STRICT_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
@@ -180,6 +202,8 @@ def _numbers_read_by_machines(html):
     for tag, name, value in parser.found:
         if name in SVG_NUMBER_ATTRIBUTES or name == "viewbox":
             yield tag, name, value, [part for part in re.split(r"[\s]+", value.strip()) if part]
+        elif tag == "path" and name == "d":
+            yield tag, name, value[:40], [part for part in PATH_COMMANDS.sub(" ", value).split() if part]
         elif name.startswith("data-") and name != "data-testid" and re.match(r"-?\d", value):
             yield tag, name, value, [value]
 
@@ -188,17 +212,20 @@ def _numbers_read_by_machines(html):
 def test_map_coordinates_and_data_values_are_locale_independent(client, login, ministry_analyst, figures, language):
     client.cookies["django_language"] = language
     page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
-    checked = {"cx": 0, "cy": 0, "viewbox": 0, "data-value": 0}
+    checked = {"d": 0, "viewbox": 0, "data-value": 0, "data-anchor-x": 0, "x": 0, "y": 0}
     for tag, name, value, parts in _numbers_read_by_machines(page):
         for part in parts:
             assert STRICT_NUMBER.fullmatch(part), f'<{tag} {name}="{value}"> is not a plain number ({language})'
         checked[name] = checked.get(name, 0) + 1
-    # Every province is drawn where its coordinates say, and the table sorts on plain numbers.
-    assert checked["cx"] == checked["cy"] == 34
-    assert checked["viewbox"] == 1
+    # Every province and archipelago is drawn from plain numbers, with its caption's anchor, the two
+    # archipelagos' names are placed (two lines each), and the table sorts on plain numbers.
+    assert checked["d"] == 34 + 2
+    assert checked["data-anchor-x"] == checked["data-anchor-y"] == 34 + 2
+    assert checked["x"] == 2 * 2
+    assert checked["viewbox"] == 1 + 3  # the map, and the legend's swatches of two classes and "no data"
     assert checked["data-value"] == 4 * 2  # four columns of the two provinces with figures
     # The people reading the page still get their own decimals.
-    assert ("<title>Đồng Tháp: 100,0</title>" if language == "vi" else "<title>Đồng Tháp: 100.0</title>") in page
+    assert ("<title>Đồng Tháp: 100,0%</title>" if language == "vi" else "<title>Đồng Tháp: 100.0%</title>") in page
 
 
 def card(page, metric):
@@ -291,15 +318,32 @@ def test_the_sector_table_names_sectors_in_the_page_language(client, login, offi
     assert "<td>Agriculture</td>" in table and "Nông nghiệp" not in table
 
 
-def test_the_map_legend_has_no_repeated_or_empty_classes(login, ministry_analyst, figures):
-    # Two provinces with e-commerce figures, 0 % and 100 %: two classes, the higher one darker.
-    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
-    legend = re.search(r'aria-label="Chú giải">(.*?)</ul>', page, re.S).group(1)
+def map_legend(page):
+    title = re.search(r'id="map-legend-title">(.*?)</div>', page, re.S).group(1)
+    legend = re.search(r'aria-label="(?:Chú giải|Legend)">(.*?)</ul>', page, re.S).group(1)
     items = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li.*?</li>", legend, re.S)]
-    assert items == ["0,0–0,0", "0,0–100,0"]
-    fills = re.findall(r'<rect width="12" height="12" fill="([^"]+)"', legend)
-    assert fills == ["#ffffcc", "#253494"]
-    assert '<circle cx="' in page and 'fill="#253494"' in page  # Đồng Tháp, 100 %
+    return title, items, re.findall(r'<rect width="14" height="14" fill="([^"]+)"', legend)
+
+
+def test_the_map_legend_has_no_repeated_overlapping_or_empty_classes(login, ministry_analyst, figures):
+    # Two provinces with e-commerce figures, 0 % and 100 %: two classes, the higher one darker, each
+    # named by the figures in it (not "0,0–0,0" then "0,0–100,0", which overlap), then the 32 others.
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
+    title, items, fills = map_legend(page)
+    assert title.endswith(" (%)")
+    assert items == ["0,0% (1 tỉnh)", "100,0% (1 tỉnh)", "Chưa có số liệu (32 tỉnh)"]
+    assert fills == ["#ffffcc", "#253494", "url(#map-no-data)"]
+    assert re.search(r'data-code="82".*?<path d="[^"]+" fill="#253494"', page, re.S)  # Đồng Tháp, 100 %
+    assert re.search(r'data-code="66".*?<path d="[^"]+" fill="#ffffcc"', page, re.S)  # Đắk Lắk, 0 %
+
+
+def test_the_map_legend_names_a_score_in_points_in_the_page_language(client, login, ministry_analyst, figures):
+    client.cookies["django_language"] = "en"
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "maturity_score_avg"}).content.decode()
+    title, items, _fills = map_legend(page)
+    assert title == "Average maturity score (points)"
+    assert items == ["0.0 points (1 province)", "1.9 points (1 province)", "No data (32 provinces)"]
+    assert "<title>Đồng Tháp: 1.9\xa0points</title>" in page
 
 
 def ward_rows(page):
