@@ -21,6 +21,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .selectors import TargetCheck, too_few
+
 MAP_FILE = Path(__file__).resolve().parent / "data" / "province_map.json"
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 # The hatched fill of a province without a figure: a pattern the template defines once.
@@ -77,16 +79,28 @@ def class_of(value: Decimal | None, bounds: list[Decimal]) -> int | None:
     return next(i for i, bound in enumerate(bounds) if value <= bound)
 
 
-def province_map(rows: list[dict[str, Any]], *, metric: str, label: str) -> dict[str, Any]:
+def province_map(
+    rows: list[dict[str, Any]], *, metric: str, label: str, target: TargetCheck | None = None
+) -> dict[str, Any]:
     """The provinces of the province table as coloured shapes, the archipelagos, and the legend.
 
-    Each row has ``province`` and ``value`` (a Decimal, or None when the province has no figure).
-    A legend entry's range is the lowest and highest figure of the provinces in its class, so that
-    ranges never overlap; a "no data" entry follows whenever a province has no figure.
+    Each row has ``province``, ``value`` (a Decimal, or None when the province has no figure) and
+    ``surveyed_total`` (the answers a share rests on). A legend entry's range is the lowest and
+    highest figure of the provinces in its class, so that ranges never overlap; a "no data" entry
+    follows whenever a province has no figure, and an "n < 5" one when a province's figure rests on
+    too few answers to be shown (it is not coloured). ``target``: the national target that applies
+    to the round, said under the legend with how many provinces reached it.
     """
     data = shapes()
     paths = {item["code"]: item for item in data["provinces"]}
-    values = {row["province"].code: shown(row["value"]) for row in rows if row["value"] is not None}
+    few = {
+        row["province"].code for row in rows if row["value"] is not None and too_few(metric, row.get("surveyed_total"))
+    }
+    values = {
+        row["province"].code: shown(row["value"])
+        for row in rows
+        if row["value"] is not None and row["province"].code not in few
+    }
     bounds = classes(list(values.values()))
     colours = class_colours(len(bounds))
     members: list[list[Decimal]] = [[] for _bound in bounds]
@@ -104,6 +118,7 @@ def province_map(rows: list[dict[str, Any]], *, metric: str, label: str) -> dict
                 "code": code,
                 "name": row["province"].short_name,
                 "value": value,
+                "too_few": code in few,
                 "fill": NO_DATA_FILL if index is None else PALETTE[colours[index]],
                 "path": paths[code]["path"],
                 # Where a caption points on keyboard focus: a point inside the province.
@@ -131,7 +146,7 @@ def province_map(rows: list[dict[str, Any]], *, metric: str, label: str) -> dict
                 "anchor_y": str(item["anchor"][1]),
             }
         )
-    no_data = sum(1 for province in provinces if province["value"] is None)
+    no_data = sum(1 for province in provinces if province["value"] is None and not province["too_few"])
     return {
         "view_box": " ".join(str(v) for v in data["view_box"]),
         "provinces": provinces,
@@ -143,6 +158,10 @@ def province_map(rows: list[dict[str, Any]], *, metric: str, label: str) -> dict
             for i, found in enumerate(members)
         ],
         "no_data": no_data,
+        "too_few": len(few & set(paths)),
+        "target": target,
+        "reached": sum(1 for value in values.values() if target is not None and value >= target.value),
+        "with_figures": len(values),
         "no_data_fill": NO_DATA_FILL,
         "no_data_pattern": NO_DATA_PATTERN,
     }

@@ -372,6 +372,8 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
         "comparison": comparison,
         "compared_day": round_day(previous, same_day) if previous and same_day else None,
         "cards": cards,
+        # Every figure of the nation in this round, by metric (the map's target line).
+        "national_values": {m: v for (r, k, m), v in values.items() if r == current.pk and k == "nation"},
         "totals": {
             "cooperatives": values.get((current.pk, key, "cooperatives_total")),
             "surveyed": values.get((current.pk, key, "surveyed_total")),

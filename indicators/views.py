@@ -47,7 +47,9 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     if may_compare and province is None:
         table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         data["province_rows"] = table
-        data["map"] = province_map(table, metric=metric, label=labels[metric])
+        national = selectors.targets_for(province=None, metrics=[metric])[metric]
+        target = selectors.target_check(national, data["national_values"].get(metric), data["round"].opens_on.year)
+        data["map"] = province_map(table, metric=metric, label=labels[metric], target=target)
     if province is not None:
         data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
         data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]

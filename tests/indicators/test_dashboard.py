@@ -96,8 +96,8 @@ def test_dashboard_queries_do_not_grow_with_cooperatives(
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
     indicator_services.aggregate_indicators()
     # The officer's page reads its wards too (one query) and the work list (six, see
-    # tests/directives/test_work_list.py); both read the targets (one).
-    for user, limit in ((officer_a, 21 + 6), (ministry_analyst, 17)):
+    # tests/directives/test_work_list.py); both read the targets (one; the national map one more).
+    for user, limit in ((officer_a, 21 + 6), (ministry_analyst, 18)):
         client = login(user)
         client.get("/")
         with django_assert_max_num_queries(limit):
@@ -422,3 +422,39 @@ def test_a_figure_over_fewer_than_five_answers_is_shown_as_such_and_not_ranked(
     )
     values = {row[0]: row[1] for row in cards[1:]}
     assert values["Bán trên sàn thương mại điện tử"] == "n < 5"
+
+
+def test_the_national_map_and_table_show_a_province_over_too_few_answers_as_such(
+    login, ministry_analyst, national_admin, questionnaire, open_round, province_a, province_b
+):
+    """Đồng Tháp has 5 answers (coloured, in the table), Đắk Lắk 4 ("n < 5": hatched, its own
+    legend entry, not in a class); the national target's line counts the provinces reaching it."""
+    from decimal import Decimal
+
+    from indicators.models import IndicatorTarget
+
+    for index in range(5):
+        cooperative = CooperativeFactory(province=province_a, code=f"820000080{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    for index in range(4):
+        cooperative = CooperativeFactory(province=province_b, code=f"660000080{index}")
+        answer(questionnaire, open_round, cooperative, national_admin, ONLINE_CHANNELS=["marketplace"])
+    indicator_services.aggregate_indicators()
+    indicator_services.target_save(
+        target=IndicatorTarget(metric="ecommerce_pct", year=open_round.opens_on.year + 4, value=Decimal(50)),
+        by=national_admin,
+    )
+    page = login(ministry_analyst).get("/dashboard/", {"metric": "ecommerce_pct"}).content.decode()
+    assert "<title>Đắk Lắk: n &lt; 5</title>" in page
+    assert "<title>Đồng Tháp: 100,0%</title>" in page
+    legend = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split())
+        for item in re.findall(r'data-testid="map-legend-range">(.*?)</span>', page, re.S)
+    ]
+    assert legend == ["100,0%", "Chưa có số liệu", "n < 5: quá ít phiếu tự đánh giá để hiển thị"]
+    row = re.search(r'<a href="\?province=66[^"]*">Đắk Lắk</a></td>(.*?)</tr>', page, re.S).group(1)
+    assert "n&nbsp;&lt;&nbsp;5" in row
+    target = " ".join(
+        re.sub(r"<[^>]+>", " ", re.search(r'data-testid="map-target">(.*?)</p>', page, re.S).group(1)).split()
+    )
+    assert "Đạt mục tiêu" in target and "1 trong 1 tỉnh có số liệu đã đạt" in target
