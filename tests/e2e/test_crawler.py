@@ -23,8 +23,9 @@ from indicators import services as indicator_services
 from surveys import services as survey_services
 from surveys.models import Questionnaire, SurveyRound
 from tests.conftest import ensure_reference_data
+from tests.e2e.axe import describe
 from tests.e2e.conftest import log_in
-from tests.e2e.crawler import CSP_LISTENER, Crawler
+from tests.e2e.crawler import CSP_LISTENER, NOT_OURS, Crawler
 from tests.factories import PASSWORD, CooperativeFactory, UserFactory, complete_answers, province
 
 pytestmark = [pytest.mark.services]
@@ -179,7 +180,27 @@ def _answer(survey_round, cooperative, by, answers, accept_by=None):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_reachable_page_is_right_for_the_user(browser, live_server, world, role, language, width):
-    base_url, users = live_server.url, world
+    result, where = _crawl(browser, live_server.url, world[role], role, language, width)
+    findings = "\n".join(str(f) for f in result.findings)
+    assert not result.findings, (
+        f"{len(result.findings)} problems on {len(result.visited)} pages ({where}):\n{findings}\n"
+        f"pages visited: {' '.join(result.visited)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_has_no_serious_accessibility_violation(browser, live_server, world, role):
+    """axe-core's WCAG 2.1 A/AA rules on every page the role reaches (one page per route and
+    arguments, as the crawl above), in Vietnamese on a desktop: no serious or critical violation."""
+    result, where = _crawl(browser, live_server.url, world[role], role, "vi", 1366, axe=True)
+    checked = [key for key in result.visited if not key.startswith(NOT_OURS)]
+    assert len(checked) >= (3 if world[role] is None else 5), result.visited
+    assert not any(v.failing for v in result.violations), f"{where}, {len(checked)} pages: " + describe(
+        result.violations
+    )
+
+
+def _crawl(browser, base_url, username, role, language, width, *, axe=False):
     phone = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": 844 if phone else 768},
@@ -192,12 +213,11 @@ def test_every_reachable_page_is_right_for_the_user(browser, live_server, world,
     context.add_init_script(script=CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    username = users[role]
+    where = f"{role} {language} {width}px"
     try:
         if username is not None:
             log_in(page, base_url, username, PASSWORD)
             assert not page.url.startswith(f"{base_url}/accounts/login/"), f"{role} could not log in"
-        where = f"{role} {language} {width}px"
         crawler = Crawler(
             page,
             base_url,
@@ -207,17 +227,13 @@ def test_every_reachable_page_is_right_for_the_user(browser, live_server, world,
             logged_in=username is not None,
             staff=role == "national_admin",
             slug=f"{role}-{language}-{width}",
+            axe=axe,
         )
         result = crawler.crawl([*SEEDS[role], MISSING], expected_status={MISSING: 404})
-        if not phone:
+        if not phone and not axe:
             crawler.check_downloads()
     finally:
         context.close()
-
     # The crawl really went through the site: a broken log-in or link extraction is not a pass.
     assert len(result.visited) >= (3 if username is None else 5), result.visited
-    findings = "\n".join(str(f) for f in result.findings)
-    assert not result.findings, (
-        f"{len(result.findings)} problems on {len(result.visited)} pages ({where}):\n{findings}\n"
-        f"pages visited: {' '.join(result.visited)}"
-    )
+    return result, where
