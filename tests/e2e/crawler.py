@@ -24,6 +24,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
+from tests.e2e.axe import Violation, axe_violations
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "crawler"
 
@@ -41,6 +43,10 @@ NOT_PAGES = ("/static/", "/media/", "/i18n/", "/jsi18n/")
 SIDE_EFFECTS = re.compile(r"/(logout|delete|archive|revoke|disable|remind|refresh|confirm|start|review|setlang)(/|$)")
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".xls", ".pdf", ".zip", ".docx", ".json", ".png", ".jpg", ".jpeg", ".svg")
 DOWNLOAD_PARTS = re.compile(r"/(file|evidence|export)(/|\.|$)")
+# Pages whose markup is not ours to change, left out of the accessibility check: Django's admin
+# (its own templates and CSS; the admin is for the few national administrators) and the API's
+# Swagger UI (drf-spectacular's bundle, for developers).
+NOT_OURS = ("/admin/", "/api/")
 ADMIN_PAGE = re.compile(r"^/admin/(?:[a-z_]+/[a-z_]+/(?:add/|\d+/change/)?)?$")
 
 # Django, DRF, django-filter and browser defaults that only show when something is untranslated.
@@ -211,6 +217,7 @@ class CrawlResult:
     visited: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     downloads: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # axe's, when the crawl runs it
 
 
 def _word_pattern(phrases: list[str]) -> re.Pattern[str] | None:
@@ -346,7 +353,17 @@ class Crawler:
     """Visits the pages one user can reach in one browser context and collects what is wrong."""
 
     def __init__(
-        self, page, base_url: str, *, where: str, language: str, width: int, logged_in: bool, staff: bool, slug: str
+        self,
+        page,
+        base_url: str,
+        *,
+        where: str,
+        language: str,
+        width: int,
+        logged_in: bool,
+        staff: bool,
+        slug: str,
+        axe: bool = False,
     ):
         self.page = page
         self.base = base_url.rstrip("/")
@@ -357,6 +374,7 @@ class Crawler:
         self.logged_in = logged_in
         self.staff = staff
         self.slug = slug
+        self.axe = axe
         self.result = CrawlResult()
         self._events: list[str] = []
         self._server_errors: list[str] = []
@@ -536,10 +554,15 @@ class Crawler:
                 problems.append(f'<html lang="{seen["lang"]}">, expected "{self.language}"')
             problems += self._language_problems(key, seen["texts"], seen["options"])
         problems += self._number_problems(seen["svg"], seen["data"])
+        self._accessibility(key)
         for href in seen["downloads"]:
             self.canonical(href)
         self._report(key, problems)
         return seen["links"]
+
+    def _accessibility(self, key: str) -> None:
+        if self.axe and not key.startswith(NOT_OURS):
+            self.result.violations += axe_violations(self.page, key)
 
     def _settle(self) -> None:
         """Let the page's own requests (htmx, scripts) finish, without a fixed long wait."""

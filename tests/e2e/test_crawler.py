@@ -23,8 +23,9 @@ from indicators import services as indicator_services
 from surveys import services as survey_services
 from surveys.models import Questionnaire, SurveyRound
 from tests.conftest import ensure_reference_data
+from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import log_in
-from tests.e2e.crawler import CSP_LISTENER, Crawler
+from tests.e2e.crawler import CSP_LISTENER, NOT_OURS, Crawler
 from tests.factories import PASSWORD, CooperativeFactory, UserFactory, complete_answers, province
 
 pytestmark = [pytest.mark.services]
@@ -179,7 +180,27 @@ def _answer(survey_round, cooperative, by, answers, accept_by=None):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_reachable_page_is_right_for_the_user(browser, live_server, world, role, language, width):
-    base_url, users = live_server.url, world
+    result, where = _crawl(browser, live_server.url, world[role], role, language, width)
+    findings = "\n".join(str(f) for f in result.findings)
+    assert not result.findings, (
+        f"{len(result.findings)} problems on {len(result.visited)} pages ({where}):\n{findings}\n"
+        f"pages visited: {' '.join(result.visited)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_has_no_serious_accessibility_violation(browser, live_server, world, role):
+    """axe-core's WCAG 2.1 A/AA rules on every page the role reaches (one page per route and
+    arguments, as the crawl above), in Vietnamese on a desktop: no serious or critical violation."""
+    result, where = _crawl(browser, live_server.url, world[role], role, "vi", 1366, axe=True)
+    checked = [key for key in result.visited if not key.startswith(NOT_OURS)]
+    assert len(checked) >= (3 if world[role] is None else 5), result.visited
+    assert not any(v.failing for v in result.violations), f"{where}, {len(checked)} pages: " + describe(
+        result.violations
+    )
+
+
+def _crawl(browser, base_url, username, role, language, width, *, axe=False):
     phone = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": 844 if phone else 768},
@@ -192,12 +213,11 @@ def test_every_reachable_page_is_right_for_the_user(browser, live_server, world,
     context.add_init_script(script=CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    username = users[role]
+    where = f"{role} {language} {width}px"
     try:
         if username is not None:
             log_in(page, base_url, username, PASSWORD)
             assert not page.url.startswith(f"{base_url}/accounts/login/"), f"{role} could not log in"
-        where = f"{role} {language} {width}px"
         crawler = Crawler(
             page,
             base_url,
@@ -207,17 +227,71 @@ def test_every_reachable_page_is_right_for_the_user(browser, live_server, world,
             logged_in=username is not None,
             staff=role == "national_admin",
             slug=f"{role}-{language}-{width}",
+            axe=axe,
         )
         result = crawler.crawl([*SEEDS[role], MISSING], expected_status={MISSING: 404})
-        if not phone:
+        if not phone and not axe:
             crawler.check_downloads()
     finally:
         context.close()
-
     # The crawl really went through the site: a broken log-in or link extraction is not a pass.
     assert len(result.visited) >= (3 if username is None else 5), result.visited
-    findings = "\n".join(str(f) for f in result.findings)
-    assert not result.findings, (
-        f"{len(result.findings)} problems on {len(result.visited)} pages ({where}):\n{findings}\n"
-        f"pages visited: {' '.join(result.visited)}"
+    return result, where
+
+
+# The main pages of each role with the high-contrast theme on (its colours are checked as the
+# normal theme's are above), and on a phone in both themes (the crawl above is on a desktop).
+# Paths with an id are found in the world when the test runs.
+MAIN_PAGES = {
+    "anonymous": ["/", "/accounts/login/"],
+    "national_admin": ["/", "/cooperatives/", "/directives/", "/directives/tasks/", "{task}", "/surveys/"],
+    "provincial_officer": ["/", "/cooperatives/", "{cooperative}", "/surveys/rounds/KS2026/", "{draft}"],
+    "cooperative_member": ["/", "/surveys/", "{result}"],
+}
+
+
+def _main_paths(role):
+    from cooperatives.models import Cooperative
+    from directives.models import DirectiveTask
+    from surveys.models import Response, ResponseStatus
+
+    sen_hong = Response.objects.get(cooperative__name="Hợp tác xã Dịch vụ Sen Hồng", status=ResponseStatus.DRAFT)
+    tan_duong = Response.objects.get(cooperative__name="Hợp tác xã Nông nghiệp Tân Dương", round__code="KS2025")
+    ids = {
+        "task": f"/directives/tasks/{DirectiveTask.objects.filter(reports__isnull=False).first().pk}/",
+        "cooperative": f"/cooperatives/{Cooperative.objects.get(name='Hợp tác xã Thủy sản Tháp Mười').pk}/",
+        "draft": f"/surveys/responses/{sen_hong.pk}/page/1/",
+        "result": f"/surveys/responses/{tan_duong.pk}/",
+    }
+    return [path.format(**ids) for path in MAIN_PAGES[role]]
+
+
+@pytest.mark.parametrize(
+    ("contrast", "width"), [("high", 1366), ("high", 390), ("normal", 390)], ids=["high-1366px", "high-390px", "390px"]
+)
+@pytest.mark.parametrize("role", list(MAIN_PAGES))
+def test_main_pages_have_no_serious_accessibility_violation_in_high_contrast_and_on_a_phone(
+    browser, live_server, world, role, contrast, width
+):
+    base_url, username, phone = live_server.url, world[role], width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 768}, locale="vi-VN", is_mobile=phone, has_touch=phone
     )
+    # Chosen before any page of the site runs, as the display bar would have stored it.
+    context.add_init_script(script=f"localStorage.setItem('coopdx.contrast', '{contrast}');")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    violations = []
+    try:
+        if username is not None:
+            log_in(page, base_url, username, PASSWORD)
+        for path in _main_paths(role):
+            response = page.goto(base_url + path)
+            assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+            if contrast == "high":
+                assert page.get_attribute("html", "data-contrast") == "high", f"{path} is not in high contrast"
+            violations += axe_violations(page, path)
+    finally:
+        context.close()
+    where = f"{role} {width}px, {contrast} contrast"
+    assert not any(v.failing for v in violations), f"{where}: " + describe(violations)
