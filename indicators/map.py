@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -80,7 +81,12 @@ def class_of(value: Decimal | None, bounds: list[Decimal]) -> int | None:
 
 
 def province_map(
-    rows: list[dict[str, Any]], *, metric: str, label: str, target: TargetCheck | None = None
+    rows: list[dict[str, Any]],
+    *,
+    metric: str,
+    label: str,
+    href: Callable[[str], str],
+    target: TargetCheck | None = None,
 ) -> dict[str, Any]:
     """The provinces of the province table as coloured shapes, the archipelagos, and the legend.
 
@@ -88,8 +94,9 @@ def province_map(
     ``surveyed_total`` (the answers a share rests on). A legend entry's range is the lowest and
     highest figure of the provinces in its class, so that ranges never overlap; a "no data" entry
     follows whenever a province has no figure, and an "n < 5" one when a province's figure rests on
-    too few answers to be shown (it is not coloured). ``target``: the national target that applies
-    to the round, said under the legend with how many provinces reached it.
+    too few answers to be shown (it is not coloured). ``href``: a province's page, by its code
+    (the dashboard's or the public one). ``target``: the national target that applies to the
+    round, said under the legend with how many provinces reached it.
     """
     data = shapes()
     paths = {item["code"]: item for item in data["provinces"]}
@@ -118,6 +125,7 @@ def province_map(
                 "code": code,
                 "name": row["province"].short_name,
                 "value": value,
+                "href": href(code),
                 "too_few": code in few,
                 "fill": NO_DATA_FILL if index is None else PALETTE[colours[index]],
                 "path": paths[code]["path"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -49,7 +50,14 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
         data["province_rows"] = table
         national = selectors.targets_for(province=None, metrics=[metric])[metric]
         target = selectors.target_check(national, data["national_values"].get(metric), data["round"].opens_on.year)
-        data["map"] = province_map(table, metric=metric, label=labels[metric], target=target)
+        round_code = data["round"].code
+
+        def href(code: str) -> str:
+            return f"?{urlencode({'province': code, 'round': round_code})}"
+
+        for row in table:
+            row["href"] = href(row["province"].code)
+        data["map"] = province_map(table, metric=metric, label=labels[metric], href=href, target=target)
     if province is not None:
         data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
         data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]

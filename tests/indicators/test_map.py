@@ -27,7 +27,7 @@ def rows(values):
 
 def drawn(values, metric="ecommerce_pct", label="Bán trên sàn"):
     with translation.override("vi"):
-        return province_map(rows(values), metric=metric, label=label)
+        return province_map(rows(values), metric=metric, label=label, href=lambda code: f"?province={code}")
 
 
 def test_classes_are_quantiles_of_the_values_present():
@@ -110,7 +110,9 @@ def test_the_legend_title_names_the_indicator_and_its_unit():
     assert score["title"] == "Điểm trưởng thành trung bình (điểm)"
     assert score["suffix"] == "\N{NO-BREAK SPACE}điểm"
     with translation.override("en"):
-        assert province_map(rows(["1"]), metric="maturity_score_avg", label="Score")["title"] == "Score (points)"
+        assert (
+            province_map(rows(["1"]), metric="maturity_score_avg", label="Score", href=str)["title"] == "Score (points)"
+        )
 
 
 def test_the_archipelagos_take_their_provinces_colour_and_name():
@@ -123,7 +125,7 @@ def test_the_archipelagos_take_their_provinces_colour_and_name():
     assert archipelagos["truong_sa"]["name"] == "Quần đảo Trường Sa"
     assert archipelagos["truong_sa"]["province"]["fill"] == NO_DATA_FILL
     with translation.override("en"):
-        names = [a["name"] for a in province_map(rows([]), metric="ecommerce_pct", label="x")["archipelagos"]]
+        names = [a["name"] for a in province_map(rows([]), metric="ecommerce_pct", label="x", href=str)["archipelagos"]]
     assert names == ["Hoang Sa (Paracel) Islands", "Truong Sa (Spratly) Islands"]
 
 
