@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    items: list[tuple[str, Any]] = [(reverse("home"), _("Home"))]
+    items: list[tuple[str, Any]] = [(reverse("home"), _("Home")), (reverse("public:figures"), _("Public figures"))]
     if user.is_authenticated:
         if user.has_perm("cooperatives.view_registry"):
             items.append((reverse("cooperatives:list"), _("Cooperatives")))

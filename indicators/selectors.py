@@ -520,3 +520,56 @@ def indicator_series(*, metrics: list[str], scope_key: str) -> dict[str, list[di
             }
         )
     return series
+
+
+# The figures the public page and its download publish: counts, coverage, the average score and
+# every indicator's share, for the nation and each province (never a sector or ward: cells too
+# small to publish without many more suppressions).
+def public_metrics() -> tuple[str, ...]:
+    definitions = IndicatorDefinition.objects.filter(is_active=True).order_by("code").values_list("code", flat=True)
+    return (
+        "cooperatives_total",
+        "surveyed_total",
+        "survey_coverage_pct",
+        "maturity_score_avg",
+        *(f"{code}_pct" for code in definitions),
+    )
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    """A published figure: a snapshot row as the public may read it."""
+
+    snapshot: IndicatorSnapshot
+    answers: int | None
+    suppressed: bool
+    value: Decimal | None
+    numerator: int | None
+
+
+def public_figures(*, day: datetime.date) -> list[PublicFigure]:
+    """Every published figure of the day's snapshot (all rounds; the nation, then the provinces in
+    alphabetical order), each with the answers it rests on and whether it is suppressed (a share or
+    average over fewer than MIN_ANSWERS answers: no value, no numerator). Three queries."""
+    rows = list(
+        IndicatorSnapshot.objects.filter(
+            snapshot_date=day, scope__in=(Scope.NATION, Scope.PROVINCE), metric__in=public_metrics()
+        ).select_related("round", "province")
+    )
+    answers = {(row.round_id, row.scope_key): row.numerator for row in rows if row.metric == "surveyed_total"}
+    order = {f"p:{p.code}": fold(p.short_name) for p in Province.objects.all()}
+    rows.sort(key=lambda r: (r.round.opens_on, r.scope != Scope.NATION, order.get(r.scope_key, ""), r.metric))
+    figures = []
+    for row in rows:
+        count = answers.get((row.round_id, row.scope_key))
+        suppressed = row.value is not None and too_few(row.metric, count)
+        figures.append(
+            PublicFigure(
+                snapshot=row,
+                answers=count,
+                suppressed=suppressed,
+                value=None if suppressed else row.value,
+                numerator=None if suppressed else row.numerator,
+            )
+        )
+    return figures

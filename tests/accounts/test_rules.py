@@ -61,6 +61,11 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("indicators.view_indicators", NONE, NATIONAL_OR_OFFICER),
     ("indicators.compare_provinces", NONE, {ANALYST, ADMIN}),
     ("indicators.refresh_snapshots", NONE, {ADMIN}),
+    # Indicator targets are kept by national administrators, in the admin.
+    ("indicators.view_indicatortarget", NONE, {ADMIN}),
+    ("indicators.add_indicatortarget", NONE, {ADMIN}),
+    ("indicators.change_indicatortarget", NONE, {ADMIN}),
+    ("indicators.delete_indicatortarget", NONE, {ADMIN}),
 ]
 
 

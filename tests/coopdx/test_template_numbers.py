@@ -22,7 +22,7 @@ MACHINE_ATTRIBUTES = re.compile(
 # Whatever the attribute, these name numbers (ids, page numbers, revisions).
 NUMBER_NAMES = re.compile(r"(\.pk|\.id|_id|page_number|revision|percent\w*|_count|_total)$")
 # Enumerations and codes are text even in a data-* attribute.
-TEXT_NAMES = re.compile(r"(status|state|code|fill|view_box|path)$")
+TEXT_NAMES = re.compile(r"(status|state|code|fill|view_box|path|name|metric)$")
 TAG = re.compile(r"<[a-zA-Z][^<>]*?>", re.S)
 ATTRIBUTE = re.compile(r'([a-zA-Z:-]+)="([^"]*)"')
 VARIABLE = re.compile(r"\{\{\s*(.*?)\s*\}\}")
