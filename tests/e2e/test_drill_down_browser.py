@@ -89,6 +89,33 @@ def check_wards(view, language, wards):
     assert many["cells"]["ecommerce_pct"] == {"vi": "100,0", "en": "100.0"}[language]
 
 
+SCROLLED = """
+() => {
+  const box = document.querySelector("[data-testid=ward-table]").closest(".table-responsive");
+  const link = box.querySelector("tbody tr a").getBoundingClientRect();
+  const frame = box.getBoundingClientRect();
+  return {focused: document.activeElement === box, left: box.scrollLeft, label: box.getAttribute("aria-label"),
+          nameInView: link.left >= frame.left - 0.5 && link.right <= frame.right + 0.5};
+}
+"""
+
+
+def scroll_wards_by_keyboard(view, language):
+    """On a phone the table is wider than the screen: its box takes the focus from the keyboard and
+    the arrow keys scroll it, the ward's name staying in view beside the figures."""
+    box = view.locator(".table-responsive:has([data-testid=ward-table])")
+    assert box.get_attribute("tabindex") == "0"
+    box.focus()
+    for _ in range(12):
+        view.keyboard.press("ArrowRight")
+    state = view.evaluate(SCROLLED)
+    assert state["focused"] and state["left"] > 0 and state["nameInView"], state
+    assert state["label"] == HEADING[language]
+    view.evaluate(
+        "() => document.querySelector('[data-testid=ward-table]').closest('.table-responsive').scrollLeft = 0"
+    )
+
+
 def open_ward(view, live_server, language, ward, names, others):
     view.locator(f"[data-testid=ward-table] tr[data-ward='{ward.code}'] a").click()
     view.wait_for_url(f"**/cooperatives/?province={PROVINCE}&ward={ward.code}")
@@ -121,5 +148,7 @@ def test_a_click_reaches_the_province_and_then_a_communes_cooperatives(
             assert size["scroll"] <= size["screen"] == width, (language, size)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             view.screenshot(path=str(ARTIFACTS / f"80-province-wards-{language}-{width}.png"))
+            if device == "phone":
+                scroll_wards_by_keyboard(view, language)
             open_ward(view, live_server, language, ward, names[ward.code], names[other.code])
     assert errors == [], "\n".join(errors)
