@@ -29,6 +29,10 @@ PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 # The hatched fill of a province without a figure: a pattern the template defines once.
 NO_DATA_PATTERN = "map-no-data"
 NO_DATA_FILL = f"url(#{NO_DATA_PATTERN})"
+# A province whose figure rests on fewer than 5 answers: a pattern of its own (dots), so that on the
+# map it is told apart from one without any figure, as the legend tells them apart.
+TOO_FEW_PATTERN = "map-too-few"
+TOO_FEW_FILL = f"url(#{TOO_FEW_PATTERN})"
 # Figures are shown with one decimal; they are classed as shown, so that two provinces that read
 # alike are never in different classes.
 SHOWN = Decimal("0.1")
@@ -127,7 +131,7 @@ def province_map(
                 "value": value,
                 "href": href(code),
                 "too_few": code in few,
-                "fill": NO_DATA_FILL if index is None else PALETTE[colours[index]],
+                "fill": TOO_FEW_FILL if code in few else NO_DATA_FILL if index is None else PALETTE[colours[index]],
                 "path": paths[code]["path"],
                 # Where a caption points on keyboard focus: a point inside the province.
                 "anchor_x": str(paths[code]["anchor"][0]),
@@ -172,4 +176,6 @@ def province_map(
         "with_figures": len(values),
         "no_data_fill": NO_DATA_FILL,
         "no_data_pattern": NO_DATA_PATTERN,
+        "too_few_fill": TOO_FEW_FILL,
+        "too_few_pattern": TOO_FEW_PATTERN,
     }

@@ -10,6 +10,7 @@ soon as it is linked. All findings of one role, language and width are reported 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from directives import services as directive_services
 from directives.models import Agency, DocumentKind, ReportStatus
 from directives.seed import directive_seed_load
 from indicators import services as indicator_services
+from indicators.models import IndicatorTarget
 from surveys import services as survey_services
 from surveys.models import Questionnaire, SurveyRound
 from tests.conftest import ensure_reference_data
@@ -154,7 +156,16 @@ def _build_world():
         lead_agency=committee,
         starts_on=today - datetime.timedelta(days=60),
         deadline=today + datetime.timedelta(days=120),
+        indicator_codes=["ecommerce_pct", "digital_accounting_pct"],
     )
+    # National targets, so that the cards and the task's indicators carry their badges.
+    for metric, value in (("ecommerce_pct", 80), ("digital_accounting_pct", 60)):
+        indicator_services.target_save(
+            target=IndicatorTarget(
+                metric=metric, year=today.year + 3, value=Decimal(value), baseline_year=today.year - 2, baseline_value=0
+            ),
+            by=admin,
+        )
     directive_services.report_create(
         task=task, by=officer, status=ReportStatus.IN_PROGRESS, percent_done=35, narrative="Đã tập huấn 18 HTX."
     )

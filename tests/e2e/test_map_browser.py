@@ -6,7 +6,7 @@ import pytest
 
 from cooperatives.models import Province
 from indicators import services as indicator_services
-from indicators.map import NO_DATA_FILL, PALETTE
+from indicators.map import NO_DATA_FILL, PALETTE, TOO_FEW_FILL
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.e2e.test_dashboard_browser import fits, use_language, watch_console
 from tests.factories import PASSWORD, CooperativeFactory
@@ -15,12 +15,32 @@ from tests.indicators.test_aggregation import answer
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 # Province code: (cooperatives that answered, of which selling on e-commerce platforms). Khánh Hòa
-# (56, which Trường Sa belongs to) has no figure; Hồ Chí Minh (79) has 0 %, the lowest class.
-ANSWERED = {"82": (3, 3), "48": (2, 1), "01": (4, 1), "79": (2, 0), "66": (4, 3), "24": (5, 2), "92": (3, 1)}
-# Five classes of the seven figures 0, 25, 33.3, 40, 50, 75, 100 (quantiles), and 27 provinces without.
+# (56, which Trường Sa belongs to) has no figure; Hồ Chí Minh (79) has 0 %, the lowest class; every
+# coloured province rests on at least 5 answers, and Thanh Hóa (38), on 3, is shown as "n < 5".
+ANSWERED = {
+    "82": (5, 5),
+    "48": (6, 3),
+    "01": (8, 2),
+    "79": (5, 0),
+    "66": (8, 6),
+    "24": (5, 2),
+    "92": (6, 2),
+    "38": (3, 1),
+}
+TOO_FEW = {"38"}
+# Five classes of the seven figures 0, 25, 33.3, 40, 50, 75, 100 (quantiles), 26 provinces without a
+# figure and one over too few answers.
 LEGEND = {
-    "vi": ["0,0–25,0%", "33,3%", "40,0–50,0%", "75,0%", "100,0%", "Chưa có số liệu"],
-    "en": ["0.0–25.0%", "33.3%", "40.0–50.0%", "75.0%", "100.0%", "No data"],
+    "vi": [
+        "0,0–25,0%",
+        "33,3%",
+        "40,0–50,0%",
+        "75,0%",
+        "100,0%",
+        "Chưa có số liệu",
+        "n < 5: quá ít phiếu tự đánh giá để hiển thị",
+    ],
+    "en": ["0.0–25.0%", "33.3%", "40.0–50.0%", "75.0%", "100.0%", "No data", "n < 5: too few self-assessments to show"],
 }
 ISLANDS = {
     "vi": ["Quần đảo Hoàng Sa (Đà Nẵng)", "Quần đảo Trường Sa (Khánh Hòa)"],
@@ -97,9 +117,10 @@ def check_drawing(page, language):
     assert [item["fill"] for item in legend] == [item["swatch"] for item in legend]
     assert set(fills.values()) == {item["fill"] for item in legend}
     assert [item["text"] for item in legend] == LEGEND[language]
-    assert [item["fill"] for item in legend] == [*PALETTE, NO_DATA_FILL]
+    assert [item["fill"] for item in legend] == [*PALETTE, NO_DATA_FILL, TOO_FEW_FILL]
     assert fills["79"] == PALETTE[0] and fills["82"] == PALETTE[-1] and fills["56"] == NO_DATA_FILL
-    assert [p for p in fills if fills[p] != NO_DATA_FILL] == [p for p in fills if p in ANSWERED]
+    assert [p for p in fills if fills[p] in PALETTE] == [p for p in fills if p in ANSWERED and p not in TOO_FEW]
+    assert [p for p in fills if fills[p] == TOO_FEW_FILL] == list(TOO_FEW)
     # The archipelagos: coloured as their province, named, labelled inside the map.
     assert [(a["code"], a["name"]) for a in archipelagos] == [
         ("48", ISLANDS[language][0]),
@@ -200,6 +221,8 @@ def test_the_map_colours_each_province_and_opens_its_page_on_a_desktop(
         page.mouse.move(*inside(page, "[data-testid=map-archipelago][data-code='56']"))
         assert caption(page) == {"visible": True, "text": f"{ISLANDS[language][1]} | {NO_DATA[language]}"}
         save(page, f"60-national-dashboard-{language}-1366")
+        page.mouse.move(*inside(page, "[data-testid=map-province][data-code='38']"))
+        assert caption(page) == {"visible": True, "text": "Thanh Hóa | n < 5"}
 
         # A click opens the province's page.
         page.mouse.click(*inside(page, "[data-testid=map-province][data-code='82']"))

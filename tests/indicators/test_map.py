@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from cooperatives.models import Province
-from indicators.map import MAP_FILE, NO_DATA_FILL, PALETTE, class_colours, classes, province_map, shapes
+from indicators.map import MAP_FILE, NO_DATA_FILL, PALETTE, TOO_FEW_FILL, class_colours, classes, province_map, shapes
 
 ADMIN_UNITS = MAP_FILE.parents[2] / "cooperatives" / "data" / "admin_units.json"
 
@@ -54,6 +54,19 @@ def test_a_province_at_zero_has_the_lowest_class_and_one_without_a_figure_the_no
     assert result["provinces"][0]["value"] == Decimal("0.0")
     assert result["provinces"][7]["value"] is None
     assert result["no_data"] == 27
+
+
+def test_a_province_over_too_few_answers_has_its_own_fill_not_that_of_no_data():
+    table = rows(["10", "20", "30"])
+    for row, answers in zip(table, (5, 4, 5), strict=False):
+        row["surveyed_total"] = answers
+    with translation.override("vi"):
+        result = province_map(table, metric="ecommerce_pct", label="Bán trên sàn")
+    fills = [province["fill"] for province in result["provinces"]]
+    assert fills[1] == TOO_FEW_FILL != NO_DATA_FILL
+    assert fills[0] != fills[2] and {fills[0], fills[2]} <= set(PALETTE)
+    assert fills[3:] == [NO_DATA_FILL] * 31
+    assert (result["too_few"], result["no_data"]) == (1, 31)
 
 
 def test_the_legend_names_each_class_by_its_figures_without_overlap():
