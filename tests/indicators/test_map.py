@@ -61,7 +61,7 @@ def test_a_province_over_too_few_answers_has_its_own_fill_not_that_of_no_data():
     for row, answers in zip(table, (5, 4, 5), strict=False):
         row["surveyed_total"] = answers
     with translation.override("vi"):
-        result = province_map(table, metric="ecommerce_pct", label="Bán trên sàn")
+        result = province_map(table, metric="ecommerce_pct", label="Bán trên sàn", href=str)
     fills = [province["fill"] for province in result["provinces"]]
     assert fills[1] == TOO_FEW_FILL != NO_DATA_FILL
     assert fills[0] != fills[2] and {fills[0], fills[2]} <= set(PALETTE)
