@@ -44,9 +44,9 @@ def test_the_public_figures_without_login(request, live_server, public_figures, 
     assert page.locator("h1").inner_text() == HEADING[language]
     assert page.locator("[data-testid=map-province]").count() == 34
     assert page.locator("[data-testid=map-archipelago]").count() == 2
-    # Đắk Lắk's three answers are too few: hatched on the map, "n < 5" in the table.
+    # Đắk Lắk's three answers are too few: their own pattern on the map, "n < 5" in the table.
     dak_lak = page.locator("[data-testid=map-province][data-code='66'] path")
-    assert dak_lak.get_attribute("fill") == "url(#map-no-data)"
+    assert dak_lak.get_attribute("fill") == "url(#map-too-few)"
     row = page.locator("[data-testid=province-table] tr", has_text="Đắk Lắk")
     assert "n < 5" in row.inner_text().replace("\u00a0", " ")
     assert page.locator("[data-testid=public-csv]").is_visible()
