@@ -7,7 +7,9 @@ values with the same message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -112,3 +114,17 @@ def parse_number(question: Question, raw: RawAnswer) -> Decimal:
     if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         raise ValidationError(_("Enter a number with at most two decimal places."))
     return number.to_integral_value() if question.integer_only else number
+
+
+def answers_signature(values: Mapping[str, AnswerValue]) -> str:
+    """A digest of a response's answers: equal for two responses exactly when every question has
+    the same chosen options, number and text (empty answers left out; a number compared to two
+    decimals, as stored, so "12" read from a paper form equals the 12.00 saved by the browser)."""
+    parts = []
+    for code in sorted(values):
+        value = values[code]
+        if value.is_empty:
+            continue
+        number = "" if value.number is None else format(Decimal(value.number).quantize(Decimal("0.01")), "f")
+        parts.append([code, sorted(value.options), number, value.text.strip()])
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pillar, Question, QuestionKind, ResponseStatus
+from .models import Pillar, Question, QuestionKind, ResponseFlag, ResponseStatus
 from .scoring import AnswerValue
 
 DAMAGED_PAGE = _("This page is out of date or damaged. Reload it and enter your answers again.")
@@ -124,6 +124,17 @@ class ReviewForm(forms.Form):
             decision = self.fields["decision"]
             assert isinstance(decision, forms.ChoiceField)
             decision.choices = [("return", _("Return for correction"))]
+
+
+class FlagConfirmForm(forms.Form):
+    """The reviewer's confirmation that a flagged response's figures are right."""
+
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=ResponseFlag.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RoundFilterForm(forms.Form):

@@ -27,6 +27,7 @@ from imports.files import Cell, Sheet
 from imports.kinds import MAX_STORED_ERRORS, RowError
 
 from .answers import parse_answer
+from .flags import flags_raise
 from .lifecycle import change_refusal, mark_entered, mark_submitted
 from .models import Answer, PillarScore, Question, Response, SurveyRound
 from .questionnaires import questionnaire_spec
@@ -269,6 +270,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
                     "submitted_at",
                     "submitted_by",
                     "revision",
+                    "answers_signature",
                     "updated_at",
                 ],
                 batch_size=BATCH,
@@ -320,6 +322,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
             batch_size=BATCH * 5,
         )
         PillarScore.objects.bulk_create(pillar_scores, batch_size=BATCH)
+        flags_raise(response_ids=[row.existing.pk for row in plan.rows if row.existing], by=by, now=now)
         cooperatives_refresh_maturity(cooperative_ids=[row.cooperative_id for row in plan.rows], by=by)
     return {"created": len(creates), "updated": len(updates), "unchanged": 0}
 
@@ -327,5 +330,5 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
 def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> None:
     """The browser's two transitions, in one go: answers entered by ``by``, then submitted."""
     mark_entered(response, by=by)
-    mark_submitted(response, result=row.result, by=by, now=now)
+    mark_submitted(response, result=row.result, values=row.values, by=by, now=now)
     response.updated_at = now

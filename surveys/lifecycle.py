@@ -13,17 +13,19 @@ module's (``surveys.answer_for_cooperative``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .answers import answers_signature
 from .models import Response, ResponseStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-    from .scoring import ScoreResult
+    from .scoring import AnswerValue, ScoreResult
 
 
 def counted_statuses() -> tuple[str, ...]:
@@ -48,14 +50,24 @@ def mark_entered(response: Response, *, by: User | None) -> None:
     response.revision = (response.revision or 0) + 1
     response.entered_by = by
     response.is_proxy = response.is_proxy or by is None or not by.is_member
+    response.answers_signature = ""  # the answers are no longer the submitted ones
     if response.status in (ResponseStatus.SUBMITTED, ResponseStatus.RETURNED):
         # An edited response must be submitted again before it counts.
         response.status = ResponseStatus.DRAFT
 
 
-def mark_submitted(response: Response, *, result: ScoreResult, by: User | None, now: datetime.datetime) -> None:
-    """The response is sent for review with its score and level (its pillar rows are the
-    caller's to write, one by one or in bulk)."""
+def mark_submitted(
+    response: Response,
+    *,
+    result: ScoreResult,
+    values: Mapping[str, AnswerValue],
+    by: User | None,
+    now: datetime.datetime,
+) -> None:
+    """The response is sent for review with its score, level and answers' signature (its pillar
+    rows and its data checks, ``flags.flags_raise``, are the caller's to write, one by one or in
+    bulk)."""
+    response.answers_signature = answers_signature(values)
     response.score = result.score
     response.level = result.level
     response.status = ResponseStatus.SUBMITTED

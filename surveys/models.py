@@ -340,6 +340,9 @@ class Response(models.Model):
         related_name="+",
     )
     review_comment = models.TextField(_("review comment"), blank=True)
+    # A digest of the submitted answers (``flags.answers_signature``), so that a form copied from
+    # another cooperative's is found by one indexed query; empty while a draft.
+    answers_signature = models.CharField(_("answers signature"), max_length=64, blank=True, editable=False)
     # Optimistic lock: two tabs editing one response cannot silently overwrite each other.
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -352,7 +355,10 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         constraints = [models.UniqueConstraint(fields=["round", "cooperative"], name="response_round_cooperative")]
-        indexes = [models.Index(fields=["round", "status"], name="response_round_status")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="response_round_status"),
+            models.Index(fields=["round", "answers_signature"], name="response_round_signature"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cooperative_id} / {self.round_id}"
@@ -395,3 +401,93 @@ class PillarScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.pillar_code}={self.score}"
+
+
+class FlagKind(models.TextChoices):
+    LEVEL_JUMP = "level_jump", _("Level moved by three or more")
+    PILLAR_JUMP = "pillar_jump", _("A pillar went from 0 to 100")
+    IDENTICAL_ANSWERS = "identical_answers", _("Every answer identical to another cooperative's")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("To check")
+    CONFIRMED = "confirmed", _("Confirmed by an officer")
+    RETURNED = "returned", _("Cleared: the response was returned")
+    REPLACED = "replaced", _("Cleared: the response was submitted again")
+
+
+class ResponseFlag(models.Model):
+    """A data check's doubt about a submitted response (``surveys.flags``), for the officer who
+    reviews it: open until they confirm the figures, or until the response is returned or
+    submitted again (a new submission is checked afresh)."""
+
+    NOTE_MAX_LENGTH = 500
+
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=32, choices=FlagKind.choices)
+    # What the check found, as data (levels, pillar codes, the other cooperative's code), so that
+    # the page words it in the reader's language (``description``).
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    raised_at = models.DateTimeField(_("raised"))
+    status = models.CharField(_("status"), max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        verbose_name = _("data check flag")
+        verbose_name_plural = _("data check flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "kind"], condition=models.Q(status="open"), name="flag_one_open_per_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "response"], name="flag_status_response")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.kind}:{self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FlagStatus.OPEN
+
+    @property
+    def description(self) -> str:
+        """What was found, in the reader's language."""
+        detail = self.detail or {}
+        if self.kind == FlagKind.LEVEL_JUMP:
+            return _(
+                "The maturity level went from %(previous)s (%(previous_name)s, %(round)s) to %(level)s (%(name)s)."
+            ) % {
+                "previous": detail.get("previous_level"),
+                "previous_name": level_name(detail.get("previous_level")),
+                "round": detail.get("previous_round", ""),
+                "level": detail.get("level"),
+                "name": level_name(detail.get("level")),
+            }
+        if self.kind == FlagKind.PILLAR_JUMP:
+            language = "en" if (translation.get_language() or "vi")[:2] == "en" else "vi"
+            return _("Pillar scores went from 0 in %(round)s to 100 now: %(pillars)s.") % {
+                "round": detail.get("previous_round", ""),
+                "pillars": ", ".join(p.get(language) or p.get("code", "") for p in detail.get("pillars", [])),
+            }
+        others = int(detail.get("others", 1))
+        if others > 1:
+            return _(
+                "Every answer is the same as in the response of cooperative %(code)s and %(more)s others in this "
+                "round: the form may have been copied."
+            ) % {"code": detail.get("other_code", ""), "more": others - 1}
+        return _(
+            "Every answer is the same as in the response of cooperative %(code)s in this round: the form may "
+            "have been copied."
+        ) % {"code": detail.get("other_code", "")}

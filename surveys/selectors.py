@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
@@ -20,6 +20,7 @@ from .lifecycle import counted_statuses
 from .models import (
     Advice,
     Answer,
+    FlagStatus,
     IndicatorDefinition,
     Option,
     Pillar,
@@ -27,6 +28,7 @@ from .models import (
     Question,
     Questionnaire,
     Response,
+    ResponseFlag,
     ResponseStatus,
     SurveyRound,
 )
@@ -180,6 +182,31 @@ def response_list_to_review(*, user: User) -> QuerySet[Response]:
         .exclude(entered_by=user)
         .exclude(submitted_by=user)
         .order_by("submitted_at", "pk")
+    )
+
+
+def flag_list_to_review(*, user: User) -> QuerySet[ResponseFlag]:
+    """Open data-check flags on the responses waiting for the user's review
+    (:func:`response_list_to_review`), oldest first, each with ``total``, how many there are in
+    all (so that a page naming a few says how many in the same query)."""
+    return (
+        ResponseFlag.objects.filter(status=FlagStatus.OPEN, response__in=response_list_to_review(user=user))
+        .select_related("response__cooperative", "response__round")
+        .annotate(total=Window(Count("pk")))
+        .order_by("raised_at", "pk")
+    )
+
+
+def response_flags(*, response: Response) -> list[ResponseFlag]:
+    """Every flag the data checks raised on the response, open ones first, with who resolved them."""
+    flags = response.flags.select_related("resolved_by")
+    return sorted(flags, key=lambda flag: (not flag.is_open, flag.raised_at, flag.pk))
+
+
+def flag_get(*, user: User, pk: int) -> ResponseFlag:
+    """One flag on a response the user sees; 404 when missing or outside the user's scope."""
+    return get_object_or_404(
+        ResponseFlag.objects.filter(response__in=response_list(user=user)).select_related("response"), pk=pk
     )
 
 

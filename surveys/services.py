@@ -19,8 +19,19 @@ from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
 from .answers import RawAnswer, parse_answer
+from .flags import flags_raise, flags_resolve
 from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted
-from .models import CHOICE_KINDS, Answer, PillarScore, Question, Response, ResponseStatus, SurveyRound
+from .models import (
+    CHOICE_KINDS,
+    Answer,
+    FlagStatus,
+    PillarScore,
+    Question,
+    Response,
+    ResponseFlag,
+    ResponseStatus,
+    SurveyRound,
+)
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 
@@ -187,10 +198,12 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
             _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"
         )
     result = response_compute(response, values)
-    mark_submitted(response, result=result, by=by, now=timezone.now())
+    now = timezone.now()
+    mark_submitted(response, result=result, values=values, by=by, now=now)
     _write_pillars(response, result)
     record_by(response, by)
     response.save()
+    flags_raise(response_ids=[response.pk], by=by, now=now)
     # A submitted response counts at once where the setting says so.
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     return response
@@ -232,15 +245,52 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
         raise ValidationError(self_acceptance_message())
     if not accept and not comment.strip():
         raise ValidationError({"comment": [_("Say what needs correcting when you return a response.")]})
+    # Open data-check flags close with the review: accepting confirms them in the reviewer's name
+    # (the page shows each flag beside the decision, and says so), returning clears them.
+    now = timezone.now()
+    flags_resolve(
+        response_ids=[response.pk],
+        status=FlagStatus.CONFIRMED if accept else FlagStatus.RETURNED,
+        by=by,
+        now=now,
+        note=comment.strip()[: ResponseFlag.NOTE_MAX_LENGTH],
+    )
     response.status = ResponseStatus.ACCEPTED if accept else ResponseStatus.RETURNED
     response.reviewed_by = by
-    response.reviewed_at = timezone.now()
+    response.reviewed_at = now
     response.review_comment = comment.strip()
     response.revision += 1
     record_by(response, by)
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     return response
+
+
+@transaction.atomic
+def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> ResponseFlag:
+    """The reviewing officer confirms that a flagged response's figures are right (with a note
+    saying why, if they wish). The one who entered or submitted the response does not: another
+    officer does, as for its acceptance (``may_accept``)."""
+    flag = ResponseFlag.objects.select_for_update().select_related("response").get(pk=flag.pk)
+    if not by.has_perm("surveys.review_response", flag.response):
+        raise PermissionDenied
+    if not flag.is_open:
+        raise ValidationError(
+            _("This flag was already resolved (%(status)s); there is nothing left to confirm.")
+            % {"status": flag.get_status_display()}
+        )
+    if not may_accept(by, flag.response):
+        raise ValidationError(
+            _("You entered this self-assessment, so another officer needs to confirm its flagged figures.")
+        )
+    flag.status = FlagStatus.CONFIRMED
+    flag.resolved_by = by
+    flag.resolved_at = timezone.now()
+    flag.note = note.strip()
+    flag.full_clean()
+    record_by(flag, by)
+    flag.save()
+    return flag
 
 
 def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int], by: User | None = None) -> int:

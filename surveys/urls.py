@@ -17,4 +17,5 @@ urlpatterns = [
     path("responses/<int:pk>/page/<int:page>/", views.response_fill, name="fill"),
     path("responses/<int:pk>/submit/", views.response_submit, name="submit"),
     path("responses/<int:pk>/review/", views.response_review, name="review"),
+    path("flags/<int:pk>/confirm/", views.flag_confirm, name="flag_confirm"),
 ]

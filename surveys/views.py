@@ -29,7 +29,7 @@ from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
 from . import exports, reminders, selectors, services
-from .forms import PillarForm, ReviewForm, RevisionForm, RoundFilterForm
+from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Response, ResponseStatus, SurveyRound
 
 ROUND_PAGE_SIZE = 100
@@ -329,7 +329,10 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def response_result(request: HttpRequest, pk: int) -> HttpResponse:
-    response = selectors.response_get(user=request.user, pk=pk)
+    return _result_page(request, selectors.response_get(user=request.user, pk=pk))
+
+
+def _result_page(request: HttpRequest, response: Response, *, status: int = 200) -> HttpResponse:
     can_review = request.user.has_perm("surveys.review_response", response)
     may_accept = services.may_accept(request.user, response)
     pillars = selectors.response_pillars(response=response) if response.score is not None else []
@@ -356,8 +359,30 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
             "may_continue": _may_open_parts(request, response),
             "self_acceptance_message": services.self_acceptance_message(),
             "parts": selectors.response_review(response=response),
+            # The data checks' doubts are for those who follow the province, not the cooperative.
+            "flags": [] if request.user.is_member else selectors.response_flags(response=response),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def flag_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer confirms a data-check flag; a refusal is said on the review page, with a 400."""
+    flag = selectors.flag_get(user=request.user, pk=pk)
+    form = FlagConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.response_flag_confirm(flag=flag, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The flag is confirmed: the figures stand."))
+            return redirect("surveys:result", pk=flag.response_id)
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return _result_page(request, selectors.response_get(user=request.user, pk=flag.response_id), status=400)
 
 
 @login_required

@@ -1,9 +1,9 @@
 """The officer's work list ("what to do this week") on the dashboard, above the figures.
 
 ``{% load work_list %}{% officer_work_list %}`` puts it on a page. Each kind of work is read by a
-scoped selector of the app that owns it (responses waiting for review and the call list:
-surveys; possible duplicates: the registry; failed imports: imports; reports due: directives);
-this tag only composes them, so it lives in the top app, the one that may import all the others.
+scoped selector of the app that owns it (responses waiting for review, data-check flags on them
+and the call list: surveys; possible duplicates: the registry; failed imports: imports; reports
+due: directives); this tag only composes them, so it lives in the top app, the one that may import all the others.
 An item leaves the list when its work is done, because every selector reads the current state.
 
 Only provincial officers have a work list: national roles' dashboard is the nation's, and their
@@ -36,6 +36,9 @@ def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
     review_rounds = list(surveys.rounds_with_responses_to_review(user=user))
     to_review = sum(r.waiting for r in review_rounds)
     reviews = list(surveys.response_list_to_review(user=user)[:SHOWN]) if to_review else []
+    # One query: the flags named, each carrying how many there are in all.
+    flags = list(surveys.flag_list_to_review(user=user)[:SHOWN])
+    flags_count = flags[0].total if flags else 0
     to_reach = surveys.cooperatives_to_reach(user=user, province_id=user.province_id).count()
     tasks = list(directives.task_list_to_report(user=user))
     failed_imports = list(imports.import_job_list_failed(user=user))
@@ -45,6 +48,8 @@ def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
         "review_rounds": review_rounds,
         "to_review": to_review,
         "reviews": reviews,
+        "flags": flags,
+        "flags_count": flags_count,
         "to_reach": to_reach,
         "tasks": tasks[:SHOWN],
         "tasks_count": len(tasks),
@@ -52,5 +57,5 @@ def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
         "failed_imports_count": len(failed_imports),
         "duplicates": duplicates[:SHOWN],
         "duplicates_count": len(duplicates),
-        "nothing": not (to_review or to_reach or tasks or failed_imports or duplicates),
+        "nothing": not (to_review or flags_count or to_reach or tasks or failed_imports or duplicates),
     }

@@ -101,7 +101,9 @@ def render_panel(user):
 def one_of_each(n, *, questionnaire, open_round, national_admin, officer_a, province_a, committee_a, document_a):
     """``n`` items of every kind in Đồng Tháp, waiting for officer_a."""
     for i in range(n):
-        answer(questionnaire, open_round, CooperativeFactory(province=province_a), national_admin, accept=False)
+        # Two responses with every answer the same: the second is flagged by the data checks.
+        for _copy in range(2):
+            answer(questionnaire, open_round, CooperativeFactory(province=province_a), national_admin, accept=False)
         CooperativeFactory(province=province_a, name=f"Hợp tác xã Không Liên Lạc {i}")
         TaskFactory(document=document_a, lead_agency=committee_a, starts_on=days(-60), deadline=days(-1 - i))
         ImportJob.objects.create(
@@ -132,7 +134,7 @@ def work(questionnaire, open_round, national_admin, officer_a, province_a, commi
     return make
 
 
-KINDS = ("work-review", "work-call-list", "work-reports", "work-imports", "work-duplicates")
+KINDS = ("work-review", "work-flags", "work-call-list", "work-reports", "work-imports", "work-duplicates")
 
 
 def test_the_panel_shows_each_kind_of_work_with_its_link(work, officer_a):
@@ -162,15 +164,18 @@ def test_national_roles_and_members_get_no_panel(work, national_admin, ministry_
         assert 'data-testid="work-list"' not in render_panel(user)
 
 
-def test_the_panel_costs_six_queries_however_much_is_waiting(work, officer_a, django_assert_num_queries):
+def test_the_panel_costs_seven_queries_however_much_is_waiting(work, officer_a, django_assert_num_queries):
     work(1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         render_panel(officer_a)
     work(7)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = render_panel(officer_a)
     # Five of each are named, the counts say how many there are.
     assert html.count('data-testid="duplicate-group"') == 5
+    flags = html[html.index('data-testid="work-flags"') : html.index('data-testid="work-call-list"')]
+    assert flags.count("/surveys/responses/") == 5
+    assert '<span class="badge text-bg-warning me-1">15</span>' in flags  # 16 copies, the first not flagged
     assert '<span class="badge text-bg-warning me-1">8</span>' in html
 
 
@@ -183,3 +188,20 @@ def test_the_officers_dashboard_shows_the_panel_above_the_figures(login, officer
     assert 'data-testid="cards"' in page
     assert page.index('data-testid="work-list"') < page.index('data-testid="cards"')
     assert 'data-testid="work-list"' not in login(national_admin).get("/dashboard/").content.decode()
+
+
+def test_a_flagged_response_leaves_the_panel_once_its_flag_is_confirmed_or_it_is_returned(work, officer_a, officer_b):
+    from surveys.models import ResponseFlag
+    from surveys.services import response_flag_confirm, response_review
+
+    work(1)
+    flag = ResponseFlag.objects.get()
+    html = render_panel(officer_a)
+    assert f'href="/surveys/responses/{flag.response_id}/"' in html.split('data-testid="work-flags"')[1]
+    assert 'data-testid="work-flags"' not in render_panel(officer_b)
+    response_flag_confirm(flag=flag, by=officer_a)
+    assert 'data-testid="work-flags"' not in render_panel(officer_a)
+    work(1)  # two more copies, both flagged
+    for open_flag in ResponseFlag.objects.filter(status="open").select_related("response"):
+        response_review(response=open_flag.response, by=officer_a, accept=False, comment="Sao chép")
+    assert 'data-testid="work-flags"' not in render_panel(officer_a)

@@ -11,28 +11,33 @@ from django.utils import timezone
 from directives.models import AgencyKind, DirectiveTask
 from imports.models import ImportJob, ImportJobStatus
 from indicators import services as indicator_services
+from surveys.models import Response, SurveyRound
 from surveys.services import response_start
 from tests.directives.conftest import AgencyFactory, DocumentFactory, TaskFactory
 from tests.e2e.conftest import ARTIFACTS, log_in
-from tests.factories import PASSWORD, CooperativeFactory
+from tests.factories import PASSWORD, CooperativeFactory, complete_answers
 from tests.indicators.test_aggregation import answer
 from tests.sheets import xlsx_bytes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-KINDS = ("work-review", "work-call-list", "work-reports", "work-imports", "work-duplicates")
+KINDS = ("work-review", "work-flags", "work-call-list", "work-reports", "work-imports", "work-duplicates")
 TEXT = {
     "vi": {
         "title": "Việc cần làm tuần này",
         "empty": "Không có việc nào đang chờ bạn.",
         "review": "phiếu tự đánh giá đang chờ bạn duyệt",
+        "flags": "Cảnh báo từ kiểm tra dữ liệu",
+        "flag_detail": "Mức độ trưởng thành đã chuyển từ 0",
         "call": "Hợp tác xã cần liên hệ",
         "duplicates": "trùng tên",
     },
     "en": {
         "title": "What to do this week",
         "empty": "Nothing is waiting for you.",
-        "review": "self-assessment waiting for your review",
+        "review": "waiting for your review",
+        "flags": "Flagged by the data checks",
+        "flag_detail": "The maturity level went from 0",
         "call": "Cooperatives to reach",
         "duplicates": "same name",
     },
@@ -46,6 +51,17 @@ def waiting(questionnaire, open_round, national_admin, officer_a, province_a, me
     DirectiveTask.objects.exclude(code="").delete()
     reviewed = CooperativeFactory(province=province_a, name="Hợp tác xã Chờ Duyệt", phone="0277 100 001")
     answer(questionnaire, open_round, reviewed, national_admin, accept=False)
+    # Level 0 in the round before, every answer at its best now: flagged by the data checks.
+    earlier = SurveyRound.objects.create(
+        code="KS2025",
+        name_vi="Khảo sát 2025",
+        questionnaire=questionnaire,
+        opens_on=timezone.localdate() - datetime.timedelta(days=40),
+        closes_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    leaping = CooperativeFactory(province=province_a, name="Hợp tác xã Nhảy Vọt", phone="0277 100 004")
+    answer(questionnaire, earlier, leaping, national_admin, accept=True)
+    answer(questionnaire, open_round, leaping, national_admin, accept=False, **complete_answers(questionnaire, "best"))
     unreachable = CooperativeFactory(
         province=province_a,
         name="Hợp tác xã Không Liên Lạc",
@@ -122,6 +138,27 @@ def test_the_work_list_shows_each_kind_and_empties_as_the_work_is_done(
     fits(page)
     screenshot(page, f"70-work-list-{language}-{width}")
     panel.screenshot(path=str(ARTIFACTS / f"70-work-list-panel-{language}-{width}.png"))
+
+    # The flagged response: the page the item opens says what is flagged and why; the officer
+    # confirms each flag, then accepts the response.
+    page.click("[data-testid=work-flags] a[href*='/surveys/responses/']")
+    page.wait_for_selector("[data-testid=flags]")
+    flags_text = page.inner_text("[data-testid=flags]")
+    assert text["flags"] in flags_text and text["flag_detail"] in flags_text
+    fits(page)
+    screenshot(page, f"74-flagged-response-{language}-{width}")
+    page.fill("[data-testid=confirm-flag] textarea", "HTX đã đầu tư phần mềm và mở gian hàng trên sàn")
+    page.click("[data-testid=confirm-flag] button[type=submit]")
+    page.wait_for_selector("[data-testid=flag][data-status=confirmed]")
+    while page.locator("[data-testid=confirm-flag]").count():
+        page.click("[data-testid=confirm-flag] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+    screenshot(page, f"75-flags-confirmed-{language}-{width}")
+    page.select_option("#id_decision", "accept")
+    page.click("form[action*='/review/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "work-flags" not in panel_kinds(page, base)
+    assert Response.objects.get(cooperative__name="Hợp tác xã Nhảy Vọt", round=open_round).status == "accepted"
 
     # A response to review: its answers are on the page the item opens; accept it there.
     page.click("[data-testid=work-review] a[href*='/surveys/responses/']")
