@@ -137,8 +137,10 @@ def _pillar_jumps(rows: list[dict[str, Any]], now: datetime.datetime) -> list[Re
 
 def _identical_answers(rows: list[dict[str, Any]], now: datetime.datetime) -> list[ResponseFlag]:
     """Responses of the same round with the same signature: one grouped query on the indexed
-    (round, signature) pair, whatever the number of responses."""
-    signed = [row for row in rows if row["answers_signature"]]
+    (round, signature) pair, whatever the number of responses. Not at level 0: answers that show
+    no digital practice at all are alike in every cooperative that has none, which is common and
+    no sign of a copied form."""
+    signed = [row for row in rows if row["answers_signature"] and row["level"]]
     if not signed:
         return []
     groups = {

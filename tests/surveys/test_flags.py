@@ -126,13 +126,25 @@ def test_every_answer_identical_to_another_cooperatives_in_the_round_is_flagged(
     first = CooperativeFactory(province=province_a, code="8200000201")
     second = CooperativeFactory(province=province_a, code="8200000202")
     third = CooperativeFactory(province=province_a, code="8200000203")
-    original = submit(questionnaire, open_round, first, national_admin)
-    copy = submit(questionnaire, open_round, second, national_admin)
-    different = submit(questionnaire, open_round, third, national_admin, DX_DIFFICULTY="Thiếu người")
+    original = submit(questionnaire, open_round, first, national_admin, "best")
+    copy = submit(questionnaire, open_round, second, national_admin, "best")
+    different = submit(questionnaire, open_round, third, national_admin, "best", DX_DIFFICULTY="Thiếu người")
     assert open_flags(original) == {} and open_flags(different) == {}
     assert open_flags(copy) == {FlagKind.IDENTICAL_ANSWERS: {"other_code": "8200000201", "others": 1}}
     flag = ResponseFlag.objects.get(response=copy)
     assert "8200000201" in flag.description and "sao chép" in flag.description
+
+
+def test_identical_answers_that_show_no_digital_practice_are_not_flagged(
+    questionnaire, open_round, national_admin, province_a
+):
+    """Level 0 answers are alike in every cooperative with no digital practice: common, not copied."""
+    first = CooperativeFactory(province=province_a, code="8200000211")
+    second = CooperativeFactory(province=province_a, code="8200000212")
+    submit(questionnaire, open_round, first, national_admin, "worst")
+    alike = submit(questionnaire, open_round, second, national_admin, "worst")
+    assert alike.level == 0 and alike.answers_signature
+    assert FlagKind.IDENTICAL_ANSWERS not in open_flags(alike)
 
 
 def test_the_same_answers_as_the_cooperatives_own_earlier_round_are_not_flagged(
@@ -162,14 +174,14 @@ def test_the_paper_import_raises_the_same_flags_as_the_browser(
 
 
 def test_two_copied_rows_of_one_paper_import_flag_each_other_and_a_browser_copy(
-    questionnaire, open_round, national_admin, officer_a, province_a, worst_answers
+    questionnaire, open_round, national_admin, officer_a, province_a, best_answers
 ):
     by_browser = submit(
-        questionnaire, open_round, CooperativeFactory(province=province_a, code="8200000400"), national_admin
+        questionnaire, open_round, CooperativeFactory(province=province_a, code="8200000400"), national_admin, "best"
     )
     codes = [CooperativeFactory(province=province_a, code=f"820000041{i}").code for i in range(2)]
-    headers = ["Mã số HTX", *worst_answers]
-    run(workbook(headers, [cells(headers, code, worst_answers) for code in codes]), open_round, by=officer_a)
+    headers = ["Mã số HTX", *best_answers]
+    run(workbook(headers, [cells(headers, code, best_answers) for code in codes]), open_round, by=officer_a)
     for code in codes:
         paper = Response.objects.get(cooperative__code=code)
         assert open_flags(paper)[FlagKind.IDENTICAL_ANSWERS]["others"] == 2
