@@ -20,10 +20,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .lifecycle import counted_statuses
+from coopdx.history import record_by
+
+from .lifecycle import counted_statuses, may_accept
 from .models import FlagKind, FlagStatus, Pillar, PillarScore, Response, ResponseFlag
 
 if TYPE_CHECKING:
@@ -162,3 +168,30 @@ def _identical_answers(rows: list[dict[str, Any]], now: datetime.datetime) -> li
         detail = {"other_code": other, "others": group["count"] - 1}
         flags.append(ResponseFlag(response_id=row["pk"], kind=FlagKind.IDENTICAL_ANSWERS, detail=detail, raised_at=now))
     return flags
+
+
+@transaction.atomic
+def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> ResponseFlag:
+    """The reviewing officer confirms that a flagged response's figures are right (with a note
+    saying why, if they wish). The one who entered or submitted the response does not: another
+    officer does, as for its acceptance (``may_accept``)."""
+    flag = ResponseFlag.objects.select_for_update().select_related("response").get(pk=flag.pk)
+    if not by.has_perm("surveys.review_response", flag.response):
+        raise PermissionDenied
+    if not flag.is_open:
+        raise ValidationError(
+            _("This flag was already resolved (%(status)s); there is nothing left to confirm.")
+            % {"status": flag.get_status_display()}
+        )
+    if not may_accept(by, flag.response):
+        raise ValidationError(
+            _("You entered this self-assessment, so another officer needs to confirm its flagged figures.")
+        )
+    flag.status = FlagStatus.CONFIRMED
+    flag.resolved_by = by
+    flag.resolved_at = timezone.now()
+    flag.note = note.strip()
+    flag.full_clean()
+    record_by(flag, by)
+    flag.save()
+    return flag

@@ -173,7 +173,7 @@ def round_unreachable(*, user: User, cooperative_ids: list[int]) -> QuerySet[Coo
 def response_list_to_review(*, user: User) -> QuerySet[Response]:
     """Submitted responses waiting for the user's review, oldest submission first: in the
     officer's province (every one for a national administrator), except those the user entered
-    or submitted, which another person accepts (``services.may_accept``)."""
+    or submitted, which another person accepts (``lifecycle.may_accept``)."""
     if not (user.is_national_admin or user.is_officer):
         return Response.objects.none()
     return (

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from cooperatives.services import cooperatives_set_maturity
 
 from .answers import RawAnswer, parse_answer
 from .flags import flags_raise, flags_resolve
-from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted
+from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted, may_accept
 from .models import (
     CHOICE_KINDS,
     Answer,
@@ -209,26 +209,6 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
     return response
 
 
-def may_accept(user: User, response: Response) -> bool:
-    """Four eyes: whoever entered or submitted a response (on the cooperative's behalf, or by
-    import) cannot also accept it; another officer or a national administrator does."""
-    if user.pk in (response.entered_by_id, response.submitted_by_id):
-        return False
-    return not _entered_answers(user, response)
-
-
-def _entered_answers(user: User, response: Response) -> bool:
-    """Whether the user ever started the response or saved answers to it.
-
-    ``entered_by`` names the last to save, so an officer who began an entry that a member then
-    completed would otherwise pass as a reviewer. Saving answers always leaves the response a
-    draft; a review leaves it returned or accepted, so returning a response is not entering it.
-    """
-    return (
-        response.history.filter(history_user=user).filter(Q(history_type="+") | Q(status=ResponseStatus.DRAFT)).exists()
-    )
-
-
 def self_acceptance_message() -> str:
     return _("You entered this self-assessment, so you cannot accept it yourself; another officer needs to review it.")
 
@@ -264,33 +244,6 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     return response
-
-
-@transaction.atomic
-def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> ResponseFlag:
-    """The reviewing officer confirms that a flagged response's figures are right (with a note
-    saying why, if they wish). The one who entered or submitted the response does not: another
-    officer does, as for its acceptance (``may_accept``)."""
-    flag = ResponseFlag.objects.select_for_update().select_related("response").get(pk=flag.pk)
-    if not by.has_perm("surveys.review_response", flag.response):
-        raise PermissionDenied
-    if not flag.is_open:
-        raise ValidationError(
-            _("This flag was already resolved (%(status)s); there is nothing left to confirm.")
-            % {"status": flag.get_status_display()}
-        )
-    if not may_accept(by, flag.response):
-        raise ValidationError(
-            _("You entered this self-assessment, so another officer needs to confirm its flagged figures.")
-        )
-    flag.status = FlagStatus.CONFIRMED
-    flag.resolved_by = by
-    flag.resolved_at = timezone.now()
-    flag.note = note.strip()
-    flag.full_clean()
-    record_by(flag, by)
-    flag.save()
-    return flag
 
 
 def cooperatives_refresh_maturity(*, cooperative_ids: Sequence[int], by: User | None = None) -> int:

@@ -28,7 +28,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, reminders, selectors, services
+from . import exports, flags, lifecycle, reminders, selectors, services
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Response, ResponseStatus, SurveyRound
 
@@ -334,7 +334,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _result_page(request: HttpRequest, response: Response, *, status: int = 200) -> HttpResponse:
     can_review = request.user.has_perm("surveys.review_response", response)
-    may_accept = services.may_accept(request.user, response)
+    may_accept = lifecycle.may_accept(request.user, response)
     pillars = selectors.response_pillars(response=response) if response.score is not None else []
     previous = selectors.previous_response(response=response)
     chart = {
@@ -374,7 +374,7 @@ def flag_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = FlagConfirmForm(request.POST)
     if form.is_valid():
         try:
-            services.response_flag_confirm(flag=flag, by=request.user, note=form.cleaned_data["note"])
+            flags.response_flag_confirm(flag=flag, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

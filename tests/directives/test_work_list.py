@@ -13,7 +13,7 @@ from directives import selectors
 from directives.models import DirectiveTask, ReportingPeriod, ReportStatus
 from imports.models import ImportJob, ImportJobStatus
 from tests.directives.conftest import TaskFactory, report
-from tests.factories import CooperativeFactory
+from tests.factories import CooperativeFactory, complete_answers
 from tests.indicators.test_aggregation import answer
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +101,12 @@ def render_panel(user):
 def one_of_each(n, *, questionnaire, open_round, national_admin, officer_a, province_a, committee_a, document_a):
     """``n`` items of every kind in Đồng Tháp, waiting for officer_a."""
     for i in range(n):
-        # Two responses with every answer the same: the second is flagged by the data checks.
+        # Two responses with every answer the same (above level 0): the second is flagged by the data checks.
+        best = complete_answers(questionnaire, "best")
         for _copy in range(2):
-            answer(questionnaire, open_round, CooperativeFactory(province=province_a), national_admin, accept=False)
+            answer(
+                questionnaire, open_round, CooperativeFactory(province=province_a), national_admin, accept=False, **best
+            )
         CooperativeFactory(province=province_a, name=f"Hợp tác xã Không Liên Lạc {i}")
         TaskFactory(document=document_a, lead_agency=committee_a, starts_on=days(-60), deadline=days(-1 - i))
         ImportJob.objects.create(
@@ -191,8 +194,9 @@ def test_the_officers_dashboard_shows_the_panel_above_the_figures(login, officer
 
 
 def test_a_flagged_response_leaves_the_panel_once_its_flag_is_confirmed_or_it_is_returned(work, officer_a, officer_b):
+    from surveys.flags import response_flag_confirm
     from surveys.models import ResponseFlag
-    from surveys.services import response_flag_confirm, response_review
+    from surveys.services import response_review
 
     work(1)
     flag = ResponseFlag.objects.get()

@@ -11,10 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys import selectors
-from surveys.flags import flags_raise
+from surveys.flags import flags_raise, response_flag_confirm
 from surveys.models import FlagKind, FlagStatus, PillarScore, Response, ResponseFlag, SurveyRound
 from surveys.services import (
-    response_flag_confirm,
     response_review,
     response_save_answers,
     response_start,

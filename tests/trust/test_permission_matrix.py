@@ -15,9 +15,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from imports.models import ImportJob
-from surveys.models import Response
+from surveys.models import FlagKind, Response, ResponseFlag
 from tests.factories import CooperativeFactory
 from tests.sheets import row, xlsx_bytes
 
@@ -108,6 +109,15 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ),
     ("directives:evidence", "GET", "/directives/evidence/{evidence}/", {A: 302, M: 403, OB: 404, "*": 200}),
     ("admin:index", "GET", "/admin/", {AD: 200, "*": 302}),
+    # The public figures: anyone, signed in or not.
+    ("public:figures", "GET", "/figures/", {"*": 200}),
+    ("public:province", "GET", "/figures/82/", {"*": 200}),
+    ("public:csv", "GET", "/figures/figures.csv", {"*": 200}),
+    ("public:schema", "GET", "/figures/figures.schema.json", {"*": 200}),
+    ("surveys:call_list", "GET", "/surveys/call-list/", {A: 302, M: 403, "*": 200}),
+    ("surveys:call_list", "GET", "/surveys/call-list/?province=82", {A: 302, M: 403, OB: 404, "*": 200}),
+    # A member never sees a flag (404, as a missing one); a read-only role may not confirm.
+    ("surveys:flag_confirm", "POST", "/surveys/flags/{flag}/confirm/", {A: 302, M: 404, OB: 404, MI: 403, "*": 302}),
 ]
 
 # Namespaces with their own matrix or their own permission system.
@@ -125,6 +135,16 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     response = Response.objects.create(round=open_round, cooperative=coop_a, entered_by=officer_a)
+    # A submitted response of A, entered by its member, with an open data-check flag.
+    submitted = Response.objects.create(
+        round=open_round,
+        cooperative=CooperativeFactory(province=coop_a.province, code="8200000998"),
+        status="submitted",
+        level=3,
+    )
+    flag = ResponseFlag.objects.create(
+        response=submitted, kind=FlagKind.LEVEL_JUMP, detail={"previous_level": 0, "level": 3}, raised_at=timezone.now()
+    )
     CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
     # A refused file with one error, so that its marked copy can be downloaded by those who may.
     job = ImportJob.objects.create(
@@ -158,6 +178,7 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         "task": task.pk,
         "document": document.pk,
         "evidence": evidence.pk,
+        "flag": flag.pk,
     }
 
 
