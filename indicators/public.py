@@ -24,7 +24,7 @@ from coopdx.exports import csv_stream, neutralise
 from cooperatives.models import Province
 
 from . import selectors
-from .map import province_map
+from .views import add_national_map, trend_series
 
 
 @dataclass(frozen=True)
@@ -126,39 +126,20 @@ def figures_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if data["empty"]:
         return render(request, "indicators/public.html", data)
     labels = selectors.metric_labels()
-    data["chart"] = {
-        "trend": {
-            "labels": [row["round"].name for row in data["trend"]],
-            "series": [
-                {
-                    "label": label,
-                    "values": [
-                        None if row[m] is None or selectors.too_few(m, row["answers"]) else round(float(row[m]), 1)
-                        for row in data["trend"]
-                    ],
-                }
-                for m, label in data["trend_metrics"]
-            ],
-        }
-    }
+    data["chart"] = {"trend": {"labels": [row["round"].name for row in data["trend"]], "series": trend_series(data)}}
     if province is None:
         metric = request.GET.get("metric", "ecommerce_pct")
         if metric not in labels or not metric.endswith(("_pct", "_avg")):
             metric = "ecommerce_pct"
         data["metric"] = metric
         data["metric_choices"] = [(c, label) for c, label in labels.items() if c.endswith(("_pct", "_avg"))]
-        table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
         round_code = data["round"].code
-
-        def href(code: str) -> str:
-            return f"{reverse('public:province', args=[code])}?{urlencode({'round': round_code})}"
-
-        for row in table:
-            row["href"] = href(row["province"].code)
-        national = selectors.targets_for(province=None, metrics=[metric])[metric]
-        target = selectors.target_check(national, data["national_values"].get(metric), data["round"].opens_on.year)
-        data["province_rows"] = table
-        data["map"] = province_map(table, metric=metric, label=labels[metric], href=href, target=target)
+        add_national_map(
+            data,
+            metric=metric,
+            label=labels[metric],
+            href=lambda code: f"{reverse('public:province', args=[code])}?{urlencode({'round': round_code})}",
+        )
     return render(request, "indicators/public.html", data)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -46,18 +47,13 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     data["metric"] = metric
     data["metric_choices"] = [(code, label) for code, label in labels.items() if code.endswith(("_pct", "_avg"))]
     if may_compare and province is None:
-        table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
-        data["province_rows"] = table
-        national = selectors.targets_for(province=None, metrics=[metric])[metric]
-        target = selectors.target_check(national, data["national_values"].get(metric), data["round"].opens_on.year)
         round_code = data["round"].code
-
-        def href(code: str) -> str:
-            return f"?{urlencode({'province': code, 'round': round_code})}"
-
-        for row in table:
-            row["href"] = href(row["province"].code)
-        data["map"] = province_map(table, metric=metric, label=labels[metric], href=href, target=target)
+        add_national_map(
+            data,
+            metric=metric,
+            label=labels[metric],
+            href=lambda code: f"?{urlencode({'province': code, 'round': round_code})}",
+        )
     if province is not None:
         data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
         data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]
@@ -80,20 +76,37 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
                 else row["round"].name
                 for row in data["trend"]
             ],
-            "series": [
-                {
-                    "label": label,
-                    # A point over too few answers is left out (a gap), as the table says "n < 5".
-                    "values": [
-                        None if row[m] is None or selectors.too_few(m, row["answers"]) else round(float(row[m]), 1)
-                        for row in data["trend"]
-                    ],
-                }
-                for m, label in data["trend_metrics"]
-            ],
+            "series": trend_series(data),
         },
     }
     return data
+
+
+def trend_series(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trend chart's lines, one per trend metric; a point over too few answers is left out (a
+    gap), as the table says "n < 5". The dashboard's and the public page's."""
+    return [
+        {
+            "label": label,
+            "values": [
+                None if row[m] is None or selectors.too_few(m, row["answers"]) else round(float(row[m]), 1)
+                for row in data["trend"]
+            ],
+        }
+        for m, label in data["trend_metrics"]
+    ]
+
+
+def add_national_map(data: dict[str, Any], *, metric: str, label: str, href: Callable[[str], str]) -> None:
+    """The province table and the map coloured by ``metric``, with the national target's verdict;
+    each province links to ``href(code)`` (its dashboard or its public page)."""
+    table = selectors.province_table(survey_round=data["round"], day=data["day"], metric=metric)
+    for row in table:
+        row["href"] = href(row["province"].code)
+    national = selectors.targets_for(province=None, metrics=[metric])[metric]
+    target = selectors.target_check(national, data["national_values"].get(metric), data["round"].opens_on.year)
+    data["province_rows"] = table
+    data["map"] = province_map(table, metric=metric, label=label, href=href, target=target)
 
 
 def home(request: HttpRequest) -> HttpResponse:
