@@ -108,6 +108,10 @@ rules.add_perm("surveys.import_responses", is_national_admin | is_officer)
 # Late paper surveys: only a national administrator imports into a round that has closed.
 rules.add_perm("surveys.import_into_closed_round", is_national_admin)
 rules.add_perm("surveys.add_round", is_national_admin)
+# The consistency rules of a questionnaire version are written by the national team, in the admin,
+# on a draft version (a published one is read-only: surveys.admin.FrozenWhenPublished).
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"surveys.{action}_consistencyrule", is_national_admin)
 
 # Indicators: the dashboard and the API's figures are for national roles and officers (each
 # within their scope, by indicators.selectors); national roles also compare the provinces.

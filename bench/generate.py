@@ -142,12 +142,53 @@ def _answer(question: dict, propensity: float, rng: random.Random) -> object:
     return rng.choice(["Thiếu vốn đầu tư", "Thiếu người có kỹ năng số", "Internet chưa ổn định"])
 
 
+def _error_rules(questionnaire: dict, questions: list[dict]) -> list[tuple[object, object]]:
+    """The questionnaire's error rules (``rules`` of its JSON), parsed as the application parses
+    them: a generated form that breaks one is drawn again, as the import would refuse it."""
+    from surveys.expressions import QuestionFacts, parse
+
+    facts = {q["code"]: QuestionFacts(q["kind"], frozenset(o["code"] for o in q.get("options", []))) for q in questions}
+    return [
+        (parse(rule["when"], facts) if rule.get("when") else None, parse(rule["must"], facts))
+        for rule in questionnaire.get("rules", [])
+        if rule["severity"] == "error"
+    ]
+
+
+def _breaks(rules: list[tuple[object, object]], questions: list[dict], row: list[object]) -> bool:
+    from decimal import Decimal
+
+    from surveys.scoring import AnswerValue
+
+    values = {}
+    for question, raw in zip(questions, row, strict=True):
+        if question["kind"] == "number":
+            values[question["code"]] = AnswerValue(number=Decimal(str(raw)))
+        elif question["kind"] == "text":
+            values[question["code"]] = AnswerValue(text=str(raw))
+        else:
+            values[question["code"]] = AnswerValue(options=str(raw).split(";"))
+    return any(
+        (when is None or when.evaluate(values)) and not must.evaluate(values)  # type: ignore[attr-defined]
+        for when, must in rules
+    )
+
+
+def _coherent(questions: list[dict], rules: list[tuple[object, object]], level: float, rng: random.Random) -> list:
+    for _attempt in range(20):
+        row = [_answer(q, level, rng) for q in questions]
+        if not _breaks(rules, questions, row):
+            break
+    return row
+
+
 def generate_responses(*, scale: int = 1, seed: int = 2022, out: Path) -> list[Path]:
     """Three rounds of complete paper responses for every cooperative of the registry file."""
     import openpyxl
 
     questionnaire = json.loads((ROOT / "surveys" / "data" / "questionnaire_national_v1.json").read_text("utf-8"))
     questions = [q for pillar in questionnaire["pillars"] for q in pillar["questions"]]
+    rules = _error_rules(questionnaire, questions)
     registry = openpyxl.load_workbook(out / f"registry_x{scale}.xlsx", read_only=True)
     codes = [row[0] for row in registry.worksheets[0].iter_rows(min_row=2, values_only=True)]
     registry.close()
@@ -161,7 +202,7 @@ def generate_responses(*, scale: int = 1, seed: int = 2022, out: Path) -> list[P
         sheet.append(["Mã số HTX", *[q["code"] for q in questions]])
         for code in codes:
             level = propensity[code] + 0.08 * year
-            sheet.append([code, *[_answer(q, level, rng) for q in questions]])
+            sheet.append([code, *_coherent(questions, rules, level, rng)])
         workbook.save(path)
         paths.append(path)
     return paths

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import questionnaires
-from .models import Advice, IndicatorDefinition, Option, Pillar, Question, Questionnaire, Response, SurveyRound
+from .models import (
+    Advice,
+    ConsistencyRule,
+    IndicatorDefinition,
+    Option,
+    Pillar,
+    Question,
+    Questionnaire,
+    Response,
+    SurveyRound,
+)
 
 
 class FrozenWhenPublished:
@@ -103,6 +113,17 @@ class PillarAdmin(FrozenWhenPublished, admin.ModelAdmin):
 class AdviceAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_display = ("pillar", "level")
     list_filter = ("pillar__questionnaire", "level")
+
+
+@admin.register(ConsistencyRule)
+class ConsistencyRuleAdmin(FrozenWhenPublished, admin.ModelAdmin):
+    """Rules between answers, written by the national team on a draft version (XLSForm
+    expressions, checked against the version's questions when saved)."""
+
+    list_display = ("code", "questionnaire", "severity", "condition", "constraint")
+    list_filter = ("questionnaire", "severity")
+    search_fields = ("code", "message_vi")
+    fields = ("questionnaire", "code", "severity", "condition", "constraint", "message_vi", "message_en", "position")
 
 
 @admin.register(IndicatorDefinition)

@@ -3,7 +3,9 @@
 Answers are drawn per cooperative from a "digital propensity" that grows a little each
 year, so trends and province differences look like real data. Written through the paper
 import (the same path as a province's bulk entry) and reviewed through the services.
-Idempotent: a round that already has responses is left alone.
+Idempotent: a round that already has responses is left alone. A drawn form that the
+questionnaire's consistency rules call contradictory is drawn again, as a cooperative would
+correct it; unusual answers (warnings) stay, confirmed by the import.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from accounts.models import User
 from cooperatives.models import Cooperative
 from imports.files import Sheet
 
+from .answers import parse_answer
+from .consistency import CompiledRule, answers_check, questionnaire_rules
 from .importing import ResponseImporter
 from .models import Question, Questionnaire, Response, ResponseStatus, SurveyRound
 from .services import response_review, response_save_answers, response_start
@@ -44,11 +48,24 @@ def _answer(question: Question, propensity: float, rng: random.Random) -> str | 
     return rng.choice(["Thiếu vốn đầu tư", "Thiếu người có kỹ năng số", "Internet chưa ổn định", ""])
 
 
+def _coherent_answers(
+    questions: list[Question], rules: tuple[CompiledRule, ...], propensity: float, rng: random.Random
+) -> list[str | None]:
+    """A drawn form that breaks no error rule (at most 20 draws; the rules make few forms fail)."""
+    for _attempt in range(20):
+        raw = [_answer(q, propensity, rng) for q in questions]
+        values = {q.code: parse_answer(q, value) for q, value in zip(questions, raw, strict=True)}
+        if not any(finding.is_error for finding in answers_check(rules, values)):
+            break
+    return raw
+
+
 @transaction.atomic
 def demo_surveys_seed(*, seed: int = 2026) -> None:
     rng = random.Random(seed)
     questionnaire = Questionnaire.objects.get(code="NATIONAL", version=1)
     questions = list(Question.objects.filter(questionnaire=questionnaire).prefetch_related("options"))
+    rules = questionnaire_rules(questionnaire)
     admin = User.objects.get(username="quantri")
     cooperatives = list(Cooperative.objects.filter(is_archived=False).order_by("code"))
     member_cooperative_ids = set(
@@ -79,7 +96,7 @@ def demo_surveys_seed(*, seed: int = 2026) -> None:
         rows = []
         for number, cooperative in enumerate(submitted, start=2):
             level = propensity[cooperative.pk] + 0.08 * year_index
-            rows.append((number, [cooperative.code, *[_answer(q, level, rng) for q in questions]]))
+            rows.append((number, [cooperative.code, *_coherent_answers(questions, rules, level, rng)]))
         sheet = Sheet(headers=["Mã số HTX", *[q.code for q in questions]], rows=rows)
         importer = ResponseImporter()
         plan = importer.plan(sheet=sheet, options={"round": code}, scope_province=None, progress=None)

@@ -27,6 +27,7 @@ from imports.files import Cell, Sheet
 from imports.kinds import MAX_STORED_ERRORS, RowError
 
 from .answers import parse_answer
+from .consistency import answers_check, confirmed_codes, questionnaire_rules
 from .flags import flags_raise
 from .lifecycle import change_refusal, mark_entered, mark_submitted
 from .models import Answer, PillarScore, Question, Response, SurveyRound
@@ -48,6 +49,9 @@ class ResponseRow:
     values: dict[str, AnswerValue]
     result: ScoreResult
     existing: Response | None = None
+    # Consistency warnings the row's answers raise: confirming the import confirms them, as the
+    # cooperative's signature on the paper form does.
+    confirmed_warnings: list[str] = field(default_factory=list)
 
 
 # The kind of import this module registers (surveys.apps).
@@ -60,6 +64,7 @@ class ResponsePlan:
     total_rows: int = 0
     rows: list[ResponseRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +78,8 @@ class ResponsePlan:
             "unchanged": 0,
             "error_rows": len({e.row for e in self.errors}),
             "errors_total": len(self.errors),
+            "warning_rows": len({w.row for w in self.warnings}),
+            "warnings": [w.as_dict() for w in self.warnings[:MAX_STORED_ERRORS]],
             "unknown_columns": [],
             "legacy_province_rows": 0,
             "round": self.survey_round.code if self.survey_round else "",
@@ -106,7 +113,9 @@ class ResponseImporter:
         except ValidationError as error:
             plan.errors.append(RowError(1, CODE_HEADER, " ".join(error.messages)))
             return plan
-        reader = ResponseRowReader(survey_round=plan.survey_round, scope_province=scope_province, errors=plan.errors)
+        reader = ResponseRowReader(
+            survey_round=plan.survey_round, scope_province=scope_province, errors=plan.errors, warnings=plan.warnings
+        )
         reader.map_headers(sheet.headers)
         if plan.errors:
             return plan
@@ -130,10 +139,14 @@ class ResponseRowReader:
     """Reads the rows of one paper-import file in turn, for one round; errors go to ``errors``,
     with their row and column."""
 
-    def __init__(self, *, survey_round: SurveyRound, scope_province: Any, errors: list[RowError]) -> None:
+    def __init__(
+        self, *, survey_round: SurveyRound, scope_province: Any, errors: list[RowError], warnings: list[RowError]
+    ) -> None:
         self.survey_round = survey_round
         self.scope_province = scope_province
         self.errors = errors
+        self.warnings = warnings
+        self.rules = questionnaire_rules(survey_round.questionnaire)
         self.questions = {
             q.code.upper(): q
             for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
@@ -187,10 +200,15 @@ class ResponseRowReader:
         self._first_row_of_code.setdefault(code, number)
         values, refused = self._answers(number, cells)
         self._check_required(number, values, refused)
+        findings = [] if len(self.errors) > errors_before else answers_check(self.rules, values)
+        for finding in findings:
+            target = self.errors if finding.is_error else self.warnings
+            target.append(RowError(number, ", ".join(finding.questions), finding.message))
         if len(self.errors) > errors_before or cooperative is None:
             return None
         existing = self.existing.get(cooperative.pk)
-        return ResponseRow(number, cooperative.pk, values, score_response(self.spec, values), existing)
+        result = score_response(self.spec, values)
+        return ResponseRow(number, cooperative.pk, values, result, existing, confirmed_codes(findings))
 
     def _cooperative_refusal(self, code: str, cooperative: Cooperative | None) -> str | None:
         """Why the row's cooperative cannot be answered for in this import, or None."""
@@ -271,6 +289,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
                     "submitted_by",
                     "revision",
                     "answers_signature",
+                    "confirmed_warnings",
                     "updated_at",
                 ],
                 batch_size=BATCH,
@@ -330,5 +349,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
 def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> None:
     """The browser's two transitions, in one go: answers entered by ``by``, then submitted."""
     mark_entered(response, by=by)
-    mark_submitted(response, result=row.result, values=row.values, by=by, now=now)
+    mark_submitted(
+        response, result=row.result, values=row.values, by=by, now=now, confirmed_warnings=row.confirmed_warnings
+    )
     response.updated_at = now

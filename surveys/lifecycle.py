@@ -13,7 +13,7 @@ module's (``surveys.answer_for_cooperative``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -52,6 +52,7 @@ def mark_entered(response: Response, *, by: User | None) -> None:
     response.entered_by = by
     response.is_proxy = response.is_proxy or by is None or not by.is_member
     response.answers_signature = ""  # the answers are no longer the submitted ones
+    response.confirmed_warnings = []
     if response.status in (ResponseStatus.SUBMITTED, ResponseStatus.RETURNED):
         # An edited response must be submitted again before it counts.
         response.status = ResponseStatus.DRAFT
@@ -64,11 +65,13 @@ def mark_submitted(
     values: Mapping[str, AnswerValue],
     by: User | None,
     now: datetime.datetime,
+    confirmed_warnings: Sequence[str] = (),
 ) -> None:
     """The response is sent for review with its score, level and answers' signature (its pillar
     rows and its data checks, ``flags.flags_raise``, are the caller's to write, one by one or in
-    bulk)."""
+    bulk), and the consistency warnings its submitter confirmed (``consistency``)."""
     response.answers_signature = answers_signature(values)
+    response.confirmed_warnings = list(confirmed_warnings)
     response.score = result.score
     response.level = result.level
     response.status = ResponseStatus.SUBMITTED

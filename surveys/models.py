@@ -225,6 +225,55 @@ class Advice(QuestionnairePart):
         return self.pillar.questionnaire
 
 
+class RuleSeverity(models.TextChoices):
+    ERROR = "error", _("Error: blocks submission")
+    WARNING = "warning", _("Warning: the cooperative confirms")
+
+
+class ConsistencyRule(QuestionnairePart):
+    """A rule between answers of one questionnaire version (``surveys.consistency``): when
+    ``condition`` holds (always, if empty), ``constraint`` must hold too, both written as XLSForm
+    expressions. Frozen with its version once published, like the questions it reads."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="rules"
+    )
+    code = models.SlugField(_("code"), max_length=48)
+    severity = models.CharField(_("severity"), max_length=8, choices=RuleSeverity.choices)
+    condition = models.TextField(
+        _("when"), blank=True, help_text=_("XLSForm expression, e.g. ${ONLINE_ORDERS} > 0. Empty: always.")
+    )
+    constraint = models.TextField(
+        _("must hold"),
+        help_text=_("XLSForm expression, e.g. not(selected(${ONLINE_CHANNELS}, 'none'))."),
+    )
+    message_vi = models.TextField(_("message (Vietnamese)"))
+    message_en = models.TextField(_("message (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("consistency rule")
+        verbose_name_plural = _("consistency rules")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="rule_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def message(self) -> str:
+        return self.localized("message")
+
+    def owning_questionnaire(self) -> Questionnaire:
+        return self.questionnaire
+
+    def clean(self) -> None:
+        super().clean()
+        from .consistency import rule_expressions
+
+        rule_expressions(self)
+
+
 class IndicatorDefinition(Bilingual):
     """A national indicator as data: the share of counted responses choosing these options."""
 
@@ -340,6 +389,8 @@ class Response(models.Model):
         related_name="+",
     )
     review_comment = models.TextField(_("review comment"), blank=True)
+    # The codes of the consistency rules' warnings the submitter confirmed (``surveys.consistency``).
+    confirmed_warnings = models.JSONField(_("warnings confirmed"), default=list, blank=True)
     # A digest of the submitted answers (``flags.answers_signature``), so that a form copied from
     # another cooperative's is found by one indexed query; empty while a draft.
     answers_signature = models.CharField(_("answers signature"), max_length=64, blank=True, editable=False)

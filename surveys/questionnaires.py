@@ -91,6 +91,7 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                             for o_index, o in enumerate(q.get("options", []))
                         ]
                     )
+            consistency_rules_load(data, apps, questionnaire=questionnaire)
             questionnaire.published_at = timezone.now()
             questionnaire.save(update_fields=["published_at"])
         for position, indicator in enumerate(data.get("indicators", [])):
@@ -142,6 +143,42 @@ def number_bounds_load(data: dict[str, Any], apps: Any = global_apps) -> int:
     return updated
 
 
+def consistency_rules_load(data: dict[str, Any], apps: Any = global_apps, questionnaire: Any = None) -> int:
+    """Create the rules of a version's JSON (``rules``) it does not have yet, each parsed first
+    (a shipped rule that could not run fails loudly). Rules never change a score, so a published
+    version may receive them, as it receives number bounds. Returns how many were created."""
+    from .consistency import rule_expressions
+
+    Questionnaire = apps.get_model("surveys", "Questionnaire")
+    try:
+        ConsistencyRule = apps.get_model("surveys", "ConsistencyRule")
+    except LookupError:  # an early migration's registry: a later one loads the rules
+        return 0
+    if questionnaire is None:
+        questionnaire = Questionnaire.objects.filter(code=data["code"], version=data["version"]).first()
+    if questionnaire is None:
+        return 0
+    existing = set(ConsistencyRule.objects.filter(questionnaire=questionnaire).values_list("code", flat=True))
+    created = 0
+    for position, rule_data in enumerate(data.get("rules", [])):
+        if rule_data["code"] in existing:
+            continue
+        rule = ConsistencyRule(
+            questionnaire=questionnaire,
+            code=rule_data["code"],
+            severity=rule_data["severity"],
+            condition=rule_data.get("when", ""),
+            constraint=rule_data["must"],
+            message_vi=rule_data["message"]["vi"],
+            message_en=rule_data["message"].get("en", ""),
+            position=position,
+        )
+        rule_expressions(rule)
+        rule.save()
+        created += 1
+    return created
+
+
 def national_questionnaire_data() -> dict[str, Any]:
     with open(NATIONAL_FILE, encoding="utf-8") as handle:
         return json.load(handle)
@@ -154,7 +191,7 @@ def national_questionnaire_load(apps: Any = global_apps) -> Any:
 @transaction.atomic
 def questionnaire_new_version(*, questionnaire: Any) -> Any:
     """Copy a questionnaire into the next version, as an editable draft."""
-    from .models import Advice, Option, Pillar, Questionnaire
+    from .models import Advice, ConsistencyRule, Option, Pillar, Questionnaire
 
     latest = Questionnaire.objects.filter(code=questionnaire.code).order_by("-version").first()
     draft = Questionnaire.objects.create(
@@ -199,6 +236,21 @@ def questionnaire_new_version(*, questionnaire: Any) -> Any:
                     for o in options
                 ]
             )
+    ConsistencyRule.objects.bulk_create(
+        [
+            ConsistencyRule(
+                questionnaire=draft,
+                code=rule.code,
+                severity=rule.severity,
+                condition=rule.condition,
+                constraint=rule.constraint,
+                message_vi=rule.message_vi,
+                message_en=rule.message_en,
+                position=rule.position,
+            )
+            for rule in questionnaire.rules.all()
+        ]
+    )
     return draft
 
 

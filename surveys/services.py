@@ -19,6 +19,7 @@ from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
 from .answers import RawAnswer, parse_answer
+from .consistency import Finding, answers_check, confirmed_codes, questionnaire_rules, submission_refusal
 from .flags import flags_raise, flags_resolve
 from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted, may_accept
 from .models import (
@@ -177,9 +178,18 @@ def _write_pillars(response: Response, result: ScoreResult) -> None:
     )
 
 
+def response_findings(response: Response, values: Mapping[str, AnswerValue] | None = None) -> list[Finding]:
+    """The consistency rules of the response's version that its saved answers break."""
+    values = response_answer_values(response) if values is None else values
+    return answers_check(questionnaire_rules(response.round.questionnaire), values)
+
+
 @transaction.atomic
-def response_submit(*, response: Response, by: User, revision: int | None = None) -> Response:
-    """Submit a complete response: it is scored and goes to the province for review."""
+def response_submit(
+    *, response: Response, by: User, revision: int | None = None, confirm_warnings: bool = False
+) -> Response:
+    """Submit a complete response: it is scored and goes to the province for review. The
+    version's consistency rules apply: an error refuses it, a warning until ``confirm_warnings``."""
     response = (
         Response.objects.select_for_update().select_related("round__questionnaire", "cooperative").get(pk=response.pk)
     )
@@ -197,9 +207,13 @@ def response_submit(*, response: Response, by: User, revision: int | None = None
         raise ValidationError(
             _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"
         )
+    findings = response_findings(response, values)
+    inconsistent = submission_refusal(findings, warnings_confirmed=confirm_warnings)
+    if inconsistent:
+        raise inconsistent
     result = response_compute(response, values)
     now = timezone.now()
-    mark_submitted(response, result=result, values=values, by=by, now=now)
+    mark_submitted(response, result=result, values=values, by=by, now=now, confirmed_warnings=confirmed_codes(findings))
     _write_pillars(response, result)
     record_by(response, by)
     response.save()

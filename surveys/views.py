@@ -29,8 +29,9 @@ from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
 from . import exports, flags, lifecycle, reminders, selectors, services
+from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
-from .models import Pillar, Response, ResponseStatus, SurveyRound
+from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -295,8 +296,14 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 response = services.response_submit(
-                    response=response, by=request.user, revision=form.cleaned_data["revision"]
+                    response=response,
+                    by=request.user,
+                    revision=form.cleaned_data["revision"],
+                    confirm_warnings=request.POST.get("confirm_warnings") == "1",
                 )
+            except AnswersInconsistent:
+                # The page lists each rule below, beside the answers; no second copy in a banner.
+                status = 400
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -312,7 +319,9 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
                         % {"cooperative": response.cooperative.name},
                     )
                 return redirect("surveys:result", pk=response.pk)
-    unanswered = services.response_unanswered(response)
+    values = services.response_answer_values(response)
+    unanswered = services.response_unanswered(response, values)
+    findings = services.response_findings(response, values)
     questions = {q.code: q for q in response.round.questionnaire.questions.select_related("pillar")}
     return render(
         request,
@@ -320,11 +329,24 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "response": response,
             "unanswered": [questions[code] for code in unanswered],
+            "errors": [_finding_row(f, questions) for f in findings if f.is_error],
+            "warnings": [_finding_row(f, questions) for f in findings if not f.is_error],
+            "confirm_asked": request.method == "POST" and status == 400,
             "parts": selectors.response_review(response=response),
             "may_change": _may_open_parts(request, response),
         },
         status=status,
     )
+
+
+def _finding_row(finding: Finding, questions: dict[str, Question]) -> dict[str, Any]:
+    """A broken rule as the submit page shows it: the message and the questions it reads, each
+    with the page of the form where it is asked."""
+    return {
+        "code": finding.code,
+        "message": finding.message,
+        "questions": [questions[code] for code in finding.questions if code in questions],
+    }
 
 
 @login_required
@@ -361,6 +383,7 @@ def _result_page(request: HttpRequest, response: Response, *, status: int = 200)
             "parts": selectors.response_review(response=response),
             # The data checks' doubts are for those who follow the province, not the cooperative.
             "flags": [] if request.user.is_member else selectors.response_flags(response=response),
+            "confirmed_warnings": confirmed_warnings(response),
         },
         status=status,
     )

@@ -185,9 +185,14 @@ class AnswerSerializer(serializers.Serializer):
 class ResponseDetailSerializer(ResponseSerializer):
     answers = serializers.SerializerMethodField(help_text="Saved answers by question code.")
     pillar_scores = PillarScoreSerializer(many=True, read_only=True)
+    confirmed_warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes of the consistency rules whose warnings the submitter confirmed when sending.",
+    )
 
     class Meta(ResponseSerializer.Meta):
-        fields = [*ResponseSerializer.Meta.fields, "review_comment", "answers", "pillar_scores"]
+        fields = [*ResponseSerializer.Meta.fields, "review_comment", "confirmed_warnings", "answers", "pillar_scores"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.DictField(child=AnswerSerializer()))
@@ -257,3 +262,12 @@ class ResponseAnswersSerializer(serializers.Serializer):
 
 class ResponseSubmitSerializer(serializers.Serializer):
     revision = serializers.IntegerField(min_value=0, help_text="The revision you read; 409 when it is stale.")
+    confirm_warnings = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "The submitter confirms the answers that the questionnaire's consistency rules call unusual "
+            "(warnings). Without it, a response that raises a warning is refused with 400 "
+            "`warnings_to_confirm`; a contradiction (an error rule) is refused with 400 "
+            "`inconsistent_answers` whatever this says. `fields` names each rule as `rules.<code>`."
+        ),
+    )

@@ -17,11 +17,13 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
+from coopdx.api.exceptions import error_body
 from coopdx.api.schema import error_response
 from coopdx.api.views import SignedInGenericAPIView
 from coopdx.http import AuthenticatedRequest
 from cooperatives import selectors as registry
 from surveys import selectors, services
+from surveys.consistency import AnswersInconsistent
 from surveys.models import Questionnaire, SurveyRound
 from surveys.models import Response as SurveyResponse
 
@@ -177,15 +179,24 @@ class ResponseSubmit(SignedInGenericAPIView):
         tags=TAG_RESPONSES,
         summary="Submit a complete self-assessment: it is scored and goes to the province for review",
         request=ResponseSubmitSerializer,
-        responses={200: ResponseDetailSerializer, 409: error_response(409)},
+        responses={200: ResponseDetailSerializer, 400: error_response(400), 409: error_response(409)},
     )
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         response = selectors.response_get(user=request.user, pk=pk)
         body = ResponseSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        response = services.response_submit(
-            response=response, by=request.user, revision=body.validated_data["revision"]
-        )
+        try:
+            response = services.response_submit(
+                response=response,
+                by=request.user,
+                revision=body.validated_data["revision"],
+                confirm_warnings=body.validated_data["confirm_warnings"],
+            )
+        except AnswersInconsistent as refusal:
+            fields = {f"rules.{finding.code}": [finding.message] for finding in refusal.findings}
+            return Response(
+                error_body(refusal.refusal_code, refusal.summary, fields), status=status.HTTP_400_BAD_REQUEST
+            )
         return Response(_detail(request, response))
 
 
