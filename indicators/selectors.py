@@ -20,6 +20,7 @@ from django.db.models import Max, Q, QuerySet
 
 from coopdx import versions
 from coopdx.collation import vietnamese
+from coopdx.disclosure import MIN_ANSWERS
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
 from surveys.models import IndicatorDefinition, SurveyRound, level_name
@@ -40,9 +41,6 @@ CARD_METRICS = (
     "digital_accounting_pct",
 )
 LEVEL_METRICS = tuple(f"level_{level}_count" for level in range(6))
-# A share or an average over fewer answers than this is shown as "n < 5", never as a figure: a
-# percentage of three self-assessments says more about chance than about the place.
-MIN_ANSWERS = 5
 # The figures whose base is the counted self-assessments (a share of answers, or their average).
 # Coverage is not one: its base is the registry, a count of every active cooperative.
 WARD_METRICS = (

@@ -104,16 +104,57 @@ def pillar_level(score: Decimal) -> int:
     return sum(1 for bound in LEVEL_BOUNDS if score >= bound)
 
 
+def pillars_needed(level: int, pillar_count: int) -> int:
+    """How many pillars must be at ``level`` or above for the overall level to be ``level``."""
+    if level == 5:
+        return pillar_count
+    return int((PILLARS_NEEDED_SHARE * pillar_count).to_integral_value(ROUND_HALF_UP))
+
+
 def overall_level(score: Decimal, pillar_levels: Iterable[int]) -> int:
     levels = list(pillar_levels)
     for level in range(5, 0, -1):
         if score < LEVEL_BOUNDS[level - 1]:
             continue
         at_or_above = sum(1 for value in levels if value >= level)
-        needed = len(levels) if level == 5 else (PILLARS_NEEDED_SHARE * len(levels)).to_integral_value(ROUND_HALF_UP)
-        if at_or_above >= needed:
+        if at_or_above >= pillars_needed(level, len(levels)):
             return level
     return 0
+
+
+@dataclass(frozen=True)
+class LevelGap:
+    """What separates a result from the next level, by the rule of ``overall_level``."""
+
+    level: int  # the next level
+    score_needed: Decimal  # the overall score it needs
+    score_short: Decimal  # how far the overall score is below it (0 when reached)
+    pillars_needed: int  # how many pillars must be at that level or above
+    pillars_below: tuple[str, ...]  # the pillars below it, closest first
+    pillars_short: int  # how many of them must still rise
+
+
+def next_level_gap(score: Decimal, level: int, pillar_scores: Mapping[str, Decimal]) -> LevelGap | None:
+    """The gap from a result (overall score, level, pillar scores by code) to the next level;
+    None at the top level."""
+    if level >= 5:
+        return None
+    target = level + 1
+    needed = pillars_needed(target, len(pillar_scores))
+    below = sorted(
+        (code for code, value in pillar_scores.items() if pillar_level(value) < target),
+        key=lambda code: -pillar_scores[code],
+    )
+    at_or_above = len(pillar_scores) - len(below)
+    bound = LEVEL_BOUNDS[target - 1]
+    return LevelGap(
+        level=target,
+        score_needed=bound,
+        score_short=max(Decimal(0), bound - score),
+        pillars_needed=needed,
+        pillars_below=tuple(below),
+        pillars_short=max(0, needed - at_or_above),
+    )
 
 
 def score_response(pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue]) -> ScoreResult:

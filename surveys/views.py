@@ -28,7 +28,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, flags, lifecycle, reminders, selectors, services
+from . import exports, flags, lifecycle, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
@@ -386,6 +386,29 @@ def _result_page(request: HttpRequest, response: Response, *, status: int = 200)
             "confirmed_warnings": confirmed_warnings(response),
         },
         status=status,
+    )
+
+
+@login_required
+def response_result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page A4 result (PDF) of a scored self-assessment, in the reader's language."""
+    response = selectors.response_get(user=request.user, pk=pk)
+    if response.score is None:
+        raise Http404(_("This self-assessment has not been submitted yet, so it has no score."))
+    safe_code = re.sub(r"[^\w.-]+", "-", f"{response.cooperative.code}-{response.round.code}", flags=re.ASCII)
+    pdf = HttpResponse(report.result_pdf(response=response), content_type="application/pdf")
+    pdf["Content-Disposition"] = f'inline; filename="ket-qua-{safe_code.strip("-")}.pdf"'
+    return pdf
+
+
+@login_required
+def cooperative_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cooperative's scored rounds side by side, pillar by pillar."""
+    cooperative = registry.cooperative_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "surveys/progress.html",
+        {"cooperative": cooperative, **report.cooperative_progress(cooperative=cooperative)},
     )
 
 

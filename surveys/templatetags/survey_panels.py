@@ -22,4 +22,4 @@ register = template.Library()
 def cooperative_self_assessments(context: dict[str, Any], cooperative: Cooperative) -> dict[str, Any]:
     user = context["request"].user
     responses = selectors.response_list(user=user).filter(cooperative=cooperative).order_by("round__opens_on")
-    return {"responses": responses}
+    return {"responses": responses, "cooperative": cooperative}

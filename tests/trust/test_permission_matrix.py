@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,6 +119,10 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:call_list", "GET", "/surveys/call-list/?province=82", {A: 302, M: 403, OB: 404, "*": 200}),
     # A member never sees a flag (404, as a missing one); a read-only role may not confirm.
     ("surveys:flag_confirm", "POST", "/surveys/flags/{flag}/confirm/", {A: 302, M: 404, OB: 404, MI: 403, "*": 302}),
+    # The one-page result of another cooperative's response: its province and national roles.
+    ("surveys:result_pdf", "GET", "/surveys/responses/{submitted}/result.pdf", {A: 302, M: 404, OB: 404, "*": 200}),
+    ("surveys:result_pdf", "GET", "/surveys/responses/{response}/result.pdf", {A: 302, "*": 404}),  # not scored
+    ("surveys:progress", "GET", "/surveys/cooperatives/{coop}/progress/", {A: 302, OB: 404, "*": 200}),
 ]
 
 # Namespaces with their own matrix or their own permission system.
@@ -141,6 +146,7 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         cooperative=CooperativeFactory(province=coop_a.province, code="8200000998"),
         status="submitted",
         level=3,
+        score=Decimal("45.00"),
     )
     flag = ResponseFlag.objects.create(
         response=submitted, kind=FlagKind.LEVEL_JUMP, detail={"previous_level": 0, "level": 3}, raised_at=timezone.now()
@@ -179,6 +185,7 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         "document": document.pk,
         "evidence": evidence.pk,
         "flag": flag.pk,
+        "submitted": submitted.pk,
     }
 
 
