@@ -177,3 +177,28 @@ def timeliness_version() -> tuple[tuple[object, ...], datetime.datetime | None]:
     midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=VIET_NAM)
     last_modified = max(current.changed_at, midnight) if current.changed_at else midnight
     return (current.token, today.isoformat(), review_within_days()), last_modified
+
+
+def dashboard_timeliness(*, user: User, province: Province | None, survey_round: SurveyRound) -> dict[str, object]:
+    """The dashboard's part: a province's page shows every round that concerns it and has opened
+    (the province's row of each); the national page the chosen round's provinces and the nation.
+    Four queries at most."""
+    if province is not None:
+        rounds = list(
+            SurveyRound.objects.filter(Q(province__isnull=True) | Q(province=province))
+            .filter(opens_on__lte=timezone.localdate())
+            .order_by("opens_on", "code")
+        )
+        by_round = timeliness(user=user, rounds=rounds)
+        rows = []
+        for each in rounds:
+            own = {row.province.pk: row for row in by_round[each.pk].provinces if row.province}
+            if province.pk in own:
+                rows.append(own[province.pk])
+        return {"timeliness_rows": rows, "review_within_days": review_within_days()}
+    figures = timeliness(user=user, rounds=[survey_round])[survey_round.pk]
+    return {
+        "timeliness_rows": figures.provinces,
+        "timeliness_nation": figures.nation,
+        "review_within_days": review_within_days(),
+    }

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from indicators import services as indicator_services
 from indicators.timeliness import timeliness
 from surveys import selectors as survey_selectors
 from surveys.models import Response, ResponseStatus
@@ -153,3 +156,44 @@ def test_the_open_round_counts_rest_on_the_same_expected_cooperatives(ministry_a
     assert counts["accepted"] == figures.nation.counted == 3
     # a6 and b2 have no response.
     assert counts["not_started"] == 2
+
+
+def _row(page: str, key: str) -> str:
+    """The text of one row of the completeness table, tags removed."""
+    match = re.search(rf'<tr data-testid="timeliness-{key}">(.*?)</tr>', page, re.S)
+    assert match, key
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("vi", "Khảo sát 2026 7 28,6 % 2 / 7 40,0 % 2 / 5 50,0 % 2 / 4 1"),
+        ("en", "Survey 2026 7 28.6 % 2 / 7 40.0 % 2 / 5 50.0 % 2 / 4 1"),
+    ],
+)
+def test_the_officers_dashboard_shows_their_provinces_rounds_with_the_counts(
+    client, login, officer_a, language, expected
+):
+    data = prepare()
+    indicator_services.aggregate_indicators()
+    client.cookies["django_language"] = language
+    page = login(officer_a).get("/dashboard/").content.decode()
+    assert _row(page, "82") == expected
+    assert 'data-testid="timeliness-66"' not in page and 'data-testid="timeliness-nation"' not in page
+    heading = "Chờ duyệt quá 10 ngày" if language == "vi" else "Waiting over 10 days"
+    assert heading in page and data.survey_round.opens_on < timezone.localdate()
+
+
+def test_the_national_dashboard_lists_the_provinces_of_the_chosen_round_and_the_nation(login, ministry_analyst):
+    data = prepare()
+    indicator_services.aggregate_indicators()
+    page = login(ministry_analyst).get("/dashboard/", {"round": data.survey_round.code}).content.decode()
+    assert _row(page, "82") == "Đồng Tháp 7 28,6 % 2 / 7 40,0 % 2 / 5 50,0 % 2 / 4 1"
+    assert _row(page, "66") == "Đắk Lắk 2 50,0 % 1 / 2 100,0 % 1 / 1 100,0 % 1 / 1 0"
+    assert _row(page, "nation") == "Cả nước 9 33,3 % 3 / 9 50,0 % 3 / 6 60,0 % 3 / 5 1"
+    # A province without cooperatives has no share; every province has its row, sortable.
+    assert _row(page, "01").startswith("Hà Nội 0 — 0 / 0")
+    assert page.count('<tr data-testid="timeliness-') == 34 + 1
+    table = page[page.index('data-testid="timeliness-table"') :]
+    assert table.startswith('data-testid="timeliness-table" data-sortable>')
