@@ -26,8 +26,8 @@ from surveys.models import SurveyRound
 
 from . import selectors, services
 from .map import province_map
-from .timeliness import dashboard_timeliness
 from .models import AggregationRun
+from .timeliness import dashboard_timeliness
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -19,7 +19,11 @@ from surveys import selectors as survey_selectors
 from ..timeliness import timeliness, timeliness_version
 from .views import TAG_INDICATORS, IndicatorAccess
 
-SHARE = {"max_digits": 24, "decimal_places": 12, "coerce_to_string": False, "read_only": True, "allow_null": True}
+
+def share(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=24, decimal_places=12, coerce_to_string=False, read_only=True, allow_null=True, help_text=help_text
+    )
 
 
 class TimelinessSerializer(serializers.Serializer):
@@ -28,22 +32,20 @@ class TimelinessSerializer(serializers.Serializer):
     )
     province_name = serializers.CharField(source="province.name", allow_null=True, default=None)
     expected = serializers.IntegerField(
-        help_text="Cooperatives expected to answer: the active registry (not archived, neither dissolved nor suspended)."
+        help_text="Cooperatives expected to answer: the active registry (not archived, dissolved or suspended)."
     )
     counted = serializers.IntegerField(help_text="Their self-assessments that count (accepted; see the docs).")
-    coverage_pct = serializers.DecimalField(**SHARE, help_text="counted / expected, 0–100; null when none expected.")
+    coverage_pct = share("counted / expected, 0–100; null when none expected.")
     submitted = serializers.IntegerField(help_text="Self-assessments sent for review (submitted, accepted, returned).")
     on_time = serializers.IntegerField(
         help_text="Sent on or before the round's closing day, a date in Viet Nam's time (Asia/Ho_Chi_Minh)."
     )
-    on_time_pct = serializers.DecimalField(**SHARE, help_text="on_time / submitted, 0–100; null when none sent.")
+    on_time_pct = share("on_time / submitted, 0–100; null when none sent.")
     due_for_review = serializers.IntegerField(
         help_text="Reviewed (accepted or returned), or still waiting more than review_within_days after being sent."
     )
     reviewed_in_time = serializers.IntegerField(help_text="Reviewed within review_within_days of being sent.")
-    reviewed_in_time_pct = serializers.DecimalField(
-        **SHARE, help_text="reviewed_in_time / due_for_review, 0–100; null when none is due."
-    )
+    reviewed_in_time_pct = share("reviewed_in_time / due_for_review, 0–100; null when none is due.")
     waiting_late = serializers.IntegerField(
         help_text="Still waiting for review, sent more than review_within_days ago."
     )
