@@ -281,6 +281,8 @@ SITE_URL = (env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="
 # --- Surveys ---------------------------------------------------------------------------
 # Only accepted responses count in the indicators, unless provinces agree to count submitted ones.
 SURVEYS_COUNT_SUBMITTED = env.bool("SURVEYS_COUNT_SUBMITTED", default=False)
+# A submitted self-assessment is reviewed in time when accepted or returned within this many days.
+REVIEW_WITHIN_DAYS = env.int("REVIEW_WITHIN_DAYS", default=10)
 
 # --- Indicators --------------------------------------------------------------------------
 # With real workers, a registry at least this large is aggregated per province in parallel.

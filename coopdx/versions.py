@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 REGISTRY = "registry"
 INDICATORS = "indicators"
+TIMELINESS = "timeliness"
 
 # The models whose rows appear in each data set's answers (serializers, filters and 404 checks).
 # tests/api/test_versions.py checks this against the serializers of every versioned endpoint.
@@ -62,6 +63,14 @@ FEEDS: dict[str, tuple[str, ...]] = {
         "cooperatives.Province",
         "cooperatives.Ward",
         "cooperatives.Sector",
+    ),
+    # Completeness and timeliness, read live: the registry's cooperatives (the expected ones), the
+    # responses (their status and dates) and the rounds (their closing day), by province.
+    TIMELINESS: (
+        "surveys.Response",
+        "surveys.SurveyRound",
+        "cooperatives.Cooperative",
+        "cooperatives.Province",
     ),
 }
 

@@ -27,6 +27,7 @@ from surveys.models import SurveyRound
 from . import selectors, services
 from .map import province_map
 from .models import AggregationRun
+from .timeliness import dashboard_timeliness
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,6 +58,7 @@ def dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     if province is not None:
         data["wards"] = selectors.ward_table(survey_round=data["round"], day=data["day"], province=province)
         data["ward_metrics"] = [(m, labels.get(m, m)) for m in selectors.WARD_METRICS]
+    data.update(dashboard_timeliness(user=user, province=province, survey_round=data["round"]))
     if user.is_officer:
         open_round = SurveyRound.objects.filter(code=data["round"].code).first()
         if open_round and open_round.is_open():

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cooperatives.models import CooperativeStatus
+
 from .answers import answers_signature
 from .models import Response, ResponseStatus
 
@@ -35,6 +37,14 @@ def counted_statuses() -> tuple[str, ...]:
     if getattr(settings, "SURVEYS_COUNT_SUBMITTED", False):
         return (ResponseStatus.ACCEPTED, ResponseStatus.SUBMITTED)
     return (ResponseStatus.ACCEPTED,)
+
+
+def expected_to_answer(prefix: str = "") -> Q:
+    """The cooperatives a round expects an answer from: the active registry (not archived, neither
+    dissolved nor suspended), as the indicators' coverage counts it. ``prefix`` reaches the
+    cooperative from another model (``"cooperative__"`` from a response). The round pages, their
+    counts and reminders and the completeness figures (``indicators.timeliness``) all read it."""
+    return Q(**{f"{prefix}is_archived": False, f"{prefix}status": CooperativeStatus.ACTIVE})
 
 
 def change_refusal(response: Response | None) -> str | None:

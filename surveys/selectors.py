@@ -16,7 +16,7 @@ from accounts.models import User as UserModel
 from coopdx.collation import vietnamese
 from cooperatives.models import Cooperative, CooperativeStatus
 
-from .lifecycle import counted_statuses
+from .lifecycle import counted_statuses, expected_to_answer
 from .models import (
     Advice,
     Answer,
@@ -77,7 +77,7 @@ def response_get(*, user: User, pk: int) -> Response:
 def round_progress(*, survey_round: SurveyRound, user: User, province_id: int | None = None) -> list[dict[str, Any]]:
     """Every cooperative in scope with its state in the round: not started, draft, submitted,
     returned or accepted. Two queries whatever the number of cooperatives."""
-    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False).select_related("ward")
+    cooperatives = Cooperative.objects.visible_to(user).filter(expected_to_answer()).select_related("ward")
     if survey_round.province_id:
         cooperatives = cooperatives.filter(province_id=survey_round.province_id)
     if province_id:
@@ -111,7 +111,7 @@ ROUND_STATES = ("not_started", *ResponseStatus.values)
 
 
 def _round_scope(*, survey_round: SurveyRound, user: User) -> QuerySet[Cooperative]:
-    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False)
+    cooperatives = Cooperative.objects.visible_to(user).filter(expected_to_answer())
     if survey_round.province_id:
         cooperatives = cooperatives.filter(province_id=survey_round.province_id)
     return cooperatives
@@ -263,8 +263,10 @@ def cooperatives_to_reach(*, user: User, province_id: int | None = None) -> Quer
 
 def round_counts_many(*, rounds: list[SurveyRound], user: User) -> dict[int, dict[str, int]]:
     """How many cooperatives in scope are in each state, for each round: one grouped query of
-    responses by round and status, one of cooperatives by province, whatever the number of rounds."""
-    cooperatives = Cooperative.objects.visible_to(user).filter(is_archived=False)
+    responses by round and status, one of cooperatives by province, whatever the number of rounds.
+    The cooperatives are those the round expects an answer from (``lifecycle.expected_to_answer``),
+    the base of the dashboard's coverage."""
+    cooperatives = Cooperative.objects.visible_to(user).filter(expected_to_answer())
     per_province = dict(
         cooperatives.order_by().values_list("province_id").annotate(n=Count("pk")).values_list("province_id", "n")
     )

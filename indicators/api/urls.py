@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import timeliness, views
 
 urlpatterns = [
     path("indicators/", views.FigureList.as_view(), name="indicator-list"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("indicators/provinces/<str:code>/", views.ProvinceFigures.as_view(), name="indicator-province"),
     path("indicators/provinces/<str:code>/wards/", views.WardFigures.as_view(), name="indicator-province-wards"),
     path("indicators/sectors/<str:code>/", views.SectorFigures.as_view(), name="indicator-sector"),
+    path("indicators/timeliness/<str:code>/", timeliness.RoundTimeliness.as_view(), name="indicator-timeliness"),
     path("indicators/series/", views.FigureSeries.as_view(), name="indicator-series"),
     path("bulk/indicators.csv", views.FigureBulkCSV.as_view(), name="bulk-indicators-csv"),
     path("bulk/indicators.ndjson", views.FigureBulkNDJSON.as_view(), name="bulk-indicators-ndjson"),

@@ -148,6 +148,13 @@ CASES = [
         expect(**NATIONAL_OR_OFFICER, officer_a=404, province_token=404),
         query={"metric": "ecommerce_pct", "scope_key": "p:66"},
     ),
+    Case("round timeliness", "GET", "/api/v1/indicators/timeliness/KS2026/", expect(**NATIONAL_OR_OFFICER)),
+    Case(
+        "province B round timeliness",
+        "GET",
+        "/api/v1/indicators/timeliness/DL2026/",
+        expect(**NATIONAL_OR_OFFICER, officer_a=404, province_token=404),
+    ),
     Case("bulk indicators csv", "GET", "/api/v1/bulk/indicators.csv", expect(**NATIONAL_OR_OFFICER)),
     Case("bulk indicators ndjson", "GET", "/api/v1/bulk/indicators.ndjson", expect(**NATIONAL_OR_OFFICER)),
     # Directive tracking

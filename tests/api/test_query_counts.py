@@ -81,6 +81,8 @@ LISTS: list[tuple[str, Callable[..., None], str]] = [
     ("/api/v1/indicators/sectors/NN/", figures, "ministry_analyst"),
     ("/api/v1/indicators/series/?metric=m0_pct&scope_key=nation", figures, "officer_a"),
     ("/api/v1/bulk/indicators.ndjson", figures, "officer_a"),
+    ("/api/v1/indicators/timeliness/KS2026/", responses, "ministry_token"),
+    ("/api/v1/indicators/timeliness/KS2026/", responses, "province_token"),
     ("/api/v1/directives/tasks/", tasks, "officer_a"),
     ("/api/v1/directives/tasks/", tasks, "ministry_token"),
     ("/api/v1/directives/documents/", documents, "province_token"),

@@ -127,6 +127,7 @@ def known_objects(coop_a, coop_b, response_a, open_round, questionnaire, directi
         "/api/v1/indicators/provinces/{code}/": [{"code": province_a.code}],
         "/api/v1/indicators/provinces/{code}/wards/": [{"code": province_a.code}],
         "/api/v1/indicators/sectors/{code}/": [{"code": "NN"}],
+        "/api/v1/indicators/timeliness/{code}/": [{"code": open_round.code}],
         "/api/v1/provinces/{code}/": [{"code": province_a.code}],
         "/api/v1/questionnaires/{id}/": [{"id": questionnaire.pk}],
         "/api/v1/responses/{id}/": [{"id": response_a.pk}],

@@ -547,6 +547,7 @@ VERSIONED_ENDPOINTS = [
     "/api/v1/indicators/provinces/82/wards/",
     "/api/v1/indicators/sectors/NN/",
     "/api/v1/indicators/series/?metric=ecommerce_pct&scope_key=p:82",
+    "/api/v1/indicators/timeliness/KS2026/",
     "/api/v1/bulk/indicators.csv",
     "/api/v1/bulk/indicators.ndjson",
 ]
@@ -583,6 +584,8 @@ def _models_shown(view_class) -> set[str]:
                 _follow(model, hops[:-1] if len(hops) > 1 else hops, labels)
 
     labels: set[str] = set()
+    if hasattr(view_class, "shown_models"):  # an answer computed from several models, not one's rows
+        return set(view_class.shown_models)
     serializer_class = view_class.serializer_class
     walk(serializer_class(), serializer_class.Meta.model, labels)
     bulk_fields = getattr(sys.modules[view_class.__module__], "BULK_FIELDS", ())

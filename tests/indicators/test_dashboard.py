@@ -97,7 +97,8 @@ def test_dashboard_queries_do_not_grow_with_cooperatives(
     indicator_services.aggregate_indicators()
     # The officer's page reads its wards too (one query) and the work list (six, see
     # tests/directives/test_work_list.py); both read the targets (one; the national map one more).
-    for user, limit in ((officer_a, 21 + 6), (ministry_analyst, 18)):
+    # Completeness and timeliness: three grouped queries, and the province's rounds (one).
+    for user, limit in ((officer_a, 21 + 6 + 4), (ministry_analyst, 18 + 3)):
         client = login(user)
         client.get("/")
         with django_assert_max_num_queries(limit):
@@ -223,7 +224,10 @@ def test_map_coordinates_and_data_values_are_locale_independent(client, login, m
     assert checked["data-anchor-x"] == checked["data-anchor-y"] == 34 + 2
     assert checked["x"] == 2 * 2
     assert checked["viewbox"] == 1 + 3  # the map, and the legend's swatches of two classes and "no data"
-    assert checked["data-value"] == 4 * 2  # four columns of the two provinces with figures
+    # Four columns of the two provinces with figures in the province table (the completeness
+    # table's sortable values are plain numbers too, checked above).
+    table = page[page.index('data-testid="province-table"') :]
+    assert len(re.findall(r'data-value="-?\d', table[: table.index("</table>")])) == 4 * 2
     # The people reading the page still get their own decimals.
     assert ("<title>Đồng Tháp: 100,0%</title>" if language == "vi" else "<title>Đồng Tháp: 100.0%</title>") in page
 
