@@ -149,7 +149,7 @@ def effect_rows(
     support = SupportReceived.objects.filter(programme=programme, cooperative=OuterRef("pk"))
     in_period = Exists(support.filter(received_on__gt=round_a.closes_on, received_on__lte=round_b.closes_on))
     before_b = Exists(support.filter(received_on__lte=round_b.closes_on))
-    return list(
+    rows = (
         Cooperative.objects.visible_to(user)
         .annotate(
             level_a=_level_in(round_a),
@@ -181,6 +181,7 @@ def effect_rows(
         .annotate(cooperatives=Count("pk"), change=Sum(F("level_b") - F("level_a"), output_field=IntegerField()))
         .order_by()
     )
+    return [dict(row) for row in rows]
 
 
 def programme_effect(*, user: User, programme: SupportProgramme, round_a: SurveyRound, round_b: SurveyRound) -> Effect:

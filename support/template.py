@@ -15,8 +15,8 @@ def template_workbook(*, programmes: Iterable[SupportProgramme]) -> tempfile.Spo
     from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Hỗ trợ"
+    sheet = workbook.create_sheet("Hỗ trợ", 0)
+    workbook.remove(workbook.worksheets[1])  # the blank sheet a new workbook starts with
     sheet.append(list(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

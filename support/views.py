@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coopdx.exports import XLSX
 from coopdx.http import AuthenticatedHttpRequest
+from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get, cooperative_list
 from imports.files import ImportFileError
 from imports.jobs import import_job_create
@@ -23,6 +24,7 @@ from . import selectors, services
 from .effect import programme_effect
 from .forms import CooperativeSupportForm, EffectRoundsForm, ProgrammeSupportForm, SupportUploadForm
 from .importing import SUPPORT
+from .models import SupportProgramme
 from .template import template_workbook
 
 PAGE_SIZE = 50
@@ -95,7 +97,9 @@ def cooperative_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return _form_page(request, form, title=cooperative.name, back=("cooperatives:detail", cooperative.pk))
 
 
-def _record(request: AuthenticatedHttpRequest, form: Form, *, cooperative, programme) -> bool:  # type: ignore[no-untyped-def]
+def _record(
+    request: AuthenticatedHttpRequest, form: Form, *, cooperative: Cooperative, programme: SupportProgramme
+) -> bool:
     try:
         services.support_record(
             cooperative=cooperative,
