@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,6 +58,8 @@ def programme_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         "enough_rounds": len(rounds) >= 2,
         "minimum": MIN_ANSWERS,
         "page": page.get_page(request.GET.get("page")),
+        # The chosen rounds stay chosen from page to page of the supported cooperatives.
+        "rounds_query": urlencode({"a": request.GET["a"], "b": request.GET.get("b", "")}) + "&" if chosen else "",
     }
     return render(request, "support/programme_detail.html", context, status=400 if form.errors and chosen else 200)
 

@@ -112,6 +112,7 @@ def test_an_officer_uploads_checks_and_confirms_through_the_pages(
     assert response.status_code == 302 and response.url == f"/cooperatives/import/{job.pk}/"
     assert (job.kind, job.status, job.scope_province) == ("support", "ready", officer_a.province)
     assert SupportReceived.objects.count() == 0  # the check wrote nothing
+    assert 'data-testid="rows-new">1<' in client.get(response.url).content.decode()
     client.post(f"/cooperatives/import/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.status == "done"

@@ -132,3 +132,39 @@ def test_another_provinces_officer_gets_404_on_a_cooperative_and_its_records(
     assert SupportReceived.objects.count() == 1
     assert login(officer_a).post(f"/support/records/{record.pk}/remove/").status_code == 302
     assert SupportReceived.objects.count() == 0
+
+
+def test_the_pages_of_supported_cooperatives_keep_the_chosen_rounds(login, prepared, national_admin, monkeypatch):
+    monkeypatch.setattr("support.views.PAGE_SIZE", 10)
+    page = text(login(national_admin).get(f"/support/programmes/{prepared.programme.code}/?a=KS2024&b=KS2025"))
+    assert 'href="?a=KS2024&amp;b=KS2025&amp;page=2"' in page
+
+
+def test_the_admin_saves_a_programme_through_the_service_with_its_history(client, national_admin):
+    client.force_login(national_admin)
+    response = client.post(
+        "/admin/support/supportprogramme/add/",
+        {
+            "code": "OCOP-DT",
+            "name_vi": "Hỗ trợ sản phẩm OCOP",
+            "name_en": "",
+            "kind": "ocop",
+            "provider": "Sở Nông nghiệp và Môi trường",
+            "province": "",
+            "start_year": "2025",
+            "end_year": "2024",
+        },
+    )
+    assert response.status_code == 200  # refused: the last year before the first
+    assert "Năm kết thúc không thể trước năm bắt đầu." in text(response)
+    data = {
+        "code": "OCOP-DT",
+        "name_vi": "Hỗ trợ sản phẩm OCOP",
+        "kind": "ocop",
+        "provider": "Sở NN",
+        "start_year": "2025",
+    }
+    assert client.post("/admin/support/supportprogramme/add/", data).status_code == 302
+    from support.models import SupportProgramme
+
+    assert SupportProgramme.objects.get(code="OCOP-DT").history.get().history_user == national_admin
