@@ -20,14 +20,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import get_language
 
 from coopdx.collation import sort_key
 from cooperatives.models import Cooperative
 from indicators.selectors import MIN_ANSWERS
 from surveys.lifecycle import counted_statuses
-from surveys.models import Response, SurveyRound
+from surveys.models import SurveyRound
 
 from .models import SupportProgramme, SupportReceived
 
@@ -132,28 +145,30 @@ class Effect:
         return shown(overall[0] - overall[1]) if overall else None
 
 
-def _level_in(survey_round: SurveyRound) -> Subquery:
-    return Subquery(
-        Response.objects.filter(
-            round=survey_round, cooperative=OuterRef("pk"), status__in=counted_statuses(), level__isnull=False
-        ).values("level")[:1],
-        output_field=IntegerField(),
+def _counted_in(survey_round: SurveyRound) -> FilteredRelation:
+    """The cooperative's counted self-assessment with a level in the round (one at most), joined."""
+    return FilteredRelation(
+        "responses",
+        condition=Q(
+            responses__round=survey_round, responses__status__in=counted_statuses(), responses__level__isnull=False
+        ),
     )
 
 
 def effect_rows(
     *, user: User, programme: SupportProgramme, round_a: SurveyRound, round_b: SurveyRound
 ) -> list[dict[str, Any]]:
-    """One grouped query: per province, sector, level in A, group (supported or compared) and
-    whether both levels are known, the number of cooperatives and the sum of their changes."""
+    """One grouped query: per province, sector, level in A, group (supported, compared or
+    neither) and whether both levels are known, the number of cooperatives and the sum of their
+    changes. Each cooperative's two responses are joined (one per round at most), not looked up."""
     support = SupportReceived.objects.filter(programme=programme, cooperative=OuterRef("pk"))
     in_period = Exists(support.filter(received_on__gt=round_a.closes_on, received_on__lte=round_b.closes_on))
     before_b = Exists(support.filter(received_on__lte=round_b.closes_on))
     rows = (
         Cooperative.objects.visible_to(user)
+        .annotate(in_a=_counted_in(round_a), in_b=_counted_in(round_b))
         .annotate(
-            level_a=_level_in(round_a),
-            level_b=_level_in(round_b),
+            level_a=F("in_a__level"),
             group=Case(
                 When(in_period, then=Value(SUPPORTED)),
                 When(~before_b, then=Value(COMPARED)),
@@ -161,12 +176,11 @@ def effect_rows(
                 output_field=CharField(),
             ),
             both=Case(
-                When(level_a__isnull=False, level_b__isnull=False, then=Value(1)),
+                When(in_a__isnull=False, in_b__isnull=False, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
         )
-        .filter(Q(group=SUPPORTED) | Q(group=COMPARED, both=1))
         .values(
             "province_id",
             "province__name",
@@ -178,7 +192,10 @@ def effect_rows(
             "group",
             "both",
         )
-        .annotate(cooperatives=Count("pk"), change=Sum(F("level_b") - F("level_a"), output_field=IntegerField()))
+        .annotate(
+            cooperatives=Count("pk"),
+            change=Sum(F("in_b__level") - F("in_a__level"), output_field=IntegerField()),
+        )
         .order_by()
     )
     return [dict(row) for row in rows]
@@ -192,6 +209,8 @@ def programme_effect(*, user: User, programme: SupportProgramme, round_a: Survey
     # The supported rows first: they make the strata the compared rows fall into.
     rows = sorted(effect_rows(user=user, programme=programme, round_a=round_a, round_b=round_b), key=_supported_first)
     for row in rows:
+        if row["group"] == "" or (row["group"] == COMPARED and not row["both"]):
+            continue  # neither group, or not measured in both rounds
         if row["group"] == SUPPORTED:
             effect.supported_in_period += row["cooperatives"]
             if not row["both"]:
