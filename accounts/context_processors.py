@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("cooperatives:detail", args=[user.cooperative_id]), _("My cooperative")))
         if user.has_perm("directives.view_board"):
             items.append((reverse("directives:list"), _("Directive tasks")))
+        if user.has_perm("support.view_programmes"):
+            items.append((reverse("support:list"), _("Support")))
         items.append(
             (reverse("surveys:home"), _("Self-assessment") if getattr(user, "is_member", False) else _("Surveys"))
         )

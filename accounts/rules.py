@@ -121,3 +121,15 @@ rules.add_perm("indicators.refresh_snapshots", is_national_admin)
 # Indicator targets (national, and a province's own) are kept by national administrators, in the admin.
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"indicators.{action}_indicatortarget", is_national_admin)
+
+# Support to cooperatives (support/): national roles and officers follow the programmes and
+# their effect (each within their scope, by support.selectors); the officer of the cooperative's
+# province or a national administrator records the support it received. Programmes themselves
+# are kept by national administrators, in the admin.
+rules.add_perm("support.view_programmes", is_national | is_officer)
+rules.add_perm("support.record_support", is_national_admin | (is_officer & is_officer_of_object_province))
+rules.add_perm("support.enter_support", is_national_admin | is_officer)
+rules.add_perm("support.import_support", is_national_admin | is_officer)
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"support.{action}_supportprogramme", is_national_admin)
+    rules.add_perm(f"support.{action}_supportreceived", is_national_admin)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "surveys",
     "indicators",
+    "support",
     "directives",
     "audit",
     # The data set versions behind the API's validators and cached answers (coopdx.versions).

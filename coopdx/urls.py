@@ -14,6 +14,7 @@ urlpatterns = [
     path("directives/", include("directives.urls")),
     path("surveys/", include("surveys.urls")),
     path("dashboard/", include("indicators.urls")),
+    path("support/", include("support.urls")),
     path("figures/", include("indicators.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -16,11 +16,14 @@ from tests.sheets import row, xlsx_bytes
 
 def test_each_domain_registers_its_kind_with_its_importer_and_rule():
     registered = {kind.key: kind for kind in kinds.registered()}
-    assert set(registered) == {"registry", "responses"}
+    assert set(registered) == {"registry", "responses", "support"}
     assert kinds.importer_for("registry").permission == "cooperatives.import_cooperatives"
     assert kinds.importer_for("responses").permission == "surveys.import_responses"
+    assert kinds.importer_for("support").permission == "support.import_support"
     assert kinds.kind_taking({"round"}) == "responses"
-    assert kinds.kind_taking(set()) == "registry"
+    # Two kinds take no option: a link naming none is not read as either (the registry's upload
+    # form falls back to the registry; the support page names its kind).
+    assert kinds.kind_taking(set()) is None
     assert kinds.kind_taking({"round", "other"}) is None
     with pytest.raises(KeyError):
         kinds.importer_for("nothing")

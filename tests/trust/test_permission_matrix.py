@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from imports.models import ImportJob
+from support.models import SupportKind, SupportProgramme, SupportReceived
 from surveys.models import FlagKind, Response, ResponseFlag
 from tests.factories import CooperativeFactory
 from tests.sheets import row, xlsx_bytes
@@ -123,6 +124,25 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:result_pdf", "GET", "/surveys/responses/{submitted}/result.pdf", {A: 302, M: 404, OB: 404, "*": 200}),
     ("surveys:result_pdf", "GET", "/surveys/responses/{response}/result.pdf", {A: 302, "*": 404}),  # not scored
     ("surveys:progress", "GET", "/surveys/cooperatives/{coop}/progress/", {A: 302, OB: 404, "*": 200}),
+    # Support to cooperatives: the programme is province A's own; officer B sees neither it nor
+    # A's cooperatives and their records.
+    ("support:list", "GET", "/support/", {A: 302, M: 403, "*": 200}),
+    ("support:programme", "GET", "/support/programmes/{programme}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    (
+        "support:programme_record",
+        "GET",
+        "/support/programmes/{programme}/record/",
+        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+    ),
+    (
+        "support:cooperative_record",
+        "GET",
+        "/support/cooperatives/{coop}/record/",
+        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+    ),
+    ("support:remove", "POST", "/support/records/{support}/remove/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    ("support:import", "GET", "/support/import/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("support:import_template", "GET", "/support/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
 ]
 
 # Namespaces with their own matrix or their own permission system.
@@ -176,8 +196,21 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         size=10,
         content_type="application/pdf",
     )
+    programme = SupportProgramme.objects.create(
+        code="DT-SAN",
+        name_vi="Đưa hợp tác xã lên sàn thương mại điện tử",
+        kind=SupportKind.ECOMMERCE,
+        provider="Sở Công Thương",
+        province=coop_a.province,
+        start_year=2024,
+    )
+    support = SupportReceived.objects.create(
+        cooperative=coop_a, programme=programme, received_on=datetime.date(2024, 9, 15)
+    )
     return {
         "coop": coop_a.pk,
+        "programme": programme.code,
+        "support": support.pk,
         "round": open_round.code,
         "response": response.pk,
         "job": job.pk,
