@@ -66,6 +66,10 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("indicators.add_indicatortarget", NONE, {ADMIN}),
     ("indicators.change_indicatortarget", NONE, {ADMIN}),
     ("indicators.delete_indicatortarget", NONE, {ADMIN}),
+    ("surveys.view_consistencyrule", NONE, {ADMIN}),
+    ("surveys.add_consistencyrule", NONE, {ADMIN}),
+    ("surveys.change_consistencyrule", NONE, {ADMIN}),
+    ("surveys.delete_consistencyrule", NONE, {ADMIN}),
 ]
 
 
