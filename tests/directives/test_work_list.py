@@ -183,6 +183,20 @@ def test_the_panel_costs_eight_queries_however_much_is_waiting(work, officer_a, 
     assert '<span class="badge text-bg-warning me-1">8</span>' in html
 
 
+def test_a_dismissed_duplicate_leaves_the_panel_and_the_panel_links_to_all_of_them(work, officer_a):
+    from cooperatives.services import duplicates_dismiss
+
+    work(2)
+    html = render_panel(officer_a)
+    assert '<span class="badge text-bg-warning me-1">2</span>' in html[html.index('data-testid="work-duplicates"') :]
+    assert '<a href="/cooperatives/duplicates/" data-testid="duplicates-see-all">' in html
+    duplicates_dismiss(cooperatives=list(Cooperative.objects.filter(name="HTX Trùng Tên 0")), by=officer_a)
+    html = render_panel(officer_a)
+    listed = html[html.index('data-testid="work-duplicates"') :]
+    assert '<span class="badge text-bg-warning me-1">1</span>' in listed
+    assert "HTX Trùng Tên 1" in listed and "HTX Trùng Tên 0" not in listed
+
+
 def test_the_officers_dashboard_shows_the_panel_above_the_figures(login, officer_a, work, national_admin):
     from indicators import services as indicator_services
 
