@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 # transaction once the rows have moved; apps above the registry register them in ``ready()``.
 _AFTER_MERGE: list[str] = []
 
+# The history records' change reasons, as data: the cooperative's page words them in the reader's language.
+MERGED_INTO = "merged into "
+MERGED_FROM = "merged from "
+
 
 def register_after_merge(path: str) -> None:
     if path not in _AFTER_MERGE:
@@ -153,7 +157,7 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
     if conflicts:
         raise ValidationError([_("Nothing was merged.") + " " + message for message in conflicts])
     result = MergeResult(kept=keep, merged=list(merged))
-    reason = f"merged into {keep.code}"
+    reason = MERGED_INTO + keep.code
     for relation in _relations():
         model, fk = relation.related_model, relation.field
         rows = list(model._default_manager.filter(**{f"{fk.name}__in": merged}))
@@ -171,7 +175,7 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
         cooperative._change_reason = reason  # type: ignore[attr-defined]
         record_by(cooperative, by)
         cooperative.save(update_fields=["is_archived", "updated_at"])
-    keep._change_reason = "merged from " + ", ".join(c.code for c in merged)  # type: ignore[attr-defined]
+    keep._change_reason = MERGED_FROM + ", ".join(c.code for c in merged)  # type: ignore[attr-defined]
     record_by(keep, by)
     keep.save(update_fields=["updated_at"])
     for path in _AFTER_MERGE:

@@ -1,6 +1,6 @@
 """Reference geography, sectors and the national cooperative registry.
 
-Over 300 lines because it is one schema: the registry's tables, their constraints and the
+This module is over 300 lines because it is one schema: the registry's tables, their constraints and the
 officers' findings about them (dismissed possible duplicates) read best side by side.
 """
 
@@ -159,7 +159,14 @@ class Cooperative(models.Model):
     search_text = models.CharField(max_length=SEARCH_TEXT_LENGTH, editable=False, db_index=True)
     # The representative's name folded like the name's words (``text.search_words``), so that the
     # duplicate rule (``duplicates``) compares it in the database; kept in step with search_text.
-    representative_key = models.CharField(max_length=150, editable=False, blank=True, default="", db_default="")
+    representative_key = models.CharField(
+        _("representative, folded for comparison"),
+        max_length=150,
+        editable=False,
+        blank=True,
+        default="",
+        db_default="",
+    )
     province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cooperatives"
     )

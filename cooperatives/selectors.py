@@ -16,6 +16,7 @@ from coopdx import versions
 from coopdx.collation import vietnamese
 
 from .duplicates import DuplicateGroup, duplicate_groups
+from .merging import MERGED_FROM, MERGED_INTO
 from .models import Cooperative, DuplicateDismissal, Province, Sector, Ward
 from .text import NAME_END, search_terms
 
@@ -131,7 +132,16 @@ def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[di
                         "new": shown(change.field, change.new),
                     }
                 )
-        entries.append({"record": record, "changes": changes})
+        reason = record.history_change_reason or ""
+        entries.append(
+            {
+                "record": record,
+                "changes": changes,
+                # Written by ``merging`` as data ("merged into <code>"), worded by the page.
+                "merged_into": reason.removeprefix(MERGED_INTO) if reason.startswith(MERGED_INTO) else "",
+                "merged_from": reason.removeprefix(MERGED_FROM) if reason.startswith(MERGED_FROM) else "",
+            }
+        )
     return entries
 
 

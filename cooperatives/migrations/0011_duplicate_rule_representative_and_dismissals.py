@@ -33,7 +33,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="cooperative",
             name="representative_key",
-            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=150),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                editable=False,
+                max_length=150,
+                verbose_name="representative, folded for comparison",
+            ),
         ),
         migrations.RunPython(fill_representative_key, migrations.RunPython.noop, elidable=True),
         migrations.CreateModel(

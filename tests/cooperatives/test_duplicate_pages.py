@@ -77,6 +77,9 @@ def test_merging_from_the_page_keeps_the_chosen_one_and_archives_the_other(login
         "Đã hợp nhất vào 8200000201; các bản ghi còn lại được lưu trữ, giữ nguyên lịch sử."
     ]
     assert 'data-testid="duplicate-group"' not in client.get(URL).content.decode()
+    # Both pages' histories say so, in the reader's language.
+    assert "Đã hợp nhất vào hợp tác xã 8200000201" in client.get(f"/cooperatives/{copy.pk}/").content.decode()
+    assert "Đã hợp nhất bản trùng 8200000202 vào đây" in client.get(f"/cooperatives/{keep.pk}/").content.decode()
 
 
 def test_a_refused_merge_says_why_on_the_page_and_changes_nothing(
