@@ -174,3 +174,23 @@ def test_only_a_current_group_of_the_officers_province_can_be_dismissed(province
         duplicates_dismiss(cooperatives=[one, other], by=officer_a)
     assert refused.value.messages == ["Các hợp tác xã này không còn là một nhóm có thể trùng lặp."]
     assert DuplicateDismissal.objects.count() == 0
+
+
+def test_an_imported_representative_is_compared_like_a_typed_one(province_a, officer_a):
+    from cooperatives.importing.registry import registry_import_bytes
+    from tests.sheets import HEADERS, row, xlsx_bytes
+
+    CooperativeFactory(province=province_a, code="8200000171", name="HTX Một", representative="Phạm Văn Đức")
+    headers = [*HEADERS, "Người đại diện"]
+    created = [*row(code="8200000172", name="HTX Hai"), "PHAM VAN DUC"]
+    updated = [*row(code="8200000171", name="HTX Một"), "Lê Văn Tám"]
+    plan, _ = registry_import_bytes(
+        filename="a.xlsx", content=xlsx_bytes([created], headers=headers), scope_province=None, by=None, dry_run=False
+    )
+    assert plan.ok, plan.errors
+    assert groups(officer_a) == [(["8200000171", "8200000172"], ["representative"])]
+    plan, _ = registry_import_bytes(
+        filename="a.xlsx", content=xlsx_bytes([updated], headers=headers), scope_province=None, by=None, dry_run=False
+    )
+    assert plan.ok, plan.errors
+    assert groups(officer_a) == []

@@ -152,3 +152,27 @@ def test_an_archived_cooperative_or_the_kept_one_itself_cannot_be_merged(pair, o
     with pytest.raises(ValidationError) as refused:
         cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
     assert refused.value.messages == ["Không thể hợp nhất hợp tác xã đã lưu trữ; hãy khôi phục trước."]
+
+
+def test_three_records_merge_into_one_and_two_merged_ones_in_one_round_refuse(
+    pair, officer_a, questionnaire, earlier_round, national_admin, province_a
+):
+    keep, copy = pair
+    third = CooperativeFactory(province=province_a, code="8200000203", name="HTX Tân Dương")
+    OcopProduct.objects.create(cooperative=third, name="Khô cá lóc", stars=3, year_certified=2021)
+    submit(questionnaire, earlier_round, copy, national_admin, "worst")
+    submit(questionnaire, earlier_round, third, national_admin, "worst")
+    with pytest.raises(ValidationError) as refused:
+        cooperatives_merge(keep=keep, merged=[copy, third], by=officer_a)
+    # The kept one answered that round too: all three are named.
+    assert refused.value.messages == [
+        "Chưa hợp nhất gì. 8200000201, 8200000202, 8200000203 đều có phiếu tự đánh giá với cùng đợt khảo sát "
+        "“Khảo sát 2025”; mỗi hợp tác xã chỉ có một."
+    ]
+    Response.objects.filter(cooperative__in=[keep, copy], round=earlier_round).delete()
+    before = [counts(c) for c in (keep, copy, third)]
+    cooperatives_merge(keep=keep, merged=[copy, third], by=officer_a)
+    after = counts(keep)
+    assert after["responses"] == sum(b["responses"] for b in before) == 2
+    assert after["ocop"] == sum(b["ocop"] for b in before) == 4
+    assert all(Cooperative.objects.get(pk=c.pk).is_archived for c in (copy, third))
