@@ -161,7 +161,8 @@ def import_job_changes(*, job: ImportJob) -> list[dict[str, Any]]:
 
 def possible_duplicates(*, user: User, province_id: int | None = None) -> list[DuplicateGroup]:
     """Groups of cooperatives the user may see that may be one registered twice (the rule of
-    ``cooperatives.duplicates``), in one query; ``province_id`` narrows them to one province."""
+    ``cooperatives.duplicates``), without the groups dismissed: one query, and one more for the
+    dismissals when a group is found; ``province_id`` narrows them to one province."""
     queryset = Cooperative.objects.visible_to(user)
     if province_id is not None:
         queryset = queryset.filter(province_id=province_id)
