@@ -69,12 +69,26 @@ def is_officer_of_response_province(user: object, response: object) -> bool:
     return isinstance(user, User) and cooperative is not None and cooperative.province_id == user.province_id
 
 
+@rules.predicate
+def is_officer_of_every_province(user: object, objects: object) -> bool:
+    """Every object given (the cooperatives of a possible duplicate, a dismissal) is of the
+    officer's province."""
+    provinces = {getattr(obj, "province_id", None) for obj in objects or ()}  # type: ignore[attr-defined]
+    return isinstance(user, User) and provinces == {user.province_id} and user.province_id is not None
+
+
 # The registry: national roles and officers browse it; admins and the officer of the
 # cooperative's province edit it; members see only their own cooperative.
 rules.add_perm("cooperatives.view_registry", is_national | is_officer)
 rules.add_perm("cooperatives.add_cooperative", is_national_admin | is_officer)
 rules.add_perm("cooperatives.change_cooperative", is_national_admin | (is_officer & is_officer_of_object_province))
 rules.add_perm("cooperatives.import_cooperatives", is_national_admin | is_officer)
+# Possible duplicates (cooperatives.duplicates): officers see their province's, national
+# administrators every province's. Merging cooperatives or dismissing a group needs the officer
+# of the province of every cooperative involved, or a national administrator.
+rules.add_perm("cooperatives.review_duplicates", is_national_admin | is_officer)
+rules.add_perm("cooperatives.merge_cooperatives", is_national_admin | (is_officer & is_officer_of_every_province))
+rules.add_perm("cooperatives.dismiss_duplicates", is_national_admin | (is_officer & is_officer_of_every_province))
 
 # Accounts: national administrators manage them (in the admin, through accounts.services).
 rules.add_perm("accounts.view_user", is_national_admin)

@@ -1,4 +1,8 @@
-"""Reference geography, sectors and the national cooperative registry."""
+"""Reference geography, sectors and the national cooperative registry.
+
+This module is over 300 lines because it is one schema: the registry's tables, their constraints and the
+officers' findings about them (dismissed possible duplicates) read best side by side.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from coopdx.collation import vietnamese
 from coopdx.validators import validate_visible_text
 
-from .text import nfc, search_document
+from .text import nfc, search_document, search_words
 from .validators import (
     WEBSITE_MESSAGE,
     validate_cooperative_code,
@@ -153,6 +157,16 @@ class Cooperative(models.Model):
     # diacritics and word order on SQLite and PostgreSQL alike; kept in step by clean() and
     # the importer (see ``text.search_document``).
     search_text = models.CharField(max_length=SEARCH_TEXT_LENGTH, editable=False, db_index=True)
+    # The representative's name folded like the name's words (``text.search_words``), so that the
+    # duplicate rule (``duplicates``) compares it in the database; kept in step with search_text.
+    representative_key = models.CharField(
+        _("representative, folded for comparison"),
+        max_length=150,
+        editable=False,
+        blank=True,
+        default="",
+        db_default="",
+    )
     province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="cooperatives"
     )
@@ -185,7 +199,7 @@ class Cooperative(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "representative_key", "updated_at"])
     objects = CooperativeQuerySet.as_manager()
 
     class Meta:
@@ -203,6 +217,7 @@ class Cooperative(models.Model):
     def clean(self) -> None:
         self.name = nfc(self.name).strip()
         self.search_text = self.current_search_text()
+        self.representative_key = self.build_representative_key(self.representative)
         if self.ward_id and self.province_id and self.ward.province_id != self.province_id:
             from django.core.exceptions import ValidationError
 
@@ -214,6 +229,10 @@ class Cooperative(models.Model):
         if ward_name is None:
             ward_name = self.ward.name if self.ward is not None else ""
         return self.build_search_text(self.name, self.code, self.representative, ward_name)
+
+    @staticmethod
+    def build_representative_key(representative: str) -> str:
+        return search_words(representative)[:150]
 
     @staticmethod
     def build_search_text(name: str, code: str, representative: str = "", ward: str = "") -> str:
@@ -276,3 +295,35 @@ class EcommerceListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.url}"
+
+
+class DuplicateDismissal(models.Model):
+    """An officer's finding that a group of possible duplicates are different cooperatives.
+
+    Stored as the set of the group's cooperative ids (sorted): a group found later is hidden
+    while all its members lie within one standing dismissal (``duplicates``). Undoing it keeps
+    the row, with who undid it and when.
+    """
+
+    NOTE_MAX_LENGTH = 500
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    cooperative_ids = models.JSONField(_("cooperatives"))
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_visible_text])
+    dismissed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("dismissed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"))
+    undone_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("undone by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-dismissed_at", "-pk"]
+        verbose_name = _("dismissed possible duplicate")
+        verbose_name_plural = _("dismissed possible duplicates")
+        indexes = [models.Index(fields=["province", "undone_at"], name="dismissal_province_standing")]
+
+    def __str__(self) -> str:
+        return ", ".join(str(pk) for pk in self.cooperative_ids)

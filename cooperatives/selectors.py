@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import LessThan
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 
@@ -15,7 +16,8 @@ from coopdx import versions
 from coopdx.collation import vietnamese
 
 from .duplicates import DuplicateGroup, duplicate_groups
-from .models import Cooperative, Province, Sector, Ward
+from .merging import MERGED_FROM, MERGED_INTO
+from .models import Cooperative, DuplicateDismissal, Province, Sector, Ward
 from .text import NAME_END, search_terms
 
 if TYPE_CHECKING:
@@ -130,7 +132,16 @@ def cooperative_changes(*, cooperative: Cooperative, limit: int = 50) -> list[di
                         "new": shown(change.field, change.new),
                     }
                 )
-        entries.append({"record": record, "changes": changes})
+        reason = record.history_change_reason or ""
+        entries.append(
+            {
+                "record": record,
+                "changes": changes,
+                # Written by ``merging`` as data ("merged into <code>"), worded by the page.
+                "merged_into": reason.removeprefix(MERGED_INTO) if reason.startswith(MERGED_INTO) else "",
+                "merged_from": reason.removeprefix(MERGED_FROM) if reason.startswith(MERGED_FROM) else "",
+            }
+        )
     return entries
 
 
@@ -150,8 +161,39 @@ def import_job_changes(*, job: ImportJob) -> list[dict[str, Any]]:
 
 def possible_duplicates(*, user: User, province_id: int | None = None) -> list[DuplicateGroup]:
     """Groups of cooperatives the user may see that may be one registered twice (the rule of
-    ``cooperatives.duplicates``), in one query; ``province_id`` narrows them to one province."""
+    ``cooperatives.duplicates``), without the groups dismissed: one query, and one more for the
+    dismissals when a group is found; ``province_id`` narrows them to one province."""
     queryset = Cooperative.objects.visible_to(user)
     if province_id is not None:
         queryset = queryset.filter(province_id=province_id)
     return duplicate_groups(queryset)
+
+
+def duplicate_dismissal_list(*, user: User, province_id: int | None = None) -> list[dict[str, Any]]:
+    """The standing dismissals of possible duplicates the user may see, newest first, each with
+    its cooperatives' codes and names: two queries, whatever their number."""
+    dismissals = DuplicateDismissal.objects.filter(
+        undone_at__isnull=True, province__in=province_list(user=user)
+    ).select_related("dismissed_by", "province")
+    if province_id is not None:
+        dismissals = dismissals.filter(province_id=province_id)
+    found = list(dismissals)
+    ids = {pk for dismissal in found for pk in dismissal.cooperative_ids}
+    named = {row["pk"]: row for row in Cooperative.objects.filter(pk__in=ids).values("pk", "code", "name")}
+    return [{"dismissal": d, "cooperatives": [named[pk] for pk in d.cooperative_ids if pk in named]} for d in found]
+
+
+def duplicate_dismissal_get(*, user: User, pk: int) -> DuplicateDismissal:
+    """A standing dismissal within the user's provinces; 404 otherwise."""
+    return get_object_or_404(
+        DuplicateDismissal.objects.filter(undone_at__isnull=True, province__in=province_list(user=user)), pk=pk
+    )
+
+
+def duplicate_group_get(*, user: User, ids: list[int]) -> list[Cooperative]:
+    """The cooperatives of one group the user acts on, kept ones in the order given; 404 when
+    one is missing or outside the user's scope."""
+    found = cooperative_list(user=user).in_bulk(ids)
+    if not ids or len(found) != len(set(ids)):
+        raise Http404
+    return [found[pk] for pk in dict.fromkeys(ids)]

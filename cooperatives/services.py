@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +14,8 @@ from simple_history.utils import bulk_update_with_history
 from coopdx import versions
 from coopdx.history import record_by
 
-from .models import Cooperative
+from .duplicates import duplicate_groups
+from .models import Cooperative, DuplicateDismissal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -139,3 +140,38 @@ def cooperative_search_text_refresh(*, ward_ids: Iterable[int]) -> int:
     if batch:
         rewritten += Cooperative.objects.bulk_update(batch, ["search_text"])
     return rewritten
+
+
+@transaction.atomic
+def duplicates_dismiss(*, cooperatives: Sequence[Cooperative], by: User, note: str = "") -> DuplicateDismissal:
+    """Record that a group of possible duplicates are different cooperatives (with a note), so
+    that it leaves the list until a cooperative outside it joins it (``duplicates``)."""
+    if not by.has_perm("cooperatives.dismiss_duplicates", cast(Any, cooperatives)):
+        raise PermissionDenied(_("You may only handle possible duplicates of your own province."))
+    ids = sorted({c.pk for c in cooperatives})
+    found = duplicate_groups(Cooperative.objects.filter(pk__in=ids), include_dismissed=True)
+    if ids not in [group.ids for group in found]:
+        raise ValidationError(_("These cooperatives are no longer a group of possible duplicates."))
+    dismissal = DuplicateDismissal(
+        province_id=cooperatives[0].province_id,
+        cooperative_ids=ids,
+        note=note.strip(),
+        dismissed_by=by,
+        dismissed_at=timezone.now(),
+    )
+    dismissal.full_clean()
+    dismissal.save()
+    return dismissal
+
+
+@transaction.atomic
+def duplicates_dismissal_undo(*, dismissal: DuplicateDismissal, by: User) -> DuplicateDismissal:
+    """List a dismissed group again; the dismissal stays on record, with who undid it."""
+    if not by.has_perm("cooperatives.dismiss_duplicates", cast(Any, [dismissal])):
+        raise PermissionDenied(_("You may only handle possible duplicates of your own province."))
+    if dismissal.undone_at is not None:
+        raise ValidationError(_("This dismissal has already been undone."))
+    dismissal.undone_by = by
+    dismissal.undone_at = timezone.now()
+    dismissal.save(update_fields=["undone_by", "undone_at"])
+    return dismissal

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import duplicate_views, views
 
 app_name = "cooperatives"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("<int:pk>/", views.cooperative_detail, name="detail"),
     path("<int:pk>/edit/", views.cooperative_update, name="update"),
     path("<int:pk>/archive/", views.cooperative_archive, name="archive"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/merge/", duplicate_views.duplicate_merge, name="duplicates_merge"),
+    path("duplicates/dismiss/", duplicate_views.duplicate_dismiss, name="duplicates_dismiss"),
+    path("duplicates/dismissed/<int:pk>/undo/", duplicate_views.duplicate_dismissal_undo, name="duplicates_undo"),
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job_detail, name="import_job"),

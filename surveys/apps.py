@@ -7,6 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from cooperatives import merging
         from imports import kinds
 
         from .importing import RESPONSES
@@ -17,3 +18,5 @@ class SurveysConfig(AppConfig):
             importer="surveys.importing.ResponseImporter",
             options=("round",),
         )
+        # A merge moves responses to the cooperative kept: its level is the surveys' to count.
+        merging.register_after_merge("surveys.services.cooperatives_refresh_maturity")

@@ -34,6 +34,7 @@ class CooperativeFactory(DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda o: Cooperative.build_search_text(o.name, o.code, o.representative, o.ward.name if o.ward else "")
     )
+    representative_key = factory.LazyAttribute(lambda o: Cooperative.build_representative_key(o.representative))
 
 
 def cooperatives_in_bulk(province: Province, count: int, fields: Callable[[int], dict[str, Any]]) -> list[Cooperative]:
@@ -45,6 +46,7 @@ def cooperatives_in_bulk(province: Province, count: int, fields: Callable[[int],
     for n in range(count):
         cooperative = Cooperative(province=province, ward=ward, sector=sector, **fields(n))
         cooperative.search_text = cooperative.current_search_text(ward.name if ward else "")
+        cooperative.representative_key = cooperative.build_representative_key(cooperative.representative)
         rows.append(cooperative)
     return Cooperative.objects.bulk_create(rows)
 

@@ -162,6 +162,7 @@ def _plan_writes(
             cooperative.search_text = cooperative.current_search_text(
                 lookups.ward_names.get(cooperative.ward_id, "") if cooperative.ward_id else ""
             )
+            cooperative.representative_key = cooperative.build_representative_key(cooperative.representative)
             plan.to_create.append(cooperative)
         else:
             _plan_update(plan, row, current, lookups)
@@ -249,6 +250,7 @@ def _plan_update(plan: ImportPlan, row: RowValues, current: Cooperative, lookups
     for name, _old, new in changed:
         setattr(current, name, new)
     current.search_text = current.current_search_text(ward_name)
+    current.representative_key = current.build_representative_key(current.representative)
     plan.to_update.append(current)
 
 
@@ -298,7 +300,12 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
             bulk_update_with_history(
                 plan.to_update,
                 Cooperative,
-                [*(name.removesuffix("_id") for name in COMPARED_FIELDS), "search_text", "updated_at"],
+                [
+                    *(name.removesuffix("_id") for name in COMPARED_FIELDS),
+                    "search_text",
+                    "representative_key",
+                    "updated_at",
+                ],
                 batch_size=WRITE_BATCH,
                 default_user=by,
             )

@@ -167,12 +167,13 @@ def test_national_roles_and_members_get_no_panel(work, national_admin, ministry_
         assert 'data-testid="work-list"' not in render_panel(user)
 
 
-def test_the_panel_costs_seven_queries_however_much_is_waiting(work, officer_a, django_assert_num_queries):
+def test_the_panel_costs_eight_queries_however_much_is_waiting(work, officer_a, django_assert_num_queries):
+    # Seven kinds of work, and the dismissed duplicates read once a possible duplicate is found.
     work(1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         render_panel(officer_a)
     work(7)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = render_panel(officer_a)
     # Five of each are named, the counts say how many there are.
     assert html.count('data-testid="duplicate-group"') == 5
@@ -180,6 +181,20 @@ def test_the_panel_costs_seven_queries_however_much_is_waiting(work, officer_a, 
     assert flags.count("/surveys/responses/") == 5
     assert '<span class="badge text-bg-warning me-1">15</span>' in flags  # 16 copies, the first not flagged
     assert '<span class="badge text-bg-warning me-1">8</span>' in html
+
+
+def test_a_dismissed_duplicate_leaves_the_panel_and_the_panel_links_to_all_of_them(work, officer_a):
+    from cooperatives.services import duplicates_dismiss
+
+    work(2)
+    html = render_panel(officer_a)
+    assert '<span class="badge text-bg-warning me-1">2</span>' in html[html.index('data-testid="work-duplicates"') :]
+    assert '<a href="/cooperatives/duplicates/" data-testid="duplicates-see-all">' in html
+    duplicates_dismiss(cooperatives=list(Cooperative.objects.filter(name="HTX Trùng Tên 0")), by=officer_a)
+    html = render_panel(officer_a)
+    listed = html[html.index('data-testid="work-duplicates"') :]
+    assert '<span class="badge text-bg-warning me-1">1</span>' in listed
+    assert "HTX Trùng Tên 1" in listed and "HTX Trùng Tên 0" not in listed
 
 
 def test_the_officers_dashboard_shows_the_panel_above_the_figures(login, officer_a, work, national_admin):

@@ -208,7 +208,9 @@ def test_the_work_list_shows_each_kind_and_empties_as_the_work_is_done(
     assert "work-imports" not in panel_kinds(page, base)
 
     # The possible duplicate: both cooperatives are linked; the copy is archived from its page.
-    links = page.locator("[data-testid=work-duplicates] a").evaluate_all("(links) => links.map((a) => a.pathname)")
+    links = page.locator("[data-testid=work-duplicates] [data-testid=duplicate-group] a").evaluate_all(
+        "(links) => links.map((a) => a.pathname)"
+    )
     copy_page = f"/cooperatives/{waiting['copy'].pk}/"
     assert copy_page in links and len(links) == 2
     page.goto(f"{base}{copy_page}")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from cooperatives.models import DuplicateDismissal
 from imports.models import ImportJob
 from support.models import SupportKind, SupportProgramme, SupportReceived
 from surveys.models import FlagKind, Response, ResponseFlag
@@ -67,6 +68,33 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         "POST",
         "/cooperatives/import/{job}/confirm/",
         {A: 302, OA: 302, AD: 302, "*": 404},
+    ),
+    # Possible duplicates: officers (their province) and national administrators; a group or a
+    # dismissal of another province is 404, as a missing one.
+    ("cooperatives:duplicates", "GET", "/cooperatives/duplicates/", {A: 302, M: 403, MI: 403, "*": 200}),
+    (
+        "cooperatives:duplicates",
+        "GET",
+        "/cooperatives/duplicates/?province=82",
+        {A: 302, M: 403, MI: 403, OB: 404, "*": 200},
+    ),
+    (
+        "cooperatives:duplicates_merge",
+        "POST",
+        "/cooperatives/duplicates/merge/",
+        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
+    ),
+    (
+        "cooperatives:duplicates_dismiss",
+        "POST",
+        "/cooperatives/duplicates/dismiss/",
+        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
+    ),
+    (
+        "cooperatives:duplicates_undo",
+        "POST",
+        "/cooperatives/duplicates/dismissed/{dismissal}/undo/",
+        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
     ),
     ("surveys:home", "GET", "/surveys/", {A: 302, "*": 200}),
     ("surveys:round", "GET", "/surveys/rounds/{round}/", {A: 302, M: 403, "*": 200}),
@@ -145,6 +173,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("support:import_template", "GET", "/support/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
 ]
 
+# What a row posts besides the defaults, formatted with the objects like the paths.
+POST_DATA: dict[str, dict[str, list[str] | str]] = {
+    "cooperatives:duplicates_merge": {"cooperatives": ["{coop}", "{copy}"], "keep": "{coop}"},
+    "cooperatives:duplicates_dismiss": {"cooperatives": ["{coop}", "{copy}"], "note": "Hai HTX khác nhau"},
+}
+
 # Namespaces with their own matrix or their own permission system.
 COVERED_ELSEWHERE = ("api", "admin")
 
@@ -172,6 +206,15 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         response=submitted, kind=FlagKind.LEVEL_JUMP, detail={"previous_level": 0, "level": 3}, raised_at=timezone.now()
     )
     CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
+    # A registered twice, and a pair of A marked as not duplicates.
+    copy_a = CooperativeFactory(province=coop_a.province, code="8200000997", name=coop_a.name)
+    pair = [CooperativeFactory(province=coop_a.province, code=f"820000099{n}", name="HTX Trùng Mẫu") for n in (5, 6)]
+    dismissal = DuplicateDismissal.objects.create(
+        province=coop_a.province,
+        cooperative_ids=sorted(c.pk for c in pair),
+        dismissed_by=officer_a,
+        dismissed_at=timezone.now(),
+    )
     # A refused file with one error, so that its marked copy can be downloaded by those who may.
     job = ImportJob.objects.create(
         file=SimpleUploadedFile("a.xlsx", xlsx_bytes([row(phone="abc")])),
@@ -219,6 +262,8 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         "evidence": evidence.pk,
         "flag": flag.pk,
         "submitted": submitted.pk,
+        "copy": copy_a.pk,
+        "dismissal": dismissal.pk,
     }
 
 
@@ -236,6 +281,8 @@ def test_permission_matrix(client, objects, role, request):
         client.cookies = copy.deepcopy(cookies)  # logout and the language switch change cookies
         with transaction.atomic():
             data = {"decision": "accept", "language": "vi", "next": "/"}
+            for key, value in POST_DATA.get(name, {}).items():
+                data[key] = [v.format(**objects) for v in value] if isinstance(value, list) else value.format(**objects)
             response = client.post(path, data) if method == "POST" else client.get(path)
             transaction.set_rollback(True)
         want = expected(statuses, role)
