@@ -25,8 +25,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
+from surveys.evidence import resolve, sql_any_mismatch, sql_choice_flags
 from surveys.lifecycle import counted_statuses
-from surveys.models import Answer, IndicatorDefinition, Option, Response, SurveyRound
+from surveys.models import Answer, EvidenceCheck, IndicatorDefinition, Option, Response, SurveyRound
 
 from .models import Scope
 
@@ -36,6 +37,9 @@ LEVELS = range(6)
 PRECISION = Decimal("0.000000000001")
 # The score's own precision: SQLite sums it as a float, rounded back to it.
 SCORE_STEP = Decimal(1).scaleb(-Response._meta.get_field("score").decimal_places)
+# The share of counted responses with at least one mismatch against the registry's evidence.
+MISMATCH_METRIC = "evidence_mismatch_pct"
+MISMATCHED = "evidence_mismatched"
 
 
 def rounds_for(round_code: str = "") -> list[SurveyRound]:
@@ -66,7 +70,8 @@ def compute_partition(*, round_ids: list[int], province_id: int | None = None) -
 
 def _counted_responses(round_ids: list[int], province_id: int | None) -> list[dict[str, Any]]:
     """The counted responses per (round, province, sector, ward): how many, their summed score, how
-    many at each level and, per active indicator, how many chose one of its options.
+    many at each level, per active indicator how many chose one of its options, and how many are
+    a mismatch of at least one evidence check (``surveys.evidence``).
 
     One statement, one pass: the chosen options among the indicators' (resolved to ids first)
     are read once for the partition's counted responses, folded into one row per response (a
@@ -80,7 +85,9 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     )
     # Each indicator's options as ids, whatever the questionnaire version (the same question and
     # option codes in each): one query.
-    candidates = Option.objects.filter(question__code__in={question for _code, question, _options in definitions})
+    evidence = list(EvidenceCheck.objects.filter(is_active=True))
+    questions = {question for _code, question, _options in definitions} | {e.question_code for e in evidence}
+    candidates = Option.objects.filter(question__code__in=questions)
     ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
     for pk, question_code, option_code in candidates.values_list("pk", "question__code", "code"):
         ids_of[(question_code, option_code)].append(pk)
@@ -89,7 +96,9 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
         code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, str(option_code)), []))
         for code, question_code, option_codes in definitions
     }
-    option_ids = sorted({pk for ids in options_of.values() for pk in ids})
+    # The evidence checks' options join the same fold: one more 0/1 flag per check.
+    checks = resolve(evidence, ids_of)
+    option_ids = sorted({pk for ids in options_of.values() for pk in ids} | {pk for r in checks for pk in r.option_ids})
     statuses = list(counted_statuses())
 
     def marks(values: Collection[Any]) -> str:
@@ -113,6 +122,12 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             sums += f", SUM(COALESCE(f.ind_{index}, 0))"
         else:
             sums += ", 0"
+    evidence_columns, evidence_params = sql_choice_flags(checks)
+    flags += "".join(f", {column}" for column in evidence_columns)
+    params += evidence_params
+    mismatch, mismatch_params = sql_any_mismatch(checks)
+    sums += f", SUM({mismatch})"
+    params = [*mismatch_params, *params]
     chosen = ""
     if option_ids:
         # One row per response with a 0/1 flag per indicator, from its chosen indicator options.
@@ -151,6 +166,7 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             record.update(
                 {f"ind_{code}": int(counts[len(LEVELS) + index]) for index, (code, _q, _o) in enumerate(definitions)}
             )
+            record[MISMATCHED] = int(counts[-1] or 0)
             rows.append(record)
     return rows
 
@@ -246,6 +262,7 @@ class _Rollup:
                     bucket[f"level_{level}"] += row[f"level_{level}"]
                 for code in self.definitions:
                     bucket[f"ind_{code}"] += row.get(f"ind_{code}", 0)
+                bucket[MISMATCHED] += row.get(MISMATCHED, 0)
 
 
 def _metrics(
@@ -268,6 +285,8 @@ def _metrics(
     for code in definitions:
         numerator = int(bucket.get(f"ind_{code}", 0))
         metrics.append((f"{code}_pct", _pct(numerator, surveyed), numerator, surveyed))
+    mismatched = int(bucket.get(MISMATCHED, 0))
+    metrics.append((MISMATCH_METRIC, _pct(mismatched, surveyed), mismatched, surveyed))
     return metrics
 
 

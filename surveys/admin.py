@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import questionnaires
-from .models import Advice, IndicatorDefinition, Option, Pillar, Question, Questionnaire, Response, SurveyRound
+from .models import (
+    Advice,
+    EvidenceCheck,
+    IndicatorDefinition,
+    Option,
+    Pillar,
+    Question,
+    Questionnaire,
+    Response,
+    SurveyRound,
+)
 
 
 class FrozenWhenPublished:
@@ -108,6 +118,12 @@ class AdviceAdmin(FrozenWhenPublished, admin.ModelAdmin):
 @admin.register(IndicatorDefinition)
 class IndicatorDefinitionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_vi", "question_code", "option_codes", "is_active")
+
+
+@admin.register(EvidenceCheck)
+class EvidenceCheckAdmin(admin.ModelAdmin):
+    list_display = ("code", "question_code", "option_codes", "kind", "direction", "is_active")
+    list_filter = ("kind", "direction", "is_active")
 
 
 @admin.register(SurveyRound)

@@ -106,7 +106,32 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                     "position": position,
                 },
             )
+        evidence_checks_load(data, apps)
     return questionnaire
+
+
+def evidence_checks_load(data: dict[str, Any], apps: Any = global_apps) -> int:
+    """Upsert the evidence checks of a questionnaire's JSON description by code (``surveys.evidence``);
+    a registry without the model (the early migrations') has none to load. Returns how many."""
+    try:
+        EvidenceCheck = apps.get_model("surveys", "EvidenceCheck")
+    except LookupError:
+        return 0
+    checks = data.get("evidence", [])
+    for position, check in enumerate(checks):
+        EvidenceCheck.objects.update_or_create(
+            code=check["code"],
+            defaults={
+                "question_code": check["question"],
+                "option_codes": check["options"],
+                "kind": check["kind"],
+                "direction": check["direction"],
+                "message_vi": check["message"]["vi"],
+                "message_en": check["message"].get("en", ""),
+                "position": position,
+            },
+        )
+    return len(checks)
 
 
 def _decimal(value: Any) -> Decimal | None:
