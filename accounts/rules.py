@@ -75,6 +75,12 @@ rules.add_perm("cooperatives.view_registry", is_national | is_officer)
 rules.add_perm("cooperatives.add_cooperative", is_national_admin | is_officer)
 rules.add_perm("cooperatives.change_cooperative", is_national_admin | (is_officer & is_officer_of_object_province))
 rules.add_perm("cooperatives.import_cooperatives", is_national_admin | is_officer)
+# A cooperative's OCOP products and e-commerce listings (the evidence its self-assessments are
+# checked against): national administrators, the officers of its province and its own members.
+rules.add_perm(
+    "cooperatives.maintain_products",
+    is_national_admin | (is_officer & is_officer_of_object_province) | (is_member & is_member_of_cooperative),
+)
 
 # Accounts: national administrators manage them (in the admin, through accounts.services).
 rules.add_perm("accounts.view_user", is_national_admin)
@@ -108,6 +114,9 @@ rules.add_perm("surveys.import_responses", is_national_admin | is_officer)
 # Late paper surveys: only a national administrator imports into a round that has closed.
 rules.add_perm("surveys.import_into_closed_round", is_national_admin)
 rules.add_perm("surveys.add_round", is_national_admin)
+# The self-assessments the registry contradicts (surveys.evidence): national roles and officers,
+# each within their scope (surveys.evidence_selectors).
+rules.add_perm("surveys.view_evidence_mismatches", is_national | is_officer)
 
 # Indicators: the dashboard and the API's figures are for national roles and officers (each
 # within their scope, by indicators.selectors); national roles also compare the provinces.
