@@ -4,6 +4,8 @@ its page. Thin: the cooperative's selector scopes (404 outside the user's scope)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,13 +35,13 @@ def _edit(
     cooperative: Cooperative,
     form: ModelForm,
     *,
-    save: object,
+    save: Callable[..., Model],
     title: str,
     done: str,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            save(**form.cleaned_data)  # type: ignore[operator]
+            save(**form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
