@@ -24,7 +24,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 
 from cooperatives.models import EcommerceListing, OcopProduct, Platform, Traceability
 
-from .models import Answer, EvidenceCheck, EvidenceDirection, EvidenceKind, Option, Response
+from .models import Answer, EvidenceCheck, EvidenceDirection, EvidenceKind, Option, Question, Response
 
 # A listing on any platform but the province's is a marketplace listing ("other" included: the
 # registry records smaller marketplaces under it).
@@ -46,26 +46,29 @@ class ResolvedCheck:
         return f"evidence_{self.check.code}"
 
 
-def resolved_checks(checks: Iterable[EvidenceCheck] | None = None) -> list[ResolvedCheck]:
-    """The active checks (or ``checks``) with their option ids; those that apply to no version are
-    left out. Two queries."""
-    checks = list(EvidenceCheck.objects.filter(is_active=True) if checks is None else checks)
-    return resolve(checks, option_ids_of({check.question_code for check in checks}))
+def resolved_checks() -> list[ResolvedCheck]:
+    """The active checks with their option ids; those that apply to no version are left out. One
+    query: each check joined to the options of its question in every version."""
+    check, question, option = (m._meta.db_table for m in (EvidenceCheck, Question, Option))
+    rows = EvidenceCheck.objects.raw(
+        f"SELECT ec.*, o.id AS option_id, o.code AS option_code FROM {check} ec"
+        f" LEFT JOIN {question} q ON q.code = ec.question_code LEFT JOIN {option} o ON o.question_id = q.id"
+        " WHERE ec.is_active = %s ORDER BY ec.position, ec.code, o.id",
+        [True],
+    )
+    checks: dict[int, EvidenceCheck] = {}
+    ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        checks.setdefault(row.pk, row)
+        if row.option_id is not None and (row.option_id not in ids_of[(row.question_code, row.option_code)]):
+            ids_of[(row.question_code, row.option_code)].append(row.option_id)
+    return resolve(checks.values(), ids_of)
 
 
 def resolve(checks: Iterable[EvidenceCheck], ids_of: dict[tuple[str, str], list[int]]) -> list[ResolvedCheck]:
     """``checks`` with their option ids from ``ids_of``; those that apply to no version are left out."""
     resolved = [ResolvedCheck(check, check_option_ids(check, ids_of)) for check in checks]
     return [r for r in resolved if r.option_ids]
-
-
-def option_ids_of(question_codes: Iterable[str]) -> dict[tuple[str, str], list[int]]:
-    """(question code, option code) → the option's ids in every version. One query."""
-    ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-    rows = Option.objects.filter(question__code__in=set(question_codes)).values_list("pk", "question__code", "code")
-    for pk, question_code, option_code in rows:
-        ids_of[(question_code, option_code)].append(pk)
-    return ids_of
 
 
 def check_option_ids(check: EvidenceCheck, ids_of: dict[tuple[str, str], list[int]]) -> tuple[int, ...]:
