@@ -1,15 +1,14 @@
 """The nightly aggregation: adoption indicators per round × nation / province / sector /
-province × sector / ward (commune).
+province × sector / ward (commune), and the share of self-assessments the registry contradicts.
 
 Set-based: two GROUP BY queries per partition (the registry, and the counted responses: one
-pass over the indicators' chosen options, see ``_counted_responses``), whatever the number of
-cooperatives. The rows
-of a partition are additive counts, so the country can be computed in one partition or fanned
-out per province across Celery workers and summed; percentages and averages are derived from
-the summed counts at the end. This module computes and writes nothing; ``services`` runs it
-and writes the snapshot in one transaction (delete the day's figures, insert the new ones): a
-run that dies leaves the previous snapshot whole, and two runs on the same day give the same
-figures.
+pass over the indicators' and evidence checks' chosen options, see ``_counted_responses``),
+whatever the number of cooperatives. The rows of a partition are additive counts, so the country
+can be computed in one partition or fanned out per province across Celery workers and summed;
+percentages and averages are derived from the summed counts at the end. This module computes
+and writes nothing; ``services`` runs it and writes the snapshot in one transaction (delete the
+day's figures, insert the new ones): a run that dies leaves the previous snapshot whole, and two
+runs on the same day give the same figures.
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
-from surveys.evidence import resolve, sql_any_mismatch, sql_choice_flags
+from surveys.evidence import resolved_checks, sql_any_mismatch, sql_choice_flags
 from surveys.lifecycle import counted_statuses
-from surveys.models import Answer, EvidenceCheck, IndicatorDefinition, Option, Response, SurveyRound
+from surveys.models import Answer, IndicatorDefinition, Option, Response, SurveyRound
 
 from .models import Scope
 
@@ -85,9 +84,7 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     )
     # Each indicator's options as ids, whatever the questionnaire version (the same question and
     # option codes in each): one query.
-    evidence = list(EvidenceCheck.objects.filter(is_active=True))
-    questions = {question for _code, question, _options in definitions} | {e.question_code for e in evidence}
-    candidates = Option.objects.filter(question__code__in=questions)
+    candidates = Option.objects.filter(question__code__in={question for _code, question, _options in definitions})
     ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
     for pk, question_code, option_code in candidates.values_list("pk", "question__code", "code"):
         ids_of[(question_code, option_code)].append(pk)
@@ -97,7 +94,7 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
         for code, question_code, option_codes in definitions
     }
     # The evidence checks' options join the same fold: one more 0/1 flag per check.
-    checks = resolve(evidence, ids_of)
+    checks = resolved_checks()
     option_ids = sorted({pk for ids in options_of.values() for pk in ids} | {pk for r in checks for pk in r.option_ids})
     statuses = list(counted_statuses())
 
@@ -270,8 +267,9 @@ def _metrics(
 ) -> list[tuple[str, Decimal | None, int | None, int | None]]:
     """(metric, value, numerator, denominator) of one round and scope, from its summed counts;
     a percentage or an average over nothing is None. ``levels``: with the count at each level
-    (not for a ward: a handful of cooperatives spread over six levels tells nothing, and each
-    ward's six figures would swell the snapshot for nothing)."""
+    and the evidence mismatch rate (not for a ward: a handful of cooperatives spread over six
+    levels tells nothing, a ward's mismatches are read on the province's page, and each ward's
+    figures would swell the snapshot, whose write is most of the job's time, for nothing)."""
     surveyed = int(bucket.get("n", 0))
     metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [
         ("cooperatives_total", Decimal(total), total, None),
@@ -285,8 +283,9 @@ def _metrics(
     for code in definitions:
         numerator = int(bucket.get(f"ind_{code}", 0))
         metrics.append((f"{code}_pct", _pct(numerator, surveyed), numerator, surveyed))
-    mismatched = int(bucket.get(MISMATCHED, 0))
-    metrics.append((MISMATCH_METRIC, _pct(mismatched, surveyed), mismatched, surveyed))
+    if levels:
+        mismatched = int(bucket.get(MISMATCHED, 0))
+        metrics.append((MISMATCH_METRIC, _pct(mismatched, surveyed), mismatched, surveyed))
     return metrics
 
 

@@ -57,6 +57,9 @@ def test_the_mismatch_rate_per_scope_matches_the_hand_count(data):
     assert figure(data, "p:66") == (Decimal(100), 2, 2)
     sector = IndicatorSnapshot.objects.get(round=data, scope="sector", metric="evidence_mismatch_pct")
     assert (sector.numerator, sector.denominator) == (3, 5)
+    # Not for a ward (like the counts per level): a handful of answers, read on the province's page.
+    assert IndicatorSnapshot.objects.filter(round=data, scope="ward", metric="surveyed_total").exists()
+    assert not IndicatorSnapshot.objects.filter(scope="ward", metric="evidence_mismatch_pct").exists()
 
 
 def test_the_officers_page_and_the_snapshot_count_the_same(data, officer_a, national_admin):

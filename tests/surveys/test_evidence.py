@@ -218,3 +218,29 @@ def test_a_national_user_sees_every_province_and_opens_one(prepared, open_round,
     one = client.get(reverse("surveys:evidence", args=[open_round.code]), {"province": "66"}).content.decode()
     assert 'data-cooperative="6600000001"' in one and "8200000001" not in one
     assert client.get(reverse("surveys:evidence", args=[open_round.code]), {"province": "ZZ"}).status_code == 404
+
+
+def test_the_panels_queries_do_not_grow_with_rounds(
+    prepared, open_round, login, officer_a, national_admin, django_assert_max_num_queries
+):
+    import datetime
+
+    a = prepared["a"]
+    previous_round = SurveyRound.objects.create(
+        code="KS2026-DT",
+        name_vi="Khảo sát bổ sung",
+        questionnaire=open_round.questionnaire,
+        opens_on=open_round.opens_on - datetime.timedelta(days=1),
+        closes_on=open_round.closes_on,
+    )
+    client = login(officer_a)
+    with django_assert_max_num_queries(30) as captured:
+        client.get(reverse("cooperatives:detail", args=[a.pk]))
+    one_round = len(captured)
+    answer(previous_round, a, national_admin, ONLINE_CHANNELS=["marketplace"], TRACEABILITY="none")
+    with django_assert_max_num_queries(one_round) as captured:
+        page = client.get(reverse("cooperatives:detail", args=[a.pk])).content.decode()
+    panel = page[page.index('data-testid="evidence"') :]
+    # Both rounds, the later first: this round's one mismatch, the earlier round's two.
+    assert panel.index(open_round.name) < panel.index(previous_round.name)
+    assert panel.count("data-check=") == 3
