@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coopdx.collation import vietnamese
 from cooperatives.models import Cooperative, Province
 
 from .evidence import (
@@ -114,7 +115,7 @@ def mismatched_responses(
         with_mismatches(responses, checks)
         .filter(**{ANY: True})
         .select_related("cooperative")
-        .order_by("cooperative__name", "cooperative__code")
+        .order_by(vietnamese("cooperative__name"), "cooperative__code")
     )
 
 
