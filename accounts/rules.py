@@ -89,6 +89,12 @@ rules.add_perm("cooperatives.import_cooperatives", is_national_admin | is_office
 rules.add_perm("cooperatives.review_duplicates", is_national_admin | is_officer)
 rules.add_perm("cooperatives.merge_cooperatives", is_national_admin | (is_officer & is_officer_of_every_province))
 rules.add_perm("cooperatives.dismiss_duplicates", is_national_admin | (is_officer & is_officer_of_every_province))
+# A cooperative's OCOP products and e-commerce listings (the evidence its self-assessments are
+# checked against): national administrators, the officers of its province and its own members.
+rules.add_perm(
+    "cooperatives.maintain_products",
+    is_national_admin | (is_officer & is_officer_of_object_province) | (is_member & is_member_of_cooperative),
+)
 
 # Accounts: national administrators manage them (in the admin, through accounts.services).
 rules.add_perm("accounts.view_user", is_national_admin)
@@ -126,6 +132,9 @@ rules.add_perm("surveys.add_round", is_national_admin)
 # on a draft version (a published one is read-only: surveys.admin.FrozenWhenPublished).
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"surveys.{action}_consistencyrule", is_national_admin)
+# The self-assessments the registry contradicts (surveys.evidence): national roles and officers,
+# each within their scope (surveys.evidence_selectors).
+rules.add_perm("surveys.view_evidence_mismatches", is_national | is_officer)
 
 # Indicators: the dashboard and the API's figures are for national roles and officers (each
 # within their scope, by indicators.selectors); national roles also compare the provinces.

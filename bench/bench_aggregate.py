@@ -1,7 +1,8 @@
 """Benchmark 2: the nightly aggregation at national scale beside one SQL statement.
 
 The reference statement computes every figure the job stores (every round, the four scopes,
-registry totals, counted responses, average score, counts per level, every indicator). Both run
+registry totals, counted responses, average score, counts per level, every indicator, the share
+of responses with a mismatch against the registry's evidence). Both run
 alternately on the same data in the same process, and every figure is compared; the ratio is
 what counts (the machine is shared and noisy).
 
@@ -18,16 +19,38 @@ from typing import Any
 
 from bench.common import print_table, record, timed
 
+# The registry's evidence of each kind for the cooperative ``c`` (surveys.EvidenceKind).
+EVIDENCE = {
+    "marketplace_listing": "c.id IN (SELECT cooperative_id FROM cooperatives_ecommercelisting"
+    " WHERE platform <> 'provincial')",
+    "provincial_listing": "c.id IN (SELECT cooperative_id FROM cooperatives_ecommercelisting"
+    " WHERE platform = 'provincial')",
+    "ocop_product": "c.id IN (SELECT cooperative_id FROM cooperatives_ocopproduct)",
+    "traceability_record": "c.traceability IN ('qr_partial', 'qr_all')",
+}
 
-def reference_sql(indicators: int) -> str:
+
+def reference_sql(indicators: int, checks: list[tuple[str, str]] | None = None) -> str:
     """One PostgreSQL statement computing every figure the job stores for every round: the
     five scopes (nation, province, sector, province × sector, ward) by GROUPING SETS, the registry
-    totals, counts per level, the summed score and every indicator, in one pass over the chosen
-    options of the indicators among the counted responses. Parameters: the counted statuses, the
-    option ids of each indicator (an array each), all of them (one array), the counted statuses."""
-    flags = ",\n    ".join(f"bool_or(ao.option_id = ANY(%s)) AS f_{index}" for index in range(indicators))
+    totals, counts per level, the summed score, every indicator and the responses with a
+    mismatch of at least one evidence check (``checks``: (kind, direction) of each), in one pass
+    over the chosen options of the indicators and checks among the counted responses.
+    Parameters: the counted statuses, the option ids of each indicator, then of each check (an
+    array each), all of them (one array), the counted statuses."""
+    checks = checks or []
+    flags = ",\n    ".join(
+        [f"bool_or(ao.option_id = ANY(%s)) AS f_{index}" for index in range(indicators)]
+        + [f"bool_or(ao.option_id = ANY(%s)) AS e_{index}" for index in range(len(checks))]
+    )
     counted_flags = "".join(f", coalesce(chosen.f_{index}, false) AS f_{index}" for index in range(indicators))
+    mismatch = " OR ".join(
+        f"(coalesce(chosen.e_{index}, false) AND {'' if direction == 'denied' else 'NOT '}({EVIDENCE[kind]}))"
+        for index, (kind, direction) in enumerate(checks)
+    )
+    counted_flags += f", ({mismatch or 'false'}) AS mismatched"
     counts = "".join(f",\n  count(*) FILTER (WHERE f_{index})" for index in range(indicators))
+    counts += ",\n  count(*) FILTER (WHERE mismatched)"
     levels = ", ".join(f"count(*) FILTER (WHERE level = {level})" for level in range(6))
     sets = "GROUPING SETS ((), (province_id), (sector_id), (province_id, sector_id), (province_id, ward_id))"
     return f"""
@@ -81,7 +104,7 @@ def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[
     mismatches = compared = 0
     for row in rows:
         round_id, province_id, sector_id, ward_id, grouping, surveyed, score_sum, *rest = row
-        levels, flags, total = rest[:6], rest[6:-1], rest[-1]
+        levels, flags, mismatched, total = rest[:6], rest[6:-2], rest[-2], rest[-1]
         key = (round_id, SCOPES[grouping], province_id, sector_id, ward_id)
         expected = {
             "cooperatives_total": (total, None),
@@ -94,6 +117,8 @@ def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[
                 if SCOPES[grouping] != "ward"
             },
             **{f"{code}_pct": (flag, surveyed) for (code, _q, _o), flag in zip(definitions, flags, strict=True)},
+            # Nor a mismatch rate (the job's rule: its write would cost more than a ward's rate tells).
+            **({"evidence_mismatch_pct": (mismatched, surveyed)} if SCOPES[grouping] != "ward" else {}),
         }
         for metric, (numerator, denominator) in expected.items():
             compared += 1
@@ -127,12 +152,17 @@ def main() -> None:
     from indicators.aggregation import build_figures, compute_partition, rounds_for
     from indicators.services import aggregate_indicators
     from surveys.lifecycle import counted_statuses
-    from surveys.models import Answer, IndicatorDefinition, Response
+    from surveys.models import Answer, EvidenceCheck, IndicatorDefinition, Response
 
     definitions = [
         (d.code, d.question_code, d.option_codes) for d in IndicatorDefinition.objects.filter(is_active=True)
     ]
-    sql = reference_sql(len(definitions))
+    # The checks of a question some version has (the others apply to no response).
+    checks = [
+        (c.question_code, [str(o) for o in c.option_codes], c.kind, c.direction)
+        for c in EvidenceCheck.objects.filter(is_active=True)
+    ]
+    sql = reference_sql(len(definitions), [(kind, direction) for _q, _o, kind, direction in checks])
 
     def option_ids() -> list[list[int]]:
         """Each indicator's option ids (the same codes in every questionnaire version)."""
@@ -145,7 +175,7 @@ def main() -> None:
                 ids.setdefault((question, option), []).append(pk)
         return [
             [pk for option in options for pk in ids.get((question, option), [])]
-            for _c, question, options in definitions
+            for question, options in [(q, o) for _c, q, o in definitions] + [(q, o) for q, o, _k, _d in checks]
         ]
 
     def reference() -> list[tuple]:

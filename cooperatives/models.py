@@ -245,7 +245,7 @@ class OcopProduct(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("cooperative"), on_delete=models.CASCADE, related_name="ocop_products"
     )
-    name = models.CharField(_("product"), max_length=255)
+    name = models.CharField(_("product"), max_length=255, validators=[validate_visible_text])
     stars = models.PositiveSmallIntegerField(_("star rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     year_certified = models.PositiveSmallIntegerField(
         _("year certified"), validators=[MinValueValidator(2018), MaxValueValidator(2100)]
@@ -282,7 +282,7 @@ class EcommerceListing(models.Model):
         Cooperative, verbose_name=_("cooperative"), on_delete=models.CASCADE, related_name="listings"
     )
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
-    url = models.URLField(_("address (URL)"))
+    url = WebAddressField(_("address (URL)"))
     history = HistoricalRecords()
 
     class Meta:

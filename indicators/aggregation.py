@@ -1,15 +1,14 @@
 """The nightly aggregation: adoption indicators per round × nation / province / sector /
-province × sector / ward (commune).
+province × sector / ward (commune), and the share of self-assessments the registry contradicts.
 
 Set-based: two GROUP BY queries per partition (the registry, and the counted responses: one
-pass over the indicators' chosen options, see ``_counted_responses``), whatever the number of
-cooperatives. The rows
-of a partition are additive counts, so the country can be computed in one partition or fanned
-out per province across Celery workers and summed; percentages and averages are derived from
-the summed counts at the end. This module computes and writes nothing; ``services`` runs it
-and writes the snapshot in one transaction (delete the day's figures, insert the new ones): a
-run that dies leaves the previous snapshot whole, and two runs on the same day give the same
-figures.
+pass over the indicators' and evidence checks' chosen options, see ``_counted_responses``),
+whatever the number of cooperatives. The rows of a partition are additive counts, so the country
+can be computed in one partition or fanned out per province across Celery workers and summed;
+percentages and averages are derived from the summed counts at the end. This module computes
+and writes nothing; ``services`` runs it and writes the snapshot in one transaction (delete the
+day's figures, insert the new ones): a run that dies leaves the previous snapshot whole, and two
+runs on the same day give the same figures.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
+from surveys.evidence import resolved_checks, sql_any_mismatch, sql_choice_flags
 from surveys.lifecycle import counted_statuses
 from surveys.models import Answer, IndicatorDefinition, Option, Response, SurveyRound
 
@@ -36,6 +36,9 @@ LEVELS = range(6)
 PRECISION = Decimal("0.000000000001")
 # The score's own precision: SQLite sums it as a float, rounded back to it.
 SCORE_STEP = Decimal(1).scaleb(-Response._meta.get_field("score").decimal_places)
+# The share of counted responses with at least one mismatch against the registry's evidence.
+MISMATCH_METRIC = "evidence_mismatch_pct"
+MISMATCHED = "evidence_mismatched"
 
 
 def rounds_for(round_code: str = "") -> list[SurveyRound]:
@@ -66,7 +69,8 @@ def compute_partition(*, round_ids: list[int], province_id: int | None = None) -
 
 def _counted_responses(round_ids: list[int], province_id: int | None) -> list[dict[str, Any]]:
     """The counted responses per (round, province, sector, ward): how many, their summed score, how
-    many at each level and, per active indicator, how many chose one of its options.
+    many at each level, per active indicator how many chose one of its options, and how many are
+    a mismatch of at least one evidence check (``surveys.evidence``).
 
     One statement, one pass: the chosen options among the indicators' (resolved to ids first)
     are read once for the partition's counted responses, folded into one row per response (a
@@ -89,7 +93,9 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
         code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, str(option_code)), []))
         for code, question_code, option_codes in definitions
     }
-    option_ids = sorted({pk for ids in options_of.values() for pk in ids})
+    # The evidence checks' options join the same fold: one more 0/1 flag per check.
+    checks = resolved_checks()
+    option_ids = sorted({pk for ids in options_of.values() for pk in ids} | {pk for r in checks for pk in r.option_ids})
     statuses = list(counted_statuses())
 
     def marks(values: Collection[Any]) -> str:
@@ -113,6 +119,12 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             sums += f", SUM(COALESCE(f.ind_{index}, 0))"
         else:
             sums += ", 0"
+    evidence_columns, evidence_params = sql_choice_flags(checks)
+    flags += "".join(f", {column}" for column in evidence_columns)
+    params += evidence_params
+    mismatch, mismatch_params = sql_any_mismatch(checks)
+    sums += f", SUM({mismatch})"
+    params = [*mismatch_params, *params]
     chosen = ""
     if option_ids:
         # One row per response with a 0/1 flag per indicator, from its chosen indicator options.
@@ -151,6 +163,7 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             record.update(
                 {f"ind_{code}": int(counts[len(LEVELS) + index]) for index, (code, _q, _o) in enumerate(definitions)}
             )
+            record[MISMATCHED] = int(counts[-1] or 0)
             rows.append(record)
     return rows
 
@@ -246,6 +259,7 @@ class _Rollup:
                     bucket[f"level_{level}"] += row[f"level_{level}"]
                 for code in self.definitions:
                     bucket[f"ind_{code}"] += row.get(f"ind_{code}", 0)
+                bucket[MISMATCHED] += row.get(MISMATCHED, 0)
 
 
 def _metrics(
@@ -253,8 +267,9 @@ def _metrics(
 ) -> list[tuple[str, Decimal | None, int | None, int | None]]:
     """(metric, value, numerator, denominator) of one round and scope, from its summed counts;
     a percentage or an average over nothing is None. ``levels``: with the count at each level
-    (not for a ward: a handful of cooperatives spread over six levels tells nothing, and each
-    ward's six figures would swell the snapshot for nothing)."""
+    and the evidence mismatch rate (not for a ward: a handful of cooperatives spread over six
+    levels tells nothing, a ward's mismatches are read on the province's page, and each ward's
+    figures would swell the snapshot, whose write is most of the job's time, for nothing)."""
     surveyed = int(bucket.get("n", 0))
     metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [
         ("cooperatives_total", Decimal(total), total, None),
@@ -268,6 +283,9 @@ def _metrics(
     for code in definitions:
         numerator = int(bucket.get(f"ind_{code}", 0))
         metrics.append((f"{code}_pct", _pct(numerator, surveyed), numerator, surveyed))
+    if levels:
+        mismatched = int(bucket.get(MISMATCHED, 0))
+        metrics.append((MISMATCH_METRIC, _pct(mismatched, surveyed), mismatched, surveyed))
     return metrics
 
 

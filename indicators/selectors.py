@@ -175,6 +175,8 @@ def metric_labels() -> dict[str, str]:
     }
     for definition in IndicatorDefinition.objects.filter(is_active=True):
         labels[f"{definition.code}_pct"] = definition.name
+    # Computed by the aggregation from the evidence checks (surveys.evidence), not a definition.
+    labels["evidence_mismatch_pct"] = _("Self-reports the registry contradicts")
     return labels
 
 

@@ -10,6 +10,7 @@ from . import questionnaires
 from .models import (
     Advice,
     ConsistencyRule,
+    EvidenceCheck,
     IndicatorDefinition,
     Option,
     Pillar,
@@ -129,6 +130,12 @@ class ConsistencyRuleAdmin(FrozenWhenPublished, admin.ModelAdmin):
 @admin.register(IndicatorDefinition)
 class IndicatorDefinitionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_vi", "question_code", "option_codes", "is_active")
+
+
+@admin.register(EvidenceCheck)
+class EvidenceCheckAdmin(admin.ModelAdmin):
+    list_display = ("code", "question_code", "option_codes", "kind", "direction", "is_active")
+    list_filter = ("kind", "direction", "is_active")
 
 
 @admin.register(SurveyRound)

@@ -542,3 +542,52 @@ class ResponseFlag(models.Model):
             "Every answer is the same as in the response of cooperative %(code)s in this round: the form may "
             "have been copied."
         ) % {"code": detail.get("other_code", "")}
+
+
+class EvidenceKind(models.TextChoices):
+    """What in the registry backs (or contradicts) an answer."""
+
+    MARKETPLACE_LISTING = "marketplace_listing", _("A listing on an e-commerce marketplace")
+    PROVINCIAL_LISTING = "provincial_listing", _("A listing on the provincial trade platform")
+    OCOP_PRODUCT = "ocop_product", _("An OCOP product")
+    TRACEABILITY_RECORD = "traceability_record", _("QR traceability recorded in the registry")
+
+
+class EvidenceDirection(models.TextChoices):
+    CLAIMED = "claimed", _("Claimed in the answer, no evidence in the registry")
+    DENIED = "denied", _("Evidence in the registry, the answer says none")
+
+
+class EvidenceCheck(Bilingual):
+    """A check of a self-report against the registry (``surveys.evidence``), as data like the
+    indicators: a counted response that chose one of ``option_codes`` of ``question_code`` is a
+    mismatch when the registry holds no evidence of ``kind`` (direction "claimed") or when it
+    holds some (direction "denied"). A check applies to the questionnaire versions that have
+    its question, and to no other."""
+
+    code = models.CharField(_("code"), max_length=48, unique=True)
+    question_code = models.CharField(_("question code"), max_length=48)
+    option_codes = models.JSONField(_("option codes"), default=list)
+    kind = models.CharField(_("evidence"), max_length=32, choices=EvidenceKind.choices)
+    direction = models.CharField(_("direction"), max_length=16, choices=EvidenceDirection.choices)
+    message_vi = models.CharField(_("message (Vietnamese)"), max_length=255)
+    message_en = models.CharField(_("message (English)"), max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("evidence check")
+        verbose_name_plural = _("evidence checks")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def message(self) -> str:
+        return self.localized("message")
+
+    def clean(self) -> None:
+        codes = self.option_codes
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str | int) for c in codes):
+            raise ValidationError({"option_codes": _('List the option codes, for example ["marketplace"].')})

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .check_data import consistency_rules_load, evidence_checks_load
 from .scoring import OptionSpec, PillarSpec, QuestionSpec
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -107,6 +108,7 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                     "position": position,
                 },
             )
+        evidence_checks_load(data, apps)
     return questionnaire
 
 
@@ -141,42 +143,6 @@ def number_bounds_load(data: dict[str, Any], apps: Any = global_apps) -> int:
                 questionnaire__code=data["code"], questionnaire__version=data["version"], code=q["code"]
             ).update(**_bounds(Question, q))
     return updated
-
-
-def consistency_rules_load(data: dict[str, Any], apps: Any = global_apps, questionnaire: Any = None) -> int:
-    """Create the rules of a version's JSON (``rules``) it does not have yet, each parsed first
-    (a shipped rule that could not run fails loudly). Rules never change a score, so a published
-    version may receive them, as it receives number bounds. Returns how many were created."""
-    from .consistency import rule_expressions
-
-    Questionnaire = apps.get_model("surveys", "Questionnaire")
-    try:
-        ConsistencyRule = apps.get_model("surveys", "ConsistencyRule")
-    except LookupError:  # an early migration's registry: a later one loads the rules
-        return 0
-    if questionnaire is None:
-        questionnaire = Questionnaire.objects.filter(code=data["code"], version=data["version"]).first()
-    if questionnaire is None:
-        return 0
-    existing = set(ConsistencyRule.objects.filter(questionnaire=questionnaire).values_list("code", flat=True))
-    created = 0
-    for position, rule_data in enumerate(data.get("rules", [])):
-        if rule_data["code"] in existing:
-            continue
-        rule = ConsistencyRule(
-            questionnaire=questionnaire,
-            code=rule_data["code"],
-            severity=rule_data["severity"],
-            condition=rule_data.get("when", ""),
-            constraint=rule_data["must"],
-            message_vi=rule_data["message"]["vi"],
-            message_en=rule_data["message"].get("en", ""),
-            position=position,
-        )
-        rule_expressions(rule)
-        rule.save()
-        created += 1
-    return created
 
 
 def national_questionnaire_data() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_evidence
 
 app_name = "surveys"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/<str:code>/", views.round_detail, name="round"),
     path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
     path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),
+    path("rounds/<str:code>/evidence/", views_evidence.round_evidence, name="evidence"),
     path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
     re_path(r"^rounds/(?P<code>[^/]+)/export\.(?P<fmt>csv|xlsx)$", views.round_export, name="export"),
     path("rounds/<str:code>/start/<int:cooperative_id>/", views.response_start, name="start"),

@@ -298,7 +298,8 @@ def test_the_queries_of_an_aggregation_do_not_grow_with_cooperatives(
     for index in range(12):
         cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
-    with django_assert_max_num_queries(25) as captured:
+    # 26: the evidence checks are read with the indicators (one query), whatever the data.
+    with django_assert_max_num_queries(26) as captured:
         indicator_services.aggregate_indicators()
     small = len(captured)
     for index in range(12, 40):
@@ -339,11 +340,13 @@ def counted_by_hand(round_ids, province_id=None):
     from collections import Counter, defaultdict
 
     from surveys.lifecycle import counted_statuses
-    from surveys.models import IndicatorDefinition
+    from surveys.models import EvidenceCheck, IndicatorDefinition
 
     definitions = list(IndicatorDefinition.objects.filter(is_active=True))
+    checks = list(EvidenceCheck.objects.filter(is_active=True))
     empty = {"n": 0, "score_sum": Decimal(0), **{f"level_{level}": 0 for level in range(6)}}
     empty.update({f"ind_{definition.code}": 0 for definition in definitions})
+    empty["evidence_mismatched"] = 0
     rows = defaultdict(lambda: Counter(empty))
     responses = Response.objects.filter(round_id__in=round_ids, status__in=counted_statuses()).select_related(
         "cooperative"
@@ -364,7 +367,23 @@ def counted_by_hand(round_ids, province_id=None):
             row[f"ind_{definition.code}"] += any(
                 (definition.question_code, str(code)) in chosen for code in definition.option_codes
             )
+        row["evidence_mismatched"] += any(
+            any((check.question_code, str(code)) in chosen for code in check.option_codes)
+            and (check.direction == "denied") == registry_holds(cooperative, check.kind)
+            for check in checks
+        )
     return {key: {**empty, **row} for key, row in rows.items()}
+
+
+def registry_holds(cooperative, kind) -> bool:
+    """The registry's evidence of ``kind`` for the cooperative, read object by object."""
+    platforms = [listing.platform for listing in cooperative.listings.all()]
+    return {
+        "marketplace_listing": any(platform != "provincial" for platform in platforms),
+        "provincial_listing": "provincial" in platforms,
+        "ocop_product": cooperative.ocop_products.exists(),
+        "traceability_record": cooperative.traceability in ("qr_partial", "qr_all"),
+    }[kind]
 
 
 def counted_by_the_job(round_ids, province_id=None):
@@ -435,6 +454,13 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
             Response.objects.filter(pk=response.pk).update(status=status)
         if rng.random() < 0.1:
             type(cooperative).objects.filter(pk=cooperative.pk).update(is_archived=True)
+        # The registry's evidence, at random: listings, OCOP products, traceability.
+        for platform in rng.sample(["shopee", "provincial", "other"], rng.randint(0, 2)):
+            cooperative.listings.create(platform=platform, url=f"https://{platform}.vn/{cooperative.code}")
+        if rng.random() < 0.3:
+            cooperative.ocop_products.create(name="Mật ong", stars=3, year_certified=2024)
+        trace = rng.choice(["none", "paper", "qr_partial", "qr_all"])
+        type(cooperative).objects.filter(pk=cooperative.pk).update(traceability=trace)
     # An accepted response without a single answer, score or level (a paper form left blank).
     blank = CooperativeFactory(province=province_a, sector=sectors[0], code="8200000199")
     Response.objects.create(round=open_round, cooperative=blank, status=ResponseStatus.ACCEPTED)
@@ -442,6 +468,7 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
     by_hand = counted_by_hand(round_ids)
     assert sum(row["n"] for row in by_hand.values()) >= 12  # the draw counts enough responses to mean something
     assert any(row.get("ind_ecommerce") for row in by_hand.values())
+    assert 0 < sum(row["evidence_mismatched"] for row in by_hand.values()) < sum(row["n"] for row in by_hand.values())
     assert all("ind_website" not in row and row["ind_nothing"] == 0 for row in by_hand.values())
     assert counted_by_the_job(round_ids) == by_hand
     for province in (province_a, province_b):

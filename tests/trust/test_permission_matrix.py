@@ -54,6 +54,40 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("cooperatives:detail", "GET", "/cooperatives/{coop}/", {A: 302, OB: 404, "*": 200}),
     ("cooperatives:update", "GET", "/cooperatives/{coop}/edit/", {A: 302, M: 403, OB: 404, MI: 403, "*": 200}),
     ("cooperatives:archive", "POST", "/cooperatives/{coop}/archive/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    # A cooperative's OCOP products and listings: its officers and members (another cooperative's
+    # member, like another province's officer, finds nothing); read-only roles may not.
+    ("cooperatives:ocop_create", "GET", "/cooperatives/{coop}/ocop/new/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    (
+        "cooperatives:ocop_update",
+        "GET",
+        "/cooperatives/{coop}/ocop/{ocop}/edit/",
+        {A: 302, OB: 404, MI: 403, "*": 200},
+    ),
+    (
+        "cooperatives:ocop_update",
+        "GET",
+        "/cooperatives/{other_coop}/ocop/{other_ocop}/edit/",
+        {A: 302, M: 404, OB: 404, MI: 403, "*": 200},
+    ),
+    (
+        "cooperatives:ocop_delete",
+        "POST",
+        "/cooperatives/{coop}/ocop/{ocop}/delete/",
+        {A: 302, OB: 404, MI: 403, "*": 302},
+    ),
+    ("cooperatives:listing_create", "GET", "/cooperatives/{coop}/listings/new/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    (
+        "cooperatives:listing_update",
+        "GET",
+        "/cooperatives/{coop}/listings/{listing}/edit/",
+        {A: 302, OB: 404, MI: 403, "*": 200},
+    ),
+    (
+        "cooperatives:listing_delete",
+        "POST",
+        "/cooperatives/{coop}/listings/{listing}/delete/",
+        {A: 302, OB: 404, MI: 403, "*": 302},
+    ),
     ("cooperatives:import", "GET", "/cooperatives/import/", {A: 302, M: 403, MI: 403, "*": 200}),
     ("cooperatives:import_template", "GET", "/cooperatives/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
     ("cooperatives:import_job", "GET", "/cooperatives/import/{job}/", {A: 302, OA: 200, AD: 200, "*": 404}),
@@ -101,6 +135,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:remind", "POST", "/surveys/rounds/{round}/remind/", {A: 302, M: 403, MI: 403, "*": 302}),
     ("surveys:reminded", "GET", "/surveys/rounds/{round}/reminders/", {A: 302, M: 403, MI: 403, "*": 302}),
     ("surveys:export", "GET", "/surveys/rounds/{round}/export.csv", {A: 302, M: 403, "*": 200}),
+    ("surveys:evidence", "GET", "/surveys/rounds/{round}/evidence/", {A: 302, M: 403, "*": 200}),
+    ("surveys:evidence", "GET", "/surveys/rounds/{round}/evidence/?province=82", {A: 302, M: 403, "*": 200}),
     ("surveys:template", "GET", "/surveys/rounds/{round}/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
     ("surveys:start", "POST", "/surveys/rounds/{round}/start/{coop}/", {A: 302, OB: 404, MI: 403, "*": 302}),
     ("surveys:result", "GET", "/surveys/responses/{response}/", {A: 302, OB: 404, "*": 200}),
@@ -215,6 +251,10 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         dismissed_by=officer_a,
         dismissed_at=timezone.now(),
     )
+    other = CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
+    ocop = coop_a.ocop_products.create(name="Xoài cát", stars=4, year_certified=2023)
+    other_ocop = other.ocop_products.create(name="Mật ong", stars=3, year_certified=2022)
+    listing = coop_a.listings.create(platform="shopee", url="https://shopee.vn/htx-a")
     # A refused file with one error, so that its marked copy can be downloaded by those who may.
     job = ImportJob.objects.create(
         file=SimpleUploadedFile("a.xlsx", xlsx_bytes([row(phone="abc")])),
@@ -264,6 +304,10 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
         "submitted": submitted.pk,
         "copy": copy_a.pk,
         "dismissal": dismissal.pk,
+        "ocop": ocop.pk,
+        "other_coop": other.pk,
+        "other_ocop": other_ocop.pk,
+        "listing": listing.pk,
     }
 
 
