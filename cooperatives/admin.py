@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import products, services
 from .models import Cooperative, EcommerceListing, LegacyProvince, OcopProduct, Province, Sector, Ward
 
 
@@ -46,6 +46,23 @@ class EcommerceListingInline(admin.TabularInline):
     extra = 0
 
 
+# Per inline model: create, update and delete through cooperatives.products, and the fields they take.
+PRODUCT_SERVICES = {
+    OcopProduct: (
+        products.ocop_product_create,
+        lambda item, **kw: products.ocop_product_update(product=item, **kw),
+        lambda item, **kw: products.ocop_product_delete(product=item, **kw),
+        products.PRODUCT_FIELDS,
+    ),
+    EcommerceListing: (
+        products.listing_create,
+        lambda item, **kw: products.listing_update(listing=item, **kw),
+        lambda item, **kw: products.listing_delete(listing=item, **kw),
+        products.LISTING_FIELDS,
+    ),
+}
+
+
 @admin.register(Cooperative)
 class CooperativeAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "province", "sector", "status", "is_archived")
@@ -72,6 +89,23 @@ class CooperativeAdmin(SimpleHistoryAdmin):
             created = services.cooperative_create(by=request.user, **fields)
             obj.pk = created.pk
             obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        """OCOP products and listings edited inline go through their services too (the rule, the
+        history naming the administrator, the registry's data version)."""
+        if formset.model not in PRODUCT_SERVICES:
+            return super().save_formset(request, form, formset, change)
+        create, update, delete, fields = PRODUCT_SERVICES[formset.model]
+        items = formset.save(commit=False)
+        for item in formset.deleted_objects:
+            delete(item, by=request.user)
+        for item in items:
+            values = {name: getattr(item, name) for name in fields}
+            if item.pk is None:
+                create(cooperative=form.instance, by=request.user, **values)
+            else:
+                update(formset.model.objects.get(pk=item.pk), by=request.user, **values)
+        return None
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead of delete

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.models import Role
 from coopdx.models import DataVersion
 from cooperatives import products
 from cooperatives.models import EcommerceListing, OcopProduct
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +165,50 @@ def test_the_cooperatives_page_offers_no_maintenance_to_an_analyst(coop_a, login
     page = login(ministry_analyst).get(reverse("cooperatives:detail", args=[coop_a.pk])).content.decode()
     assert "Mật ong" in page and "2023" in page
     assert reverse("cooperatives:ocop_create", args=[coop_a.pk]) not in page
+
+
+def test_the_admin_adds_and_removes_products_through_the_same_services(
+    coop_a, login, django_capture_on_commit_callbacks
+):
+    from tests.api.test_versions import _cooperative_form
+
+    # Products are edited inline by a superuser (national administrators use the pages).
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True, role=Role.NATIONAL_ADMIN)
+    client = login(admin)
+    path = f"/admin/cooperatives/cooperative/{coop_a.pk}/change/"
+    form = _cooperative_form(coop_a)
+    added = {
+        **form,
+        "ocop_products-TOTAL_FORMS": 1,
+        "ocop_products-0-name": "Xoài cát Hòa Lộc",
+        "ocop_products-0-stars": 4,
+        "ocop_products-0-year_certified": 2023,
+    }
+    refused = client.post(path, {**added, "ocop_products-0-stars": 6})
+    assert refused.status_code == 200 and not OcopProduct.objects.exists()
+
+    before = registry_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(path, added).status_code == 302
+    product = OcopProduct.objects.get(cooperative=coop_a)
+    assert registry_version() > before
+    assert [(h.history_type, h.history_user_id) for h in product.history.all()] == [("+", admin.pk)]
+
+    removed = {
+        **form,
+        "ocop_products-TOTAL_FORMS": 1,
+        "ocop_products-INITIAL_FORMS": 1,
+        "ocop_products-0-id": product.pk,
+        "ocop_products-0-cooperative": coop_a.pk,
+        "ocop_products-0-name": product.name,
+        "ocop_products-0-stars": 4,
+        "ocop_products-0-year_certified": 2023,
+        "ocop_products-0-DELETE": "on",
+    }
+    assert client.post(path, removed).status_code == 302
+    assert not OcopProduct.objects.exists()
+    history = OcopProduct.history.filter(id=product.pk).order_by("history_date")
+    assert [(h.history_type, h.history_user_id) for h in history] == [
+        ("+", admin.pk),
+        ("-", admin.pk),
+    ]

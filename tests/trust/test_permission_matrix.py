@@ -241,7 +241,6 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
     flag = ResponseFlag.objects.create(
         response=submitted, kind=FlagKind.LEVEL_JUMP, detail={"previous_level": 0, "level": 3}, raised_at=timezone.now()
     )
-    CooperativeFactory(province=coop_a.province, code="8200000999")  # a second cooperative of A
     # A registered twice, and a pair of A marked as not duplicates.
     copy_a = CooperativeFactory(province=coop_a.province, code="8200000997", name=coop_a.name)
     pair = [CooperativeFactory(province=coop_a.province, code=f"820000099{n}", name="HTX Trùng Mẫu") for n in (5, 6)]
