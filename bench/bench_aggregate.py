@@ -217,8 +217,44 @@ def main() -> None:
         "figures_compared": compared,
         "figure_mismatches": mismatches,
     }
+    metrics.update(data_checks_cost(args.repeat, rounds))
     print_table(f"Aggregation x{args.scale} ({connection.vendor})", list(metrics.items()))
     record(f"aggregate_x{args.scale}", metrics)
+
+
+def data_checks_cost(repeat: int, rounds: list[Any]) -> dict[str, float]:
+    """What the nightly job's data checks (the evidence checks) cost, in this run: the job and its
+    computing alone with every check switched off and on, pair by pair (alternating which goes
+    first), at least five pairs; medians and ratios.
+    The goal (issue #18): the checks make the job at most 10 % slower."""
+    from indicators.aggregation import build_figures, compute_partition
+    from indicators.services import aggregate_indicators
+    from surveys.models import EvidenceCheck
+
+    active = list(EvidenceCheck.objects.filter(is_active=True).values_list("pk", flat=True))
+    ids = [r.pk for r in rounds]
+
+    def compute() -> Any:
+        return build_figures(compute_partition(round_ids=ids), rounds)
+
+    times: dict[str, list[float]] = {"job_off": [], "job_on": [], "compute_off": [], "compute_on": []}
+    try:
+        for turn in range(max(repeat, 5)):
+            for state in ("off", "on") if turn % 2 == 0 else ("on", "off"):
+                EvidenceCheck.objects.filter(pk__in=active).update(is_active=state == "on")
+                elapsed, _figures = timed(compute)
+                times[f"compute_{state}"].append(elapsed)
+                elapsed, _run = timed(lambda: aggregate_indicators(trigger="bench"))
+                times[f"job_{state}"].append(elapsed)
+    finally:
+        EvidenceCheck.objects.filter(pk__in=active).update(is_active=True)
+    median = {key: statistics.median(values) for key, values in times.items()}
+    return {
+        "checks_off_job_s": round(median["job_off"], 3),
+        "checks_on_job_s": round(median["job_on"], 3),
+        "data_checks_job_ratio": round(median["job_on"] / median["job_off"], 3),
+        "data_checks_computing_ratio": round(median["compute_on"] / median["compute_off"], 3),
+    }
 
 
 if __name__ == "__main__":
