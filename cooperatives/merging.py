@@ -1,7 +1,7 @@
 """Merging cooperatives registered twice: one service, one transaction, nothing lost.
 
 ``cooperatives_merge(keep=..., merged=[...], by=...)`` moves every row that points at a merged
-cooperative to the one kept. The rows are found through ``Cooperative._meta.related_objects``,
+cooperative to the one kept. The rows are found through the model's reverse relations (hidden ones too),
 so a table added later by any app (responses with their answers, pillar scores and flags, OCOP
 products, e-commerce listings, members' accounts...) moves too without this module knowing it.
 Each moved row of a model with history gets a history record naming the officer and the merge;
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -63,13 +64,28 @@ class MergeResult:
     moved: dict[str, int] = field(default_factory=dict)
 
 
+def _is_history(model: type[models.Model]) -> bool:
+    """A django-simple-history record model: its rows tell where a row was then, and stay."""
+    return any(f.name == "history_id" for f in model._meta.fields)
+
+
 def _relations() -> list[models.ForeignObjectRel]:
-    """Every foreign key (or one-to-one) of any app that points at a cooperative."""
+    """Every foreign key (or one-to-one) of any app that points at a cooperative, those without
+    a reverse accessor (``related_name="+"``) included; history records excepted."""
     return [
         relation
-        for relation in Cooperative._meta.related_objects
-        if not relation.many_to_many and relation.related_model is not Cooperative
+        for relation in Cooperative._meta.get_fields(include_hidden=True)
+        if isinstance(relation, models.ForeignObjectRel)
+        and not relation.many_to_many
+        and relation.related_model is not Cooperative
+        and not _is_history(relation.related_model)
     ]
+
+
+def _auto_now(model: type[models.Model]) -> list[str]:
+    """The fields a save stamps with the time (``auto_now``): a bulk update must stamp them itself,
+    so that readers syncing by ``updated_since`` see the moved rows."""
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
 def _unique_sets(model: type[models.Model], fk: str) -> list[tuple[list[str], models.Q | None]]:
@@ -151,8 +167,14 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
     """
     _check(keep=keep, merged=merged, by=by)
     ids = [keep.pk, *(c.pk for c in merged)]
-    # Hold the rows, so that no answer or import lands on a merged cooperative meanwhile.
-    list(Cooperative.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+    # Hold the rows, so that no answer or import lands on a merged cooperative meanwhile, and check
+    # again what the lock holds: a merge of the same pair the other way round, sent at the same
+    # moment, has archived one of them while this one waited.
+    held = Cooperative.objects.select_for_update().in_bulk(ids)
+    if len(held) != len(ids):
+        raise ValidationError(_("Choose the cooperative to keep and at least one other to merge into it."))
+    keep, merged = held[keep.pk], [held[c.pk] for c in merged]
+    _check(keep=keep, merged=merged, by=by)
     conflicts = merge_conflicts(keep=keep, merged=merged)
     if conflicts:
         raise ValidationError([_("Nothing was merged.") + " " + message for message in conflicts])
@@ -163,12 +185,17 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
         rows = list(model._default_manager.filter(**{f"{fk.name}__in": merged}))
         if not rows:
             continue
+        stamped = _auto_now(model)
+        now = timezone.now()
         for row in rows:
             setattr(row, fk.name, keep)
+            for name in stamped:
+                setattr(row, name, now)
+        fields = [fk.name, *stamped]
         if getattr(model._meta, "simple_history_manager_attribute", None):  # it keeps a history
-            bulk_update_with_history(rows, model, [fk.name], default_user=by, default_change_reason=reason)
+            bulk_update_with_history(rows, model, fields, default_user=by, default_change_reason=reason)
         else:
-            model._default_manager.bulk_update(rows, [fk.name])
+            model._default_manager.bulk_update(rows, fields)
         result.moved[model._meta.label] = len(rows)
     for cooperative in merged:
         cooperative.is_archived = True

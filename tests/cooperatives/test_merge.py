@@ -176,3 +176,70 @@ def test_three_records_merge_into_one_and_two_merged_ones_in_one_round_refuse(
     assert after["responses"] == sum(b["responses"] for b in before) == 2
     assert after["ocop"] == sum(b["ocop"] for b in before) == 4
     assert all(Cooperative.objects.get(pk=c.pk).is_archived for c in (copy, third))
+
+
+def test_every_table_pointing_at_a_cooperative_is_moved_by_a_merge_hidden_relations_included():
+    """Every foreign key to Cooperative in any app, except history records, is one the merge moves:
+    a table added later (or one whose relation has no reverse accessor) cannot be left behind."""
+    from django.apps import apps
+
+    from cooperatives.merging import _relations
+
+    pointing = {
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and field.related_model is Cooperative
+        and model is not Cooperative
+        and not any(f.name == "history_id" for f in model._meta.fields)
+    }
+    moved = {(relation.related_model._meta.label, relation.field.name) for relation in _relations()}
+    assert ("support.SupportReceived", "cooperative") in pointing
+    assert moved == pointing
+
+
+def test_the_support_a_merged_cooperative_received_moves_and_a_same_day_duplicate_refuses(pair, officer_a):
+    import datetime
+
+    from support.models import SupportKind, SupportProgramme, SupportReceived
+
+    keep, copy = pair
+    programme = SupportProgramme.objects.create(
+        code="DT-SAN",
+        name_vi="Lên sàn Đồng Tháp",
+        kind=SupportKind.ECOMMERCE,
+        provider="Sở Công Thương",
+        province=keep.province,
+        start_year=2024,
+    )
+    SupportReceived.objects.create(cooperative=copy, programme=programme, received_on=datetime.date(2025, 3, 1))
+    twin = SupportReceived.objects.create(cooperative=keep, programme=programme, received_on=datetime.date(2025, 3, 1))
+    with pytest.raises(ValidationError):
+        cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
+    assert SupportReceived.objects.filter(cooperative=copy).count() == 1
+
+    twin.delete()
+    cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
+    assert SupportReceived.objects.filter(cooperative=keep).count() == 1
+    assert not SupportReceived.objects.filter(cooperative=copy).exists()
+
+
+def test_moved_responses_carry_the_time_of_the_merge_for_readers_syncing_by_update_time(pair, officer_a):
+    keep, copy = pair
+    moved = Response.objects.get(cooperative=copy)
+    before = moved.updated_at
+    cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
+    moved.refresh_from_db()
+    assert moved.cooperative_id == keep.pk and moved.updated_at > before
+
+
+def test_a_merge_sent_the_other_way_round_at_the_same_time_is_refused_once_the_first_has_run(pair, officer_a):
+    keep, copy = pair
+    stale_keep, stale_copy = Cooperative.objects.get(pk=keep.pk), Cooperative.objects.get(pk=copy.pk)
+    cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
+    # The second request loaded both before the first archived its copy: it must not run.
+    with pytest.raises(ValidationError):
+        cooperatives_merge(keep=stale_copy, merged=[stale_keep], by=officer_a)
+    assert Cooperative.objects.get(pk=keep.pk).is_archived is False
+    assert Response.objects.filter(cooperative=keep).count() == 2
