@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coopdx.collation import vietnamese
+from coopdx.disclosure import enough
 from cooperatives.models import Cooperative, Province
 
 from .evidence import (
@@ -61,7 +62,9 @@ class ProvinceMismatches:
 
     @property
     def rate(self) -> Decimal | None:
-        return Decimal(100) * self.mismatched / self.counted if self.counted else None
+        """The share, or None over fewer than ``MIN_ANSWERS`` counted responses (the small-numbers
+        rule of the indicator ``evidence_mismatch_pct``; the counts stay shown)."""
+        return Decimal(100) * self.mismatched / self.counted if enough(self.counted) else None
 
 
 def province_mismatches(

@@ -34,13 +34,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_LENGTH = 1000
+# Brackets and calls nested deeper than this are refused (a rule never needs more; the parser
+# recurses once per level).
+MAX_DEPTH = 30
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -130,6 +133,7 @@ class _Parser:
         self.questions = questions
         self.tokens = _tokens(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -160,10 +164,14 @@ class _Parser:
         return node
 
     def _or(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._error(_("The expression nests more than %(max)s levels.") % {"max": MAX_DEPTH})
         node = self._and()
         while self._is("name", "or"):
             self.index += 1
             node = ("op", "or", node, self._and())
+        self.depth -= 1
         return node
 
     def _and(self) -> Node:
@@ -299,7 +307,7 @@ def _number(value: Any) -> Decimal | None:
         return value
     try:
         number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):
         return None
     return number if number.is_finite() else None
 
@@ -362,8 +370,15 @@ def _evaluate(node: Node, answers: Mapping[str, Any]) -> Any:
         return _truth(_evaluate(left, answers)) or _truth(_evaluate(right, answers))
     a, b = _evaluate(left, answers), _evaluate(right, answers)
     if operator in ("+", "-"):
-        x, y = _number(a), _number(b)
-        if x is None or y is None:
-            return ""
-        return x + y if operator == "+" else x - y
+        return _arithmetic(operator, a, b)
     return _compare(operator, a, b)
+
+
+def _arithmetic(operator: str, a: Any, b: Any) -> Any:
+    x, y = _number(a), _number(b)
+    if x is None or y is None:
+        return ""
+    try:
+        return x + y if operator == "+" else x - y
+    except ArithmeticError:  # beyond Decimal's range: not a number, like an empty answer
+        return ""

@@ -50,6 +50,11 @@ def _peer_statuses() -> tuple[str, ...]:
     return (*counted_statuses(), ResponseStatus.SUBMITTED)
 
 
+def has_result(response: Response) -> bool:
+    """Whether the response's score is a result to show: sent for review, or accepted."""
+    return response.score is not None and response.status in _peer_statuses()
+
+
 def _peers(response: Response) -> tuple[PeerFigure, PeerFigure]:
     """The same round's sector (nationwide) and province averages, in one query."""
     cooperative = response.cooperative

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User as UserModel
 from coopdx.collation import vietnamese
+from coopdx.disclosure import enough
 from cooperatives.models import Cooperative, CooperativeStatus
 
 from .lifecycle import counted_statuses, expected_to_answer
@@ -343,16 +344,18 @@ def response_pillars(*, response: Response) -> list[dict[str, Any]]:
     questionnaire = response.round.questionnaire
     pillars = list(questionnaire.pillars.all())
     scores = {p.pillar_code: p for p in PillarScore.objects.filter(response=response)}
-    province_average = dict(
-        PillarScore.objects.filter(
+    province_average = {
+        code: average
+        for code, average, n in PillarScore.objects.filter(
             response__round_id=response.round_id,
             response__cooperative__province_id=response.cooperative.province_id,
             response__status__in=(*counted_statuses(), ResponseStatus.SUBMITTED),
         )
         .values("pillar_code")
-        .annotate(avg=Avg("score"))
-        .values_list("pillar_code", "avg")
-    )
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .values_list("pillar_code", "avg", "n")
+        if enough(n)  # the small-numbers rule, as for the overall average
+    }
     advice = {(a.pillar_id, a.level): a for a in Advice.objects.filter(pillar__questionnaire=questionnaire)}
     rows = []
     for pillar in pillars:
@@ -388,12 +391,15 @@ def previous_response(*, response: Response) -> Response | None:
 
 
 def province_average_score(*, response: Response) -> Decimal | None:
-    value = Response.objects.filter(
+    """The province's average score in the round, or None over fewer than ``MIN_ANSWERS``
+    self-assessments (``coopdx.disclosure``: an average of two discloses the other's score)."""
+    figures = Response.objects.filter(
         round_id=response.round_id,
         cooperative__province_id=response.cooperative.province_id,
         status__in=(*counted_statuses(), ResponseStatus.SUBMITTED),
-    ).aggregate(avg=Avg("score"))["avg"]
-    return _round(value)
+        score__isnull=False,
+    ).aggregate(avg=Avg("score"), n=Count("pk"))
+    return _round(figures["avg"]) if enough(figures["n"]) else None
 
 
 def open_rounds_for_cooperative(*, cooperative: Cooperative) -> list[SurveyRound]:

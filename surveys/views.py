@@ -384,6 +384,7 @@ def _result_page(request: HttpRequest, response: Response, *, status: int = 200)
             # The data checks' doubts are for those who follow the province, not the cooperative.
             "flags": [] if request.user.is_member else selectors.response_flags(response=response),
             "confirmed_warnings": confirmed_warnings(response),
+            "has_result": report.has_result(response),
         },
         status=status,
     )
@@ -393,7 +394,8 @@ def _result_page(request: HttpRequest, response: Response, *, status: int = 200)
 def response_result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The one-page A4 result (PDF) of a scored self-assessment, in the reader's language."""
     response = selectors.response_get(user=request.user, pk=pk)
-    if response.score is None:
+    if response.score is None or not report.has_result(response):
+        # A draft (edited again) or a returned response keeps its last score, but it is not a result.
         raise Http404(_("This self-assessment has not been submitted yet, so it has no score."))
     safe_code = re.sub(r"[^\w.-]+", "-", f"{response.cooperative.code}-{response.round.code}", flags=re.ASCII)
     pdf = HttpResponse(report.result_pdf(response=response), content_type="application/pdf")

@@ -90,12 +90,20 @@ def test_an_expression_reads_answers_as_xlsform_does(text, answers, expected):
         ("${PLAN} = 'drafted'", "PLAN has no option “drafted”"),
         ("__import__('os')", "cannot be read at character 1"),
         ("", "The expression is empty"),
+        ("(" * 40 + "1" + ")" * 40, "nests more than 30 levels"),
+        ("not(" * 199 + "1" + ")" * 199, "nests more than 30 levels"),
     ],
 )
 def test_an_expression_that_could_not_run_is_refused_naming_the_mistake(text, words):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         parse(text, FACTS)
     assert words in " ".join(refused.value.messages)
+
+
+def test_arithmetic_beyond_the_range_of_numbers_is_not_a_number_not_an_error():
+    huge = values(NOTE="9e999999999999999999")
+    assert parse("${NOTE} + ${NOTE} > 0", FACTS).evaluate(huge) is False
+    assert parse("${NOTE} + ${NOTE} != 0", FACTS).evaluate(huge) is True
 
 
 def test_the_national_version_ships_its_rules_and_each_reads_real_questions(questionnaire):

@@ -222,7 +222,14 @@ def test_previous_round_and_province_average_shown_on_the_result(
         return match.groups()
 
     assert card("Đợt trước") == ("42,50", "Khảo sát 2025")
-    assert card("Trung bình của tỉnh") == ("80,00", "Đồng Tháp")  # (100 + 60) / 2, Vietnamese decimals
+    # Two self-assessments in the province: an average would tell the neighbour's score.
+    assert card("Trung bình của tỉnh") == ("—", "Đồng Tháp")
+
+    for number, score in enumerate((70, 80, 90), start=1):
+        other = CooperativeFactory(province=coop_a.province, code=f"820000088{number}")
+        Response.objects.create(round=open_round, cooperative=other, status="submitted", score=score, level=4)
+    page = login(member_a).get(f"/surveys/responses/{response.pk}/").content.decode()
+    assert card("Trung bình của tỉnh") == ("80,00", "Đồng Tháp")  # (100 + 60 + 70 + 80 + 90) / 5
 
 
 @pytest.mark.parametrize("revision", ["abc", "", "1e3", "99999999999999999999999"])

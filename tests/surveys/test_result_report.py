@@ -141,6 +141,11 @@ def test_no_pdf_before_submission_nor_outside_the_scope(login, member_a, officer
     )
     assert login(member_a).get(f"/surveys/responses/{other.pk}/result.pdf").status_code == 404
     assert login(officer_b).get(f"/surveys/responses/{other.pk}/result.pdf").status_code == 200
+    # Returned, it keeps its last score, but that is no result to take to the members.
+    Response.objects.filter(pk=other.pk).update(status=ResponseStatus.RETURNED)
+    assert login(officer_b).get(f"/surveys/responses/{other.pk}/result.pdf").status_code == 404
+    result_page = login(officer_b).get(f"/surveys/responses/{other.pk}/").content.decode()
+    assert 'data-testid="result-pdf"' not in result_page
 
 
 def test_the_progress_page_compares_the_rounds_pillar_by_pillar(
