@@ -123,7 +123,11 @@ def timeliness(
     )
     sent = Q(status__in=SENT, submitted_at__isnull=False)
     reviewed = Q(status__in=REVIEWED, submitted_at__isnull=False, reviewed_at__isnull=False)
-    waiting_late = Q(status=ResponseStatus.SUBMITTED, submitted_at__lte=now - delta)
+    # A response still waiting turns late at the first midnight (Viet Nam) after its N days have
+    # run out: the figures change with a write or at midnight, as their validators say
+    # (``timeliness_version``), never in the middle of a day.
+    midnight = datetime.datetime.combine(timezone.localdate(now, VIET_NAM), datetime.time.min, tzinfo=VIET_NAM)
+    waiting_late = Q(status=ResponseStatus.SUBMITTED, submitted_at__lte=midnight - delta)
     on_time = LessThanOrEqual(TruncDate("submitted_at", tzinfo=VIET_NAM), F("round__closes_on"))
     in_time = LessThanOrEqual(F("reviewed_at"), F("submitted_at") + delta)
     grouped = (

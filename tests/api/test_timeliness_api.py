@@ -83,5 +83,5 @@ def test_the_etag_moves_with_the_day_as_waiting_responses_turn_late(as_caller, m
     client = as_caller("ministry_token")
     first = client.get(PATH)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    monkeypatch.setattr("indicators.timeliness.timezone.localdate", lambda: tomorrow)
+    monkeypatch.setattr("indicators.timeliness.timezone.localdate", lambda *args: tomorrow)
     assert client.get(PATH, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200

@@ -108,6 +108,24 @@ def test_the_review_delay_is_a_setting_and_exactly_n_days_is_in_time(ministry_an
     assert (rows["82"].due_for_review, rows["82"].reviewed_in_time, rows["82"].waiting_late) == (3, 3, 0)
 
 
+def test_a_waiting_response_turns_late_at_the_midnight_after_its_days_run_out(ministry_analyst, settings):
+    """Not in the middle of a day: the figures change with a write or at midnight, as the API's
+    validators (the data version and the day) say."""
+    data = prepare()
+    settings.REVIEW_WITHIN_DAYS = 30
+    # a4 was sent on the close + 2 days at 09:00 (Viet Nam); its 30 days run out at 09:00 on the
+    # close + 32 days, and it counts as late from the next midnight.
+    run_out = data.closes_on + datetime.timedelta(days=32)
+
+    def waiting_late(when):
+        figures = timeliness(user=ministry_analyst, rounds=[data.survey_round], now=when)[data.survey_round.pk]
+        return {row.province.code: row for row in figures.provinces}["82"].waiting_late
+
+    assert waiting_late(at(run_out, 8, 59)) == 0
+    assert waiting_late(at(run_out, 15, 0)) == 0  # the same day, after 09:00: not yet
+    assert waiting_late(at(run_out + datetime.timedelta(days=1), 0, 0)) == 1
+
+
 def test_counting_submitted_responses_raises_coverage_only(ministry_analyst, settings):
     data = prepare()
     settings.SURVEYS_COUNT_SUBMITTED = True
