@@ -33,8 +33,8 @@ EVIDENCE = {
 def reference_sql(indicators: int, checks: list[tuple[str, str]] | None = None) -> str:
     """One PostgreSQL statement computing every figure the job stores for every round: the
     five scopes (nation, province, sector, province × sector, ward) by GROUPING SETS, the registry
-    totals, counts per level, the summed score, every indicator and the responses with a
-    mismatch of at least one evidence check (``checks``: (kind, direction) of each), in one pass
+    totals, counts per level, the summed score, every indicator, the responses with a
+    mismatch of at least one evidence check, the responses of active cooperatives (the coverage) (``checks``: (kind, direction) of each), in one pass
     over the chosen options of the indicators and checks among the counted responses.
     Parameters: the counted statuses, the option ids of each indicator, then of each check (an
     array each), all of them (one array), the counted statuses."""
@@ -48,9 +48,9 @@ def reference_sql(indicators: int, checks: list[tuple[str, str]] | None = None) 
         f"(coalesce(chosen.e_{index}, false) AND {'' if direction == 'denied' else 'NOT '}({EVIDENCE[kind]}))"
         for index, (kind, direction) in enumerate(checks)
     )
-    counted_flags += f", ({mismatch or 'false'}) AS mismatched"
+    counted_flags += f", ({mismatch or 'false'}) AS mismatched, c.status = 'active' AS expected"
     counts = "".join(f",\n  count(*) FILTER (WHERE f_{index})" for index in range(indicators))
-    counts += ",\n  count(*) FILTER (WHERE mismatched)"
+    counts += ",\n  count(*) FILTER (WHERE mismatched),\n  count(*) FILTER (WHERE expected)"
     levels = ", ".join(f"count(*) FILTER (WHERE level = {level})" for level in range(6))
     sets = "GROUPING SETS ((), (province_id), (sector_id), (province_id, sector_id), (province_id, ward_id))"
     return f"""
@@ -104,12 +104,14 @@ def compare(rows: list[tuple], run: Any, definitions: list[tuple[str, str, list[
     mismatches = compared = 0
     for row in rows:
         round_id, province_id, sector_id, ward_id, grouping, surveyed, score_sum, *rest = row
-        levels, flags, mismatched, total = rest[:6], rest[6:-2], rest[-2], rest[-1]
+        levels, flags, mismatched, expected_n, total = rest[:6], rest[6:-3], rest[-3], rest[-2], rest[-1]
         key = (round_id, SCOPES[grouping], province_id, sector_id, ward_id)
         expected = {
             "cooperatives_total": (total, None),
             "surveyed_total": (surveyed, None),
-            "survey_coverage_pct": (surveyed, total),
+            # Over the active registry: the responses of its cooperatives (a suspended one's count
+            # in the shares, not in the coverage).
+            "survey_coverage_pct": (expected_n, total),
             # No counts per level for a ward.
             **{
                 f"level_{level}_count": (count, None)

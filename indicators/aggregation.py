@@ -124,7 +124,10 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     params += evidence_params
     mismatch, mismatch_params = sql_any_mismatch(checks)
     sums += f", SUM({mismatch})"
-    params = [*mismatch_params, *params]
+    # The coverage's numerator: responses of the cooperatives expected to answer (the active
+    # registry, the coverage's base: ``surveys.lifecycle.expected_to_answer``), not of every
+    # cooperative that answered (a suspended one's answers still count in the shares).
+    params = [CooperativeStatus.ACTIVE, *mismatch_params, *params]
     chosen = ""
     if option_ids:
         # One row per response with a 0/1 flag per indicator, from its chosen indicator options.
@@ -138,7 +141,8 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     params += where_params
     levels = ", ".join(f"SUM(CASE WHEN r.level = {level} THEN 1 ELSE 0 END)" for level in LEVELS)
     sql = (
-        f"SELECT r.round_id, c.province_id, c.sector_id, c.ward_id, COUNT(*), SUM(r.score), {levels}{sums} "
+        f"SELECT r.round_id, c.province_id, c.sector_id, c.ward_id, COUNT(*),"
+        f" SUM(CASE WHEN c.status = %s THEN 1 ELSE 0 END), SUM(r.score), {levels}{sums} "
         f"{counted}{chosen} WHERE {where} "
         f"GROUP BY r.round_id, c.province_id, c.sector_id, c.ward_id"
         f" ORDER BY r.round_id, c.province_id, c.sector_id, c.ward_id"
@@ -150,13 +154,14 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            round_id, province, sector, ward, n, score_sum, *counts = row
+            round_id, province, sector, ward, n, n_expected, score_sum, *counts = row
             record: dict[str, Any] = {
                 "round_id": round_id,
                 "province_id": province,
                 "sector_id": sector,
                 "ward_id": ward,
                 "n": n,
+                "n_expected": int(n_expected or 0),
                 "score_sum": str(Decimal(score_sum or 0).quantize(SCORE_STEP)),
             }
             record.update({f"level_{level}": int(counts[level]) for level in LEVELS})
@@ -254,6 +259,7 @@ class _Rollup:
             for key in self._keys(row):
                 bucket = self.per_round[(row["round_id"], key)]
                 bucket["n"] += row["n"]
+                bucket["n_expected"] += row.get("n_expected", 0)
                 bucket["score_sum"] += Decimal(row["score_sum"])
                 for level in LEVELS:
                     bucket[f"level_{level}"] += row[f"level_{level}"]
@@ -271,10 +277,11 @@ def _metrics(
     levels tells nothing, a ward's mismatches are read on the province's page, and each ward's
     figures would swell the snapshot, whose write is most of the job's time, for nothing)."""
     surveyed = int(bucket.get("n", 0))
+    expected = int(bucket.get("n_expected", 0))
     metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [
         ("cooperatives_total", Decimal(total), total, None),
         ("surveyed_total", Decimal(surveyed), surveyed, None),
-        ("survey_coverage_pct", _pct(surveyed, total), surveyed, total),
+        ("survey_coverage_pct", _pct(expected, total), expected, total),
         ("maturity_score_avg", bucket["score_sum"] / surveyed if surveyed else None, None, None),
     ]
     for level in LEVELS if levels else ():

@@ -347,6 +347,7 @@ def counted_by_hand(round_ids, province_id=None):
     empty = {"n": 0, "score_sum": Decimal(0), **{f"level_{level}": 0 for level in range(6)}}
     empty.update({f"ind_{definition.code}": 0 for definition in definitions})
     empty["evidence_mismatched"] = 0
+    empty["n_expected"] = 0
     rows = defaultdict(lambda: Counter(empty))
     responses = Response.objects.filter(round_id__in=round_ids, status__in=counted_statuses()).select_related(
         "cooperative"
@@ -360,6 +361,7 @@ def counted_by_hand(round_ids, province_id=None):
         }
         row = rows[(response.round_id, cooperative.province_id, cooperative.sector_id, cooperative.ward_id)]
         row["n"] += 1
+        row["n_expected"] += cooperative.status == "active"
         row["score_sum"] += response.score or 0
         if response.level is not None:
             row[f"level_{response.level}"] += 1
@@ -454,6 +456,8 @@ def test_counts_match_a_count_by_hand_on_random_answers_over_two_questionnaire_v
             Response.objects.filter(pk=response.pk).update(status=status)
         if rng.random() < 0.1:
             type(cooperative).objects.filter(pk=cooperative.pk).update(is_archived=True)
+        elif rng.random() < 0.1:  # answered, then suspended: in the shares, not in the coverage
+            type(cooperative).objects.filter(pk=cooperative.pk).update(status="suspended")
         # The registry's evidence, at random: listings, OCOP products, traceability.
         for platform in rng.sample(["shopee", "provincial", "other"], rng.randint(0, 2)):
             cooperative.listings.create(platform=platform, url=f"https://{platform}.vn/{cooperative.code}")
@@ -495,8 +499,9 @@ def assert_ward_figures_match(by_hand, round_ids, run):
         for ward_id, total in registry.items():
             rows = [row for (r, _p, _s, w), row in by_hand.items() if (r, w) == (round_id, ward_id)]
             n = sum(row["n"] for row in rows)
+            expected_n = sum(row["n_expected"] for row in rows)
             ward = Ward.objects.select_related("province").get(pk=ward_id)
-            figures = {"cooperatives_total": (total, None), "survey_coverage_pct": (n, total)}
+            figures = {"cooperatives_total": (total, None), "survey_coverage_pct": (expected_n, total)}
             figures.update({f"{d.code}_pct": (sum(row[f"ind_{d.code}"] for row in rows), n) for d in definitions})
             figures["maturity_score_avg"] = sum(row["score_sum"] for row in rows) / n if n else None
             expected[(round_id, f"p:{ward.province.code}|w:{ward.code}")] = figures

@@ -215,3 +215,20 @@ def test_the_national_dashboard_lists_the_provinces_of_the_chosen_round_and_the_
     assert page.count('<tr data-testid="timeliness-') == 34 + 1
     table = page[page.index('data-testid="timeliness-table"') :]
     assert table.startswith('data-testid="timeliness-table" data-sortable>')
+
+
+def test_the_nightly_coverage_and_the_completeness_table_agree(ministry_analyst):
+    """Both rest on the cooperatives expected to answer: the accepted answers of the dissolved a8
+    (and the archived a7) count in neither coverage, whatever the nightly job counts in its shares."""
+    from indicators.models import IndicatorSnapshot
+
+    data = prepare()
+    indicator_services.aggregate_indicators()
+    snapshot = IndicatorSnapshot.objects.get(round=data.survey_round, scope_key="p:82", metric="survey_coverage_pct")
+    live = {
+        row.province.code: row
+        for row in timeliness(user=ministry_analyst, rounds=[data.survey_round])[data.survey_round.pk].provinces
+    }["82"]
+    assert (snapshot.numerator, snapshot.denominator) == (live.counted, live.expected) == (2, 7)
+    surveyed = IndicatorSnapshot.objects.get(round=data.survey_round, scope_key="p:82", metric="surveyed_total")
+    assert surveyed.numerator == 3  # a1, a2 and the dissolved a8: its answers stay in the shares
