@@ -33,9 +33,10 @@ EVIDENCE = {
 def reference_sql(indicators: int, checks: list[tuple[str, str]] | None = None) -> str:
     """One PostgreSQL statement computing every figure the job stores for every round: the
     five scopes (nation, province, sector, province × sector, ward) by GROUPING SETS, the registry
-    totals, counts per level, the summed score, every indicator, the responses with a
-    mismatch of at least one evidence check, the responses of active cooperatives (the coverage) (``checks``: (kind, direction) of each), in one pass
-    over the chosen options of the indicators and checks among the counted responses.
+    totals, counts per level, the summed score, every indicator, the responses with a mismatch
+    of at least one evidence check (``checks``: (kind, direction) of each) and the responses of
+    active cooperatives (the coverage's numerator), in one pass over the chosen options of the
+    indicators and checks among the counted responses.
     Parameters: the counted statuses, the option ids of each indicator, then of each check (an
     array each), all of them (one array), the counted statuses."""
     checks = checks or []
