@@ -126,6 +126,12 @@ class ConsistencyRuleAdmin(FrozenWhenPublished, admin.ModelAdmin):
     search_fields = ("code", "message_vi")
     fields = ("questionnaire", "code", "severity", "condition", "constraint", "message_vi", "message_en", "position")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A rule is written on a draft version; a published one is frozen with its rules.
+        if db_field.name == "questionnaire":
+            kwargs["queryset"] = Questionnaire.objects.filter(published_at__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(IndicatorDefinition)
 class IndicatorDefinitionAdmin(admin.ModelAdmin):

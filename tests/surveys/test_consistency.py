@@ -277,6 +277,8 @@ def test_the_national_team_writes_a_rule_on_a_draft_version_and_it_applies_once_
     draft = questionnaire_new_version(questionnaire=questionnaire)
     assert draft.rules.count() == 5  # the previous version's rules come along
     admin = login(national_admin)
+    add_page = admin.get("/admin/surveys/consistencyrule/add/").content.decode()
+    assert f'<option value="{draft.pk}"' in add_page and f'<option value="{questionnaire.pk}"' not in add_page
     form = {
         "questionnaire": draft.pk,
         "code": "staff-trained-needs-skills",
