@@ -124,9 +124,8 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     params += evidence_params
     mismatch, mismatch_params = sql_any_mismatch(checks)
     sums += f", SUM({mismatch})"
-    # The coverage's numerator: responses of the cooperatives expected to answer (the active
-    # registry, the coverage's base: ``surveys.lifecycle.expected_to_answer``), not of every
-    # cooperative that answered (a suspended one's answers still count in the shares).
+    # First, the coverage's numerator: the answers of the active registry, its base (the rule of
+    # ``surveys.lifecycle.expected_to_answer``); a suspended cooperative's count in the shares.
     params = [CooperativeStatus.ACTIVE, *mismatch_params, *params]
     chosen = ""
     if option_ids:
@@ -155,15 +154,9 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             round_id, province, sector, ward, n, n_expected, score_sum, *counts = row
-            record: dict[str, Any] = {
-                "round_id": round_id,
-                "province_id": province,
-                "sector_id": sector,
-                "ward_id": ward,
-                "n": n,
-                "n_expected": int(n_expected or 0),
-                "score_sum": str(Decimal(score_sum or 0).quantize(SCORE_STEP)),
-            }
+            record: dict[str, Any] = {"round_id": round_id, "province_id": province, "sector_id": sector}
+            record.update(ward_id=ward, n=n, n_expected=int(n_expected or 0))
+            record["score_sum"] = str(Decimal(score_sum or 0).quantize(SCORE_STEP))
             record.update({f"level_{level}": int(counts[level]) for level in LEVELS})
             record.update(
                 {f"ind_{code}": int(counts[len(LEVELS) + index]) for index, (code, _q, _o) in enumerate(definitions)}
@@ -271,11 +264,9 @@ class _Rollup:
 def _metrics(
     bucket: dict[str, Decimal], total: int, definitions: list[str], *, levels: bool = True
 ) -> list[tuple[str, Decimal | None, int | None, int | None]]:
-    """(metric, value, numerator, denominator) of one round and scope, from its summed counts;
-    a percentage or an average over nothing is None. ``levels``: with the count at each level
-    and the evidence mismatch rate (not for a ward: a handful of cooperatives spread over six
-    levels tells nothing, a ward's mismatches are read on the province's page, and each ward's
-    figures would swell the snapshot, whose write is most of the job's time, for nothing)."""
+    """(metric, value, numerator, denominator) of one round and scope from its summed counts (over
+    nothing: None). ``levels``: the counts per level and the mismatch rate, which a ward does not
+    get (a handful of cooperatives over six levels tells nothing; its write would cost most)."""
     surveyed = int(bucket.get("n", 0))
     expected = int(bucket.get("n_expected", 0))
     metrics: list[tuple[str, Decimal | None, int | None, int | None]] = [

@@ -108,6 +108,11 @@ def scroll_wards_by_keyboard(view, language):
     box.focus()
     for _ in range(12):
         view.keyboard.press("ArrowRight")
+    # The browser scrolls smoothly: wait for the box to have moved before reading where it is.
+    view.wait_for_function(
+        "() => document.querySelector('[data-testid=ward-table]').closest('.table-responsive').scrollLeft > 0",
+        timeout=5_000,
+    )
     state = view.evaluate(SCROLLED)
     assert state["focused"] and state["left"] > 0 and state["nameInView"], state
     assert state["label"] == HEADING[language]
