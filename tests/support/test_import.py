@@ -112,11 +112,16 @@ def test_an_officer_uploads_checks_and_confirms_through_the_pages(
     assert response.status_code == 302 and response.url == f"/cooperatives/import/{job.pk}/"
     assert (job.kind, job.status, job.scope_province) == ("support", "ready", officer_a.province)
     assert SupportReceived.objects.count() == 0  # the check wrote nothing
-    assert 'data-testid="rows-new">1<' in client.get(response.url).content.decode()
+    ready = client.get(response.url).content.decode()
+    assert 'data-testid="rows-new">1<' in ready
+    # The job page leads back to the support import and the programmes, not to the registry's.
+    assert 'href="/support/import/">' in ready and 'href="/cooperatives/import/"' not in ready
     client.post(f"/cooperatives/import/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.status == "done"
     assert SupportReceived.objects.get().cooperative == coop_a
+    done = client.get(response.url).content.decode()
+    assert 'href="/support/"' in done and 'href="/cooperatives/"' not in done.split('data-testid="import-done"')[1]
 
 
 @pytest.mark.usefixtures("run_on_commit_after_post")
@@ -127,6 +132,8 @@ def test_a_bad_file_gets_its_errors_marked_in_the_workbook(login, coop_a, progra
     client.post("/support/import/", {"file": SimpleUploadedFile("ho-tro.xlsx", content)})
     job = ImportJob.objects.get()
     assert job.status == "invalid"
+    again = client.get(f"/cooperatives/import/{job.pk}/").content.decode()
+    assert 'href="/support/import/">' in again and "/cooperatives/import/?kind=support" not in again
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/cooperatives/import/{job.pk}/errors.xlsx").getvalue()))
     sheet = workbook.active
     assert sheet["C2"].comment.text == "Không đúng định dạng ngày: hãy viết dd/mm/yyyy."
