@@ -6,6 +6,8 @@ the rules here decide. Object scoping of querysets lives in the selectors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import rules
 
 from .models import Role, User
@@ -73,7 +75,8 @@ def is_officer_of_response_province(user: object, response: object) -> bool:
 def is_officer_of_every_province(user: object, objects: object) -> bool:
     """Every object given (the cooperatives of a possible duplicate, a dismissal) is of the
     officer's province."""
-    provinces = {getattr(obj, "province_id", None) for obj in objects or ()}  # type: ignore[attr-defined]
+    items = objects if isinstance(objects, Iterable) else ()
+    provinces = {getattr(obj, "province_id", None) for obj in items}
     return isinstance(user, User) and provinces == {user.province_id} and user.province_id is not None
 
 

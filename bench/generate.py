@@ -14,6 +14,10 @@ import datetime
 import json
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from surveys.expressions import Expression
 
 ROOT = Path(__file__).resolve().parent.parent
 # Published national counts by sector (2022 forum; 28,237 in all).
@@ -142,7 +146,10 @@ def _answer(question: dict, propensity: float, rng: random.Random) -> object:
     return rng.choice(["Thiếu vốn đầu tư", "Thiếu người có kỹ năng số", "Internet chưa ổn định"])
 
 
-def _error_rules(questionnaire: dict, questions: list[dict]) -> list[tuple[object, object]]:
+Rule = tuple["Expression | None", "Expression"]
+
+
+def _error_rules(questionnaire: dict, questions: list[dict]) -> list[Rule]:
     """The questionnaire's error rules (``rules`` of its JSON), parsed as the application parses
     them: a generated form that breaks one is drawn again, as the import would refuse it."""
     from surveys.expressions import QuestionFacts, parse
@@ -155,7 +162,7 @@ def _error_rules(questionnaire: dict, questions: list[dict]) -> list[tuple[objec
     ]
 
 
-def _breaks(rules: list[tuple[object, object]], questions: list[dict], row: list[object]) -> bool:
+def _breaks(rules: list[Rule], questions: list[dict], row: list[object]) -> bool:
     from decimal import Decimal
 
     from surveys.scoring import AnswerValue
@@ -168,13 +175,10 @@ def _breaks(rules: list[tuple[object, object]], questions: list[dict], row: list
             values[question["code"]] = AnswerValue(text=str(raw))
         else:
             values[question["code"]] = AnswerValue(options=str(raw).split(";"))
-    return any(
-        (when is None or when.evaluate(values)) and not must.evaluate(values)  # type: ignore[attr-defined]
-        for when, must in rules
-    )
+    return any((when is None or when.evaluate(values)) and not must.evaluate(values) for when, must in rules)
 
 
-def _coherent(questions: list[dict], rules: list[tuple[object, object]], level: float, rng: random.Random) -> list:
+def _coherent(questions: list[dict], rules: list[Rule], level: float, rng: random.Random) -> list:
     for _attempt in range(20):
         row = [_answer(q, level, rng) for q in questions]
         if not _breaks(rules, questions, row):

@@ -32,7 +32,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_update_with_history, update_change_reason
 
 from coopdx import versions
 from coopdx.history import record_by
@@ -199,12 +199,12 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
         result.moved[model._meta.label] = len(rows)
     for cooperative in merged:
         cooperative.is_archived = True
-        cooperative._change_reason = reason  # type: ignore[attr-defined]
         record_by(cooperative, by)
         cooperative.save(update_fields=["is_archived", "updated_at"])
-    keep._change_reason = MERGED_FROM + ", ".join(c.code for c in merged)  # type: ignore[attr-defined]
+        update_change_reason(cooperative, reason)
     record_by(keep, by)
     keep.save(update_fields=["updated_at"])
+    update_change_reason(keep, MERGED_FROM + ", ".join(c.code for c in merged))
     for path in _AFTER_MERGE:
         import_string(path)(cooperative_ids=ids, by=by)
     versions.mark_changed(versions.REGISTRY)
