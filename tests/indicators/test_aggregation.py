@@ -542,8 +542,12 @@ def test_figures_are_stored_as_given_and_a_refused_write_raises_djangos_error(da
 
     from cooperatives.models import Province, Sector
 
+    from django.utils import timezone
+
     run = indicator_services.aggregate_indicators()
-    day = run.started_at.date() + datetime.timedelta(days=1)
+    # A day the run did not write: the run dates its figures by the local (Hà Nội) day, which
+    # between 17:00 and 24:00 UTC is already the next UTC day.
+    day = timezone.localdate(run.started_at) + datetime.timedelta(days=1)
     place = {"run_id": run.pk, "snapshot_date": day, "as_of": run.started_at, "round_id": data.pk}
     rows = [
         {
