@@ -135,6 +135,13 @@ rules.add_perm("surveys.add_round", is_national_admin)
 # on a draft version (a published one is read-only: surveys.admin.FrozenWhenPublished).
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"surveys.{action}_consistencyrule", is_national_admin)
+# Scoring schemes (surveys.ScoringScheme: level bounds, pillars needed, level names) are data the
+# national team writes in the admin; a scheme in use is frozen. Re-scoring a round under another
+# scheme (surveys.rescoring) is theirs too, and logged (surveys.RoundRescoring, read-only).
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"surveys.{action}_scoringscheme", is_national_admin)
+rules.add_perm("surveys.view_roundrescoring", is_national_admin)
+rules.add_perm("surveys.rescore_round", is_national_admin)
 # The self-assessments the registry contradicts (surveys.evidence): national roles and officers,
 # each within their scope (surveys.evidence_selectors).
 rules.add_perm("surveys.view_evidence_mismatches", is_national | is_officer)

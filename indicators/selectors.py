@@ -23,7 +23,7 @@ from coopdx.collation import vietnamese
 from coopdx.disclosure import MIN_ANSWERS
 from cooperatives.models import Province, Sector
 from cooperatives.text import fold
-from surveys.models import IndicatorDefinition, SurveyRound, level_name
+from surveys.models import IndicatorDefinition, SurveyRound
 
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus, Scope
 
@@ -222,7 +222,11 @@ def rounds_with_figures(day: datetime.date | None) -> list[SurveyRound]:
     if day is None:
         return []
     round_ids = IndicatorSnapshot.objects.filter(snapshot_date=day).values("round_id").distinct()
-    return list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
+    return list(
+        SurveyRound.objects.filter(pk__in=round_ids)
+        .select_related("scoring_scheme", "questionnaire__scoring_scheme")
+        .order_by("opens_on")
+    )
 
 
 def figures(
@@ -353,9 +357,10 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
         }
         for r in rounds
     ]
+    scheme = current.scheme
     levels = [
-        {"level": level, "name": level_name(level), "count": values.get((current.pk, key, f"level_{level}_count"))}
-        for level in range(6)
+        {"level": lvl, "name": scheme.level_name(lvl), "count": values.get((current.pk, key, f"level_{lvl}_count"))}
+        for lvl in range(6)
     ]
     return {
         "empty": False,

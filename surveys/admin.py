@@ -1,8 +1,10 @@
 """Questionnaires are managed here. A published version is shown read-only: changes go into a
 new version (the "new version" action), so rounds and scores never shift under anyone."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,8 +19,11 @@ from .models import (
     Question,
     Questionnaire,
     Response,
+    RoundRescoring,
+    ScoringScheme,
     SurveyRound,
 )
+from .rescoring import round_rescore
 
 
 class FrozenWhenPublished:
@@ -144,10 +149,89 @@ class EvidenceCheckAdmin(admin.ModelAdmin):
     list_filter = ("kind", "direction", "is_active")
 
 
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(admin.ModelAdmin):
+    """Level bounds, pillars needed and level names, written by the national team; a scheme in
+    use is read-only (a change is a new scheme, see docs/scoring.md)."""
+
+    list_display = ("code", "name_vi", "created_at")
+    fields = (
+        "code",
+        "name_vi",
+        "name_en",
+        "source",
+        "pillar_bounds",
+        "overall_bounds",
+        "pillars_needed",
+        "level_names_vi",
+        "level_names_en",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None and obj.in_use else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.in_use)
+
+
+@admin.register(RoundRescoring)
+class RoundRescoringAdmin(admin.ModelAdmin):
+    list_display = ("round", "from_scheme", "to_scheme", "responses", "levels_changed", "by", "at")
+    readonly_fields = [f.name for f in RoundRescoring._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # written by the re-scoring action only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RescoreForm(forms.Form):
+    scheme = forms.ModelChoiceField(label=_("Scoring scheme"), queryset=ScoringScheme.objects.all())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "questionnaire", "province", "opens_on", "closes_on")
+    list_display = ("code", "name_vi", "questionnaire", "province", "opens_on", "closes_on", "scoring_scheme")
     list_filter = ("province",)
+    actions = ("rescore",)
+
+    @admin.action(description=_("Score again under another scheme"))
+    def rescore(self, request, queryset):
+        if not request.user.has_perm("surveys.rescore_round"):
+            raise PermissionDenied
+        form = RescoreForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for survey_round in queryset:
+                try:
+                    log = round_rescore(
+                        survey_round=survey_round,
+                        scheme=form.cleaned_data["scheme"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{survey_round}: {' '.join(error.messages)}", messages.ERROR)
+                    continue
+                self.message_user(
+                    request,
+                    _("%(round)s: %(count)s responses scored again, %(changed)s changed level.")
+                    % {"round": survey_round, "count": log.responses, "changed": log.levels_changed},
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Score again under another scheme"),
+            "form": form,
+            "rounds": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/surveys/rescore_round.html", context)
 
 
 @admin.register(Response)

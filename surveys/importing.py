@@ -30,7 +30,7 @@ from .answers import parse_answer
 from .consistency import answers_check, confirmed_codes, questionnaire_rules
 from .flags import flags_raise
 from .lifecycle import change_refusal, mark_entered, mark_submitted
-from .models import Answer, PillarScore, Question, Response, SurveyRound
+from .models import Answer, PillarScore, Question, Response, ScoringScheme, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 from .services import cooperatives_refresh_maturity
@@ -152,6 +152,7 @@ class ResponseRowReader:
             for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
         }
         self.spec = questionnaire_spec(survey_round.questionnaire)
+        self.scheme = survey_round.scheme.spec()
         self.required = [q.code for p in self.spec for q in p.questions if q.required]
         self.code_column: int | None = None
         self.columns: dict[int, Question] = {}
@@ -207,7 +208,7 @@ class ResponseRowReader:
         if len(self.errors) > errors_before or cooperative is None:
             return None
         existing = self.existing.get(cooperative.pk)
-        result = score_response(self.spec, values)
+        result = score_response(self.spec, values, self.scheme)
         return ResponseRow(number, cooperative.pk, values, result, existing, confirmed_codes(findings))
 
     def _cooperative_refusal(self, code: str, cooperative: Cooperative | None) -> str | None:
@@ -265,13 +266,14 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
         q.code: q for q in Question.objects.filter(questionnaire=survey_round.questionnaire).prefetch_related("options")
     }
     option_ids = {(q.code, o.code): o.pk for q in questions.values() for o in q.options.all()}
+    scheme = survey_round.scheme
     with transaction.atomic():
         updates = [row for row in plan.rows if row.existing is not None]
         creates = [row for row in plan.rows if row.existing is None]
         for row in updates:
             response = row.existing
             assert response is not None
-            _fill(response, row, by, now)
+            _fill(response, row, by, now, scheme)
         if updates:
             responses = [row.existing for row in updates]
             Answer.objects.filter(response__in=responses).delete()
@@ -283,6 +285,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
                     "status",
                     "score",
                     "level",
+                    "scoring_scheme",
                     "entered_by",
                     "is_proxy",
                     "submitted_at",
@@ -298,7 +301,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
         new_responses = []
         for row in creates:
             response = Response(round=survey_round, cooperative_id=row.cooperative_id, created_at=now)
-            _fill(response, row, by, now)
+            _fill(response, row, by, now, scheme)
             row.existing = response
             new_responses.append(response)
         if new_responses:
@@ -346,10 +349,16 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
     return {"created": len(creates), "updated": len(updates), "unchanged": 0}
 
 
-def _fill(response: Response, row: ResponseRow, by: User | None, now: Any) -> None:
+def _fill(response: Response, row: ResponseRow, by: User | None, now: Any, scheme: ScoringScheme) -> None:
     """The browser's two transitions, in one go: answers entered by ``by``, then submitted."""
     mark_entered(response, by=by)
     mark_submitted(
-        response, result=row.result, values=row.values, by=by, now=now, confirmed_warnings=row.confirmed_warnings
+        response,
+        result=row.result,
+        scheme=scheme,
+        values=row.values,
+        by=by,
+        now=now,
+        confirmed_warnings=row.confirmed_warnings,
     )
     response.updated_at = now

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cooperatives.models import CooperativeStatus
 
 from .answers import answers_signature
-from .models import Response, ResponseStatus
+from .models import Response, ResponseStatus, ScoringScheme
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -72,18 +72,21 @@ def mark_submitted(
     response: Response,
     *,
     result: ScoreResult,
+    scheme: ScoringScheme,
     values: Mapping[str, AnswerValue],
     by: User | None,
     now: datetime.datetime,
     confirmed_warnings: Sequence[str] = (),
 ) -> None:
-    """The response is sent for review with its score, level and answers' signature (its pillar
-    rows and its data checks, ``flags.flags_raise``, are the caller's to write, one by one or in
-    bulk), and the consistency warnings its submitter confirmed (``consistency``)."""
+    """The response is sent for review with its score, level (under ``scheme``, which it keeps)
+    and answers' signature (its pillar rows and its data checks, ``flags.flags_raise``, are the
+    caller's to write, one by one or in bulk), and the consistency warnings its submitter
+    confirmed (``consistency``)."""
     response.answers_signature = answers_signature(values)
     response.confirmed_warnings = list(confirmed_warnings)
     response.score = result.score
     response.level = result.level
+    response.scoring_scheme = scheme
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = now
     response.submitted_by = by

@@ -14,18 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-LEVEL_NAMES = {
-    0: _("Not yet digital"),
-    1: _("Starting"),
-    2: _("Beginning"),
-    3: _("Forming"),
-    4: _("Advanced"),
-    5: _("Leading"),
-}
-
-
-def level_name(level: int | None) -> str:
-    return str(LEVEL_NAMES.get(level, "—")) if level is not None else "—"
+from .scoring import LEVELS, SchemeError, SchemeSpec
 
 
 class Bilingual(models.Model):
@@ -40,6 +29,90 @@ class Bilingual(models.Model):
         return value or getattr(self, f"{field}_vi")
 
 
+class ScoringScheme(Bilingual):
+    """How scores become levels (pillar bounds, overall bounds, how many pillars a level needs)
+    and the levels' names: data, documented in docs/scoring.md. A scheme in use (a published
+    questionnaire version or a scored response names it) never changes: a change is a new scheme."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    pillar_bounds = models.JSONField(
+        _("pillar level bounds"), help_text=_('Lower bounds of levels 1-5, e.g. ["10", "20", "40", "60", "80"].')
+    )
+    overall_bounds = models.JSONField(
+        _("overall level bounds"), help_text=_("Lower bounds of levels 1-5 for the overall score.")
+    )
+    pillars_needed = models.JSONField(
+        _("pillars needed"),
+        help_text=_('Per level 1-5, the share of pillars at that level or above, e.g. "4/6", or "all".'),
+    )
+    level_names_vi = models.JSONField(_("level names (Vietnamese)"), help_text=_("Six names, levels 0-5."))
+    level_names_en = models.JSONField(_("level names (English)"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    RULE_FIELDS = ("pillar_bounds", "overall_bounds", "pillars_needed", "level_names_vi", "level_names_en")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("scoring scheme")
+        verbose_name_plural = _("scoring schemes")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def spec(self) -> SchemeSpec:
+        return SchemeSpec.parse(
+            {
+                "pillar_bounds": self.pillar_bounds,
+                "overall_bounds": self.overall_bounds,
+                "pillars_needed": self.pillars_needed,
+            }
+        )
+
+    def level_name(self, level: int | None) -> str:
+        if level is None or not 0 <= level <= LEVELS:
+            return "—"
+        names = (
+            self.level_names_en if (translation.get_language() or "vi")[:2] == "en" and self.level_names_en else None
+        )
+        return str((names or self.level_names_vi)[level])
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.pk) and (
+            Questionnaire.objects.filter(scoring_scheme=self, published_at__isnull=False).exists()
+            or Response.objects.filter(scoring_scheme=self).exists()
+        )
+
+    def clean(self) -> None:
+        try:
+            self.spec()
+        except SchemeError as error:
+            raise ValidationError(str(error)) from error
+        for field, required in (("level_names_vi", True), ("level_names_en", False)):
+            names = getattr(self, field)
+            if not names and not required:
+                continue
+            if (
+                not isinstance(names, list)
+                or len(names) != LEVELS + 1
+                or not all(isinstance(n, str) and n.strip() for n in names)
+            ):
+                raise ValidationError({field: _("Give six names, for levels 0 to 5.")})
+        if self.in_use:
+            stored = ScoringScheme.objects.values(*self.RULE_FIELDS).get(pk=self.pk)
+            if any(stored[field] != getattr(self, field) for field in self.RULE_FIELDS):
+                raise ValidationError(
+                    _("This scheme has scored responses or is part of a published questionnaire: create a new scheme.")
+                )
+
+
 class Questionnaire(Bilingual):
     """One version of a questionnaire. Once published it never changes; edits make a new version."""
 
@@ -48,6 +121,10 @@ class Questionnaire(Bilingual):
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=255)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # How its responses are scored; a round re-scored under another scheme says so itself.
+    scoring_scheme = models.ForeignKey(
+        ScoringScheme, verbose_name=_("scoring scheme"), on_delete=models.PROTECT, related_name="questionnaires"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -317,6 +394,16 @@ class SurveyRound(Bilingual):
     )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
+    # Set only by re-scoring the round (``surveys.rescoring``); empty: the questionnaire's scheme.
+    scoring_scheme = models.ForeignKey(
+        ScoringScheme,
+        verbose_name=_("re-scored under"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-opens_on"]
@@ -336,6 +423,11 @@ class SurveyRound(Bilingual):
     def clean(self) -> None:
         if self.questionnaire_id and not self.questionnaire.is_published:
             raise ValidationError({"questionnaire": _("A round needs a published questionnaire.")})
+
+    @property
+    def scheme(self) -> ScoringScheme:
+        """The scheme the round's responses are scored with now."""
+        return self.scoring_scheme or self.questionnaire.scoring_scheme
 
     def is_open(self, on: object = None) -> bool:
         today = on or timezone.localdate()
@@ -369,6 +461,16 @@ class Response(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     level = models.PositiveSmallIntegerField(
         _("maturity level"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+    # The scheme the score and level were computed with (empty until scored); kept when the
+    # questionnaire's or the round's scheme changes, until the round is re-scored.
+    scoring_scheme = models.ForeignKey(
+        ScoringScheme,
+        verbose_name=_("scoring scheme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -416,7 +518,11 @@ class Response(models.Model):
 
     @property
     def level_name(self) -> str:
-        return level_name(self.level)
+        return self.name_of_level(self.level)
+
+    def name_of_level(self, level: int | None) -> str:
+        """A level's name in the scheme this response was scored with (the round's until then)."""
+        return (self.scoring_scheme or self.round.scheme).level_name(level)
 
     @property
     def is_editable(self) -> bool:
@@ -521,10 +627,10 @@ class ResponseFlag(models.Model):
                 "The maturity level went from %(previous)s (%(previous_name)s, %(round)s) to %(level)s (%(name)s)."
             ) % {
                 "previous": detail.get("previous_level"),
-                "previous_name": level_name(detail.get("previous_level")),
+                "previous_name": self.response.name_of_level(detail.get("previous_level")),
                 "round": detail.get("previous_round", ""),
                 "level": detail.get("level"),
-                "name": level_name(detail.get("level")),
+                "name": self.response.name_of_level(detail.get("level")),
             }
         if self.kind == FlagKind.PILLAR_JUMP:
             language = "en" if (translation.get_language() or "vi")[:2] == "en" else "vi"
@@ -591,3 +697,31 @@ class EvidenceCheck(Bilingual):
         codes = self.option_codes
         if not isinstance(codes, list) or not codes or not all(isinstance(c, str | int) for c in codes):
             raise ValidationError({"option_codes": _('List the option codes, for example ["marketplace"].')})
+
+
+class RoundRescoring(models.Model):
+    """The log of a round re-scored under another scheme (``surveys.rescoring.round_rescore``).
+    The snapshots already written keep the figures of the old scheme."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="rescorings")
+    from_scheme = models.ForeignKey(
+        ScoringScheme, verbose_name=_("from scheme"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_scheme = models.ForeignKey(
+        ScoringScheme, verbose_name=_("to scheme"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        "accounts.User", verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    responses = models.PositiveIntegerField(_("responses re-scored"), default=0)
+    levels_changed = models.PositiveIntegerField(_("levels changed"), default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("round re-scoring")
+        verbose_name_plural = _("round re-scorings")
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.from_scheme_id} → {self.to_scheme_id}"

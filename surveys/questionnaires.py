@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .check_data import consistency_rules_load, evidence_checks_load
+from .schemes import scheme_for
 from .scoring import OptionSpec, PillarSpec, QuestionSpec
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -38,12 +39,17 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
     with transaction.atomic():
         questionnaire = Questionnaire.objects.filter(code=data["code"], version=data["version"]).first()
         if questionnaire is None:
+            scheme: dict[str, Any] = {}
+            # The migration that loads the first version runs before schemes exist (0002).
+            if any(field.name == "scoring_scheme" for field in Questionnaire._meta.fields):
+                scheme["scoring_scheme"] = scheme_for(data.get("scoring_scheme"), apps)
             questionnaire = Questionnaire.objects.create(
                 code=data["code"],
                 version=data["version"],
                 title_vi=data["title"]["vi"],
                 title_en=data["title"].get("en", ""),
                 source=data.get("source", ""),
+                **scheme,
             )
             for p_index, pillar_data in enumerate(data["pillars"]):
                 pillar = Pillar.objects.create(
@@ -166,6 +172,7 @@ def questionnaire_new_version(*, questionnaire: Any) -> Any:
         title_vi=questionnaire.title_vi,
         title_en=questionnaire.title_en,
         source=questionnaire.source,
+        scoring_scheme=questionnaire.scoring_scheme,
     )
     for pillar in questionnaire.pillars.prefetch_related("questions__options", "advice"):
         new_pillar = Pillar.objects.create(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from coopdx.disclosure import enough
 
 from .lifecycle import counted_statuses
-from .models import Advice, PillarScore, Response, ResponseStatus, level_name
+from .models import Advice, PillarScore, Response, ResponseStatus
 from .scoring import next_level_gap
 
 if TYPE_CHECKING:
@@ -107,7 +107,10 @@ def result_report(*, response: Response) -> dict[str, Any]:
         if pillar.code in scores
     ]
     assert response.score is not None and response.level is not None
-    gap = next_level_gap(response.score, response.level, {row["pillar"].code: row["score"] for row in rows})
+    scheme = response.scoring_scheme or response.round.scheme
+    gap = next_level_gap(
+        response.score, response.level, {row["pillar"].code: row["score"] for row in rows}, scheme.spec()
+    )
     by_code = {row["pillar"].code: row["pillar"] for row in rows}
     # The weakest pillars first (lowest level, then lowest score): where a step moves the most.
     weakest = sorted(rows, key=lambda row: (row["level"], row["score"], row["pillar"].position))[:STEPS]
@@ -120,11 +123,11 @@ def result_report(*, response: Response) -> dict[str, Any]:
     return {
         "response": response,
         "cooperative": response.cooperative,
-        "level_name": level_name(response.level),
-        "levels": [{"level": value, "name": level_name(value)} for value in range(6)],
-        "pillars": [{**row, "level_name": level_name(row["level"])} for row in rows],
+        "level_name": scheme.level_name(response.level),
+        "levels": [{"level": value, "name": scheme.level_name(value)} for value in range(6)],
+        "pillars": [{**row, "level_name": scheme.level_name(row["level"])} for row in rows],
         "gap": gap,
-        "gap_level_name": level_name(gap.level) if gap else "",
+        "gap_level_name": scheme.level_name(gap.level) if gap else "",
         "gap_pillars": [by_code[code] for code in gap.pillars_below] if gap else [],
         "peers": [sector, province],
         "steps": steps,

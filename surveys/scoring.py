@@ -9,11 +9,15 @@ The rules (documented for users in docs/scoring.md):
    - unanswered: 0.
 2. A pillar's score (0-100) is the weighted mean of its questions' fractions × 100.
 3. The overall score (0-100) is the weighted mean of the pillar scores.
-4. A pillar's level follows its score: < 10 → 0, < 20 → 1, < 40 → 2, < 60 → 3, < 80 → 4, else 5
-   (the bands of the national SME digital-transformation index, Decision 1970/QĐ-BTTTT).
-5. The overall level is the highest level L whose lower bound (10, 20, 40, 60, 80 for L = 1…5)
-   the overall score reaches AND for which enough pillars are at L or above: at least 4 of 6
-   for levels 1-4, all pillars for level 5. Otherwise 0.
+4. A pillar's level follows its score and the scoring scheme's pillar bounds (the lower bounds of
+   levels 1…5; in the first scheme 10, 20, 40, 60, 80).
+5. The overall level is the highest level L whose overall lower bound the overall score reaches
+   AND for which enough pillars are at L or above (the scheme's share of the pillars for L,
+   rounded half-up, or all of them). Otherwise 0.
+
+The thresholds, the shares and the level names are data: a scoring scheme (``ScoringScheme``,
+``surveys/data/scoring_schemes.json``), attached to a questionnaire version and kept by each
+response scored with it. ``SchemeSpec`` is its pure form.
 
 Scores are rounded half-up to two decimals, so a response always gets the same result.
 """
@@ -22,11 +26,70 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
 
-LEVEL_BOUNDS = (Decimal(10), Decimal(20), Decimal(40), Decimal(60), Decimal(80))  # lower bounds of levels 1..5
-PILLARS_NEEDED_SHARE = Decimal(4) / Decimal(6)
+from django.utils.translation import gettext as _
+
 TWO_PLACES = Decimal("0.01")
+LEVELS = 5  # levels 0…5: a scheme gives the lower bounds of levels 1…5
+
+
+class SchemeError(ValueError):
+    """A scoring scheme's description that cannot be used, with what is wrong."""
+
+
+@dataclass(frozen=True)
+class SchemeSpec:
+    """The rules of a scoring scheme, as the scoring functions read them."""
+
+    pillar_bounds: tuple[Decimal, ...]  # lower bounds of levels 1…5 for a pillar's score
+    overall_bounds: tuple[Decimal, ...]  # lower bounds of levels 1…5 for the overall score
+    pillars_needed: tuple[Fraction | None, ...]  # per level 1…5: share of the pillars; None = all
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any]) -> SchemeSpec:
+        """Read a scheme's description (strings or numbers); ``SchemeError`` names what is wrong."""
+        return cls(
+            pillar_bounds=_bounds(data.get("pillar_bounds"), "pillar_bounds"),
+            overall_bounds=_bounds(data.get("overall_bounds"), "overall_bounds"),
+            pillars_needed=_shares(data.get("pillars_needed")),
+        )
+
+
+def _bounds(values: Any, name: str) -> tuple[Decimal, ...]:
+    if not isinstance(values, list | tuple) or len(values) != LEVELS:
+        raise SchemeError(_("%(field)s: give the lower bounds of levels 1 to 5, 5 numbers.") % {"field": name})
+    try:
+        bounds = tuple(Decimal(str(value)) for value in values)
+    except InvalidOperation as error:
+        raise SchemeError(_("%(field)s: every bound must be a number.") % {"field": name}) from error
+    if any(not bound.is_finite() or not 0 < bound <= 100 for bound in bounds):
+        raise SchemeError(_("%(field)s: every bound must be above 0 and at most 100.") % {"field": name})
+    if any(low >= high for low, high in zip(bounds, bounds[1:], strict=False)):
+        raise SchemeError(_("%(field)s: the bounds must rise from level 1 to level 5.") % {"field": name})
+    return bounds
+
+
+def _shares(values: Any) -> tuple[Fraction | None, ...]:
+    if not isinstance(values, list | tuple) or len(values) != LEVELS:
+        raise SchemeError(_('pillars_needed: give one share per level 1 to 5, such as "4/6" or "all".'))
+    shares: list[Fraction | None] = []
+    for value in values:
+        if str(value).strip().lower() == "all":
+            shares.append(None)
+            continue
+        try:
+            share = Fraction(str(value).strip())
+        except (ValueError, ZeroDivisionError) as error:
+            raise SchemeError(
+                _('pillars_needed: "%(value)s" is not a share such as "4/6" or "all".') % {"value": value}
+            ) from error
+        if not 0 < share <= 1:
+            raise SchemeError(_('pillars_needed: "%(value)s" must be above 0 and at most 1.') % {"value": value})
+        shares.append(share)
+    return tuple(shares)
 
 
 @dataclass(frozen=True)
@@ -100,24 +163,27 @@ def question_fraction(question: QuestionSpec, answer: AnswerValue | None) -> Dec
     return Decimal(0)
 
 
-def pillar_level(score: Decimal) -> int:
-    return sum(1 for bound in LEVEL_BOUNDS if score >= bound)
+def pillar_level(score: Decimal, scheme: SchemeSpec) -> int:
+    return sum(1 for bound in scheme.pillar_bounds if score >= bound)
 
 
-def pillars_needed(level: int, pillar_count: int) -> int:
-    """How many pillars must be at ``level`` or above for the overall level to be ``level``."""
-    if level == 5:
+def pillars_needed(level: int, pillar_count: int, scheme: SchemeSpec) -> int:
+    """How many pillars must be at ``level`` or above for the overall level to be ``level``:
+    the scheme's share of them rounded half-up, or all."""
+    share = scheme.pillars_needed[level - 1]
+    if share is None:
         return pillar_count
-    return int((PILLARS_NEEDED_SHARE * pillar_count).to_integral_value(ROUND_HALF_UP))
+    exact = share * pillar_count
+    return int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0)
 
 
-def overall_level(score: Decimal, pillar_levels: Iterable[int]) -> int:
+def overall_level(score: Decimal, pillar_levels: Iterable[int], scheme: SchemeSpec) -> int:
     levels = list(pillar_levels)
-    for level in range(5, 0, -1):
-        if score < LEVEL_BOUNDS[level - 1]:
+    for level in range(LEVELS, 0, -1):
+        if score < scheme.overall_bounds[level - 1]:
             continue
         at_or_above = sum(1 for value in levels if value >= level)
-        if at_or_above >= pillars_needed(level, len(levels)):
+        if at_or_above >= pillars_needed(level, len(levels), scheme):
             return level
     return 0
 
@@ -134,19 +200,21 @@ class LevelGap:
     pillars_short: int  # how many of them must still rise
 
 
-def next_level_gap(score: Decimal, level: int, pillar_scores: Mapping[str, Decimal]) -> LevelGap | None:
+def next_level_gap(
+    score: Decimal, level: int, pillar_scores: Mapping[str, Decimal], scheme: SchemeSpec
+) -> LevelGap | None:
     """The gap from a result (overall score, level, pillar scores by code) to the next level;
     None at the top level."""
-    if level >= 5:
+    if level >= LEVELS:
         return None
     target = level + 1
-    needed = pillars_needed(target, len(pillar_scores))
+    needed = pillars_needed(target, len(pillar_scores), scheme)
     below = sorted(
-        (code for code, value in pillar_scores.items() if pillar_level(value) < target),
+        (code for code, value in pillar_scores.items() if pillar_level(value, scheme) < target),
         key=lambda code: -pillar_scores[code],
     )
     at_or_above = len(pillar_scores) - len(below)
-    bound = LEVEL_BOUNDS[target - 1]
+    bound = scheme.overall_bounds[target - 1]
     return LevelGap(
         level=target,
         score_needed=bound,
@@ -157,8 +225,10 @@ def next_level_gap(score: Decimal, level: int, pillar_scores: Mapping[str, Decim
     )
 
 
-def score_response(pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue]) -> ScoreResult:
-    """Score a response from its answers (question code → value)."""
+def score_response(
+    pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue], scheme: SchemeSpec
+) -> ScoreResult:
+    """Score a response from its answers (question code → value) under a scoring scheme."""
     pillar_scores: dict[str, Decimal] = {}
     pillar_levels: dict[str, int] = {}
     weighted_total = Decimal(0)
@@ -172,13 +242,13 @@ def score_response(pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerVa
         else:
             pillar_score = Decimal(0)
         pillar_scores[pillar.code] = pillar_score
-        pillar_levels[pillar.code] = pillar_level(pillar_score)
+        pillar_levels[pillar.code] = pillar_level(pillar_score, scheme)
         weighted_total += pillar.weight * pillar_score
         weight_sum += pillar.weight
     score = _round(weighted_total / weight_sum) if weight_sum else Decimal(0)
     return ScoreResult(
         score=score,
-        level=overall_level(score, pillar_levels.values()),
+        level=overall_level(score, pillar_levels.values(), scheme),
         pillar_scores=pillar_scores,
         pillar_levels=pillar_levels,
     )

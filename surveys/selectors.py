@@ -59,7 +59,7 @@ def round_get(*, user: User, code: str) -> SurveyRound:
 
 def response_list(*, user: User) -> QuerySet[Response]:
     responses = Response.objects.select_related(
-        "round", "cooperative", "cooperative__province", "entered_by", "submitted_by", "reviewed_by"
+        "round", "cooperative", "cooperative__province", "entered_by", "submitted_by", "reviewed_by", "scoring_scheme"
     )
     if user.is_national:
         return responses

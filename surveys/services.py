@@ -164,7 +164,7 @@ def response_unanswered(response: Response, values: Mapping[str, AnswerValue] | 
 
 def response_compute(response: Response, values: Mapping[str, AnswerValue] | None = None) -> ScoreResult:
     values = response_answer_values(response) if values is None else values
-    return score_response(questionnaire_spec(response.round.questionnaire), values)
+    return score_response(questionnaire_spec(response.round.questionnaire), values, response.round.scheme.spec())
 
 
 def _write_pillars(response: Response, result: ScoreResult) -> None:
@@ -213,7 +213,15 @@ def response_submit(
         raise inconsistent
     result = response_compute(response, values)
     now = timezone.now()
-    mark_submitted(response, result=result, values=values, by=by, now=now, confirmed_warnings=confirmed_codes(findings))
+    mark_submitted(
+        response,
+        result=result,
+        scheme=response.round.scheme,
+        values=values,
+        by=by,
+        now=now,
+        confirmed_warnings=confirmed_codes(findings),
+    )
     _write_pillars(response, result)
     record_by(response, by)
     response.save()

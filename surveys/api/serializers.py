@@ -144,6 +144,13 @@ class ResponseSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Who accepted or returned it. Whoever entered or submitted a response never accepts it.",
     )
+    scoring_scheme = serializers.CharField(
+        source="scoring_scheme.code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the scoring scheme the score and level were computed with (docs/scoring.md); "
+        "null until scored.",
+    )
 
     class Meta:
         model = Response
@@ -158,6 +165,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "entered_by",
             "score",
             "level",
+            "scoring_scheme",
             "revision",
             "submitted_at",
             "submitted_by",

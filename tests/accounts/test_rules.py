@@ -76,6 +76,13 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.add_consistencyrule", NONE, {ADMIN}),
     ("surveys.change_consistencyrule", NONE, {ADMIN}),
     ("surveys.delete_consistencyrule", NONE, {ADMIN}),
+    # Scoring schemes and re-scoring a round: the national team's, logged.
+    ("surveys.view_scoringscheme", NONE, {ADMIN}),
+    ("surveys.add_scoringscheme", NONE, {ADMIN}),
+    ("surveys.change_scoringscheme", NONE, {ADMIN}),
+    ("surveys.delete_scoringscheme", NONE, {ADMIN}),
+    ("surveys.view_roundrescoring", NONE, {ADMIN}),
+    ("surveys.rescore_round", NONE, {ADMIN}),
 ]
 
 

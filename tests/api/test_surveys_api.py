@@ -209,7 +209,9 @@ def test_questionnaire_detail_has_pillars_questions_and_options(as_caller, quest
 def test_unpublished_questionnaires_are_hidden_from_all_but_national_admins(as_caller, questionnaire):
     from surveys.models import Questionnaire
 
-    draft = Questionnaire.objects.create(code="NATIONAL", version=2, title_vi="Bản nháp")
+    draft = Questionnaire.objects.create(
+        code="NATIONAL", version=2, title_vi="Bản nháp", scoring_scheme=questionnaire.scoring_scheme
+    )
     assert as_caller("officer_a").get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 404
     assert as_caller("national_admin").get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 200
 

@@ -9,12 +9,15 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from cooperatives.models import Province, Sector
-from surveys.models import PillarScore, Response, ResponseStatus, level_name
-from surveys.scoring import next_level_gap
+from surveys.models import PillarScore, Response, ResponseStatus
+from surveys.schemes import schemes_data
+from surveys.scoring import SchemeSpec, next_level_gap
 from surveys.services import response_save_answers, response_start, response_submit
 from tests.factories import CooperativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+FIRST = SchemeSpec.parse(schemes_data()["schemes"][0])
 
 
 def test_the_gap_to_the_next_level_follows_the_level_rule():
@@ -26,16 +29,16 @@ def test_the_gap_to_the_next_level_follows_the_level_rule():
         "E": Decimal("10"),
         "F": Decimal("20"),
     }
-    gap = next_level_gap(Decimal("38.78"), 2, scores)
+    gap = next_level_gap(Decimal("38.78"), 2, scores, FIRST)
     assert gap is not None
     assert (gap.level, gap.score_needed, gap.score_short) == (3, Decimal(40), Decimal("1.22"))
     # Level 3 needs 4 of the 6 pillars at 3 or above: A, B and D are; one more, C the closest.
     assert (gap.pillars_needed, gap.pillars_short, gap.pillars_below) == (4, 1, ("C", "F", "E"))
 
-    top = next_level_gap(Decimal("79"), 4, dict.fromkeys("ABCDEF", Decimal("79")))
+    top = next_level_gap(Decimal("79"), 4, dict.fromkeys("ABCDEF", Decimal("79")), FIRST)
     assert top is not None
     assert (top.level, top.score_short, top.pillars_needed, top.pillars_short) == (5, Decimal(1), 6, 6)
-    assert next_level_gap(Decimal("95"), 5, dict.fromkeys("ABCDEF", Decimal("95"))) is None
+    assert next_level_gap(Decimal("95"), 5, dict.fromkeys("ABCDEF", Decimal("95")), FIRST) is None
 
 
 def mixed_answers(best, worst):
@@ -95,12 +98,12 @@ def test_the_one_page_pdf_says_level_pillars_gap_peers_steps_and_contacts_in_vie
     text = " ".join(reader.pages[0].extract_text().split())
 
     assert coop_a.name in text
-    assert f"{response.level}/5 · {level_name(response.level)}" in text
+    assert f"{response.level}/5 · {response.level_name}" in text
     pillars = dict(PillarScore.objects.filter(response=response).values_list("pillar_code", "level"))
     for pillar in open_round.questionnaire.pillars.all():
         assert pillar.name_vi in text
     target = response.level + 1
-    assert f"Mức {target} ({level_name(target)}) cần:" in text
+    assert f"Mức {target} ({response.name_of_level(target)}) cần:" in text
     below = [code for code, level in pillars.items() if level < target]
     assert below, "a middle result has pillars below the next level"
 

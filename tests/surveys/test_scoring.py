@@ -4,16 +4,21 @@ from decimal import Decimal
 
 import pytest
 
+from surveys.schemes import schemes_data
 from surveys.scoring import (
     AnswerValue,
     OptionSpec,
     PillarSpec,
     QuestionSpec,
+    SchemeSpec,
     overall_level,
     pillar_level,
     question_fraction,
     score_response,
 )
+
+# The first scheme, as its data file describes it (the rule CoopDX scored with before schemes).
+FIRST = SchemeSpec.parse(schemes_data()["schemes"][0])
 
 SINGLE = QuestionSpec("Q1", "single", Decimal(2), options=(OptionSpec("a", 0), OptionSpec("b", 3), OptionSpec("c", 5)))
 MULTIPLE = QuestionSpec(
@@ -50,6 +55,7 @@ def test_worked_example_by_hand():
             "Q4": AnswerValue(options=["no"]),
             "Q5": AnswerValue(text="vốn"),
         },
+        FIRST,
     )
     assert result.pillar_scores == {"A": Decimal("73.33"), "B": Decimal("40.00")}
     assert result.pillar_levels == {"A": 4, "B": 3}
@@ -58,7 +64,7 @@ def test_worked_example_by_hand():
 
 
 def test_unanswered_questions_score_zero():
-    result = score_response(PILLARS, {})
+    result = score_response(PILLARS, {}, FIRST)
     assert result.score == Decimal("0.00")
     assert result.level == 0
 
@@ -85,18 +91,20 @@ def test_exclusive_none_scores_zero_and_numbers_below_first_band_too():
     ],
 )
 def test_pillar_level_bands(score, level):
-    assert pillar_level(score) == level
+    assert pillar_level(score, FIRST) == level
 
 
 def test_overall_level_needs_enough_pillars_at_that_level():
     # 85 overall but two pillars at 2: level 5 needs all six at 5; level 4 needs four at ≥ 4.
-    assert overall_level(Decimal(85), [5, 5, 5, 5, 2, 2]) == 4
+    assert overall_level(Decimal(85), [5, 5, 5, 5, 2, 2], FIRST) == 4
     # 45 overall with only three pillars at 3: not level 3; six pillars at ≥ 2 → level 2.
-    assert overall_level(Decimal(45), [3, 3, 3, 2, 2, 2]) == 2
-    assert overall_level(Decimal(80), [5, 5, 5, 5, 5, 5]) == 5
-    assert overall_level(Decimal("9.5"), [5, 5, 5, 5, 5, 5]) == 0
+    assert overall_level(Decimal(45), [3, 3, 3, 2, 2, 2], FIRST) == 2
+    assert overall_level(Decimal(80), [5, 5, 5, 5, 5, 5], FIRST) == 5
+    assert overall_level(Decimal("9.5"), [5, 5, 5, 5, 5, 5], FIRST) == 0
 
 
 def test_scoring_is_deterministic():
     answers = {"Q1": AnswerValue(options=["c"]), "Q3": AnswerValue(number=Decimal(2))}
-    assert score_response(PILLARS, answers) == score_response(PILLARS, dict(reversed(list(answers.items()))))
+    assert score_response(PILLARS, answers, FIRST) == score_response(
+        PILLARS, dict(reversed(list(answers.items()))), FIRST
+    )
