@@ -313,3 +313,50 @@ def test_after_the_migration_every_stored_response_has_the_first_scheme_and_the_
     for pk, (score, level) in stored.items():
         result = score_response(spec, values[pk], first.spec())
         assert (result.score, result.level) == (score, level)
+
+
+def test_a_changed_scheme_re_scores_a_round_to_the_result_worked_by_hand(
+    open_round, province_a, national_admin, best_answers, worst_answers
+):
+    """Five pillars answered at their best, one at its worst. By hand: pillar scores 100 × 5 and
+    0, overall (5 × 100 + 0) / 6 = 83.33. The first scheme: 83.33 ≥ 60 and 5 pillars at 4 or
+    above (4 needed) → level 4 (level 5 needs all six). A scheme whose level 4 needs all pillars
+    and whose level 5 needs 90: not 5 (83.33 < 90), not 4 (one pillar at 0), 3 (83.33 ≥ 40, five
+    pillars at 3 or above, 4 needed)."""
+    pillars = list(open_round.questionnaire.pillars.order_by("position"))
+    assert len(pillars) == 6 and len({p.weight for p in pillars}) == 1
+    last = set(pillars[-1].questions.values_list("code", flat=True))
+    answers = {code: (worst_answers if code in last else best_answers)[code] for code in best_answers}
+    response = submit(open_round, CooperativeFactory(province=province_a), answers)
+    scores = dict(PillarScore.objects.filter(response=response).values_list("pillar_code", "score"))
+    assert sorted(scores.values()) == [Decimal(0), *[Decimal(100)] * 5]
+    assert (response.score, response.level) == (Decimal("83.33"), 4)
+
+    hand = ScoringScheme.objects.create(
+        code="HAND",
+        name_vi="Thang kiểm tra",
+        pillar_bounds=["10", "20", "40", "60", "80"],
+        overall_bounds=["10", "20", "40", "60", "90"],
+        pillars_needed=["4/6", "4/6", "4/6", "all", "all"],
+        level_names_vi=["M0", "M1", "M2", "M3", "M4", "M5"],
+    )
+    indicator_services.aggregate_indicators()
+    level_counts = dict(
+        IndicatorSnapshot.objects.filter(round=open_round, scope_key="nation", metric__startswith="level_").values_list(
+            "metric", "numerator"
+        )
+    )
+    assert (level_counts["level_4_count"], level_counts["level_3_count"]) == (1, 0)
+    round_rescore(survey_round=open_round, scheme=hand, reason="Kiểm tra bằng tay", by=national_admin)
+    response.refresh_from_db()
+    assert (response.score, response.level, response.level_name) == (Decimal("83.33"), 3, "M3")
+    assert Cooperative.objects.get(pk=response.cooperative_id).maturity_level == 3
+    # The snapshot of the day before re-scoring still counts the response at level 4.
+    assert (
+        dict(
+            IndicatorSnapshot.objects.filter(
+                round=open_round, scope_key="nation", metric__startswith="level_"
+            ).values_list("metric", "numerator")
+        )
+        == level_counts
+    )
