@@ -167,8 +167,9 @@ class ScoringSchemeAdmin(admin.ModelAdmin):
         "level_names_en",
     )
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields if obj is not None and obj.in_use else ()
+    def has_change_permission(self, request, obj=None):
+        # A scheme in use is shown read-only (Django's view page, without a save button).
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.in_use)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.in_use)
