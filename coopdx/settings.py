@@ -187,6 +187,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Django's, loading with the user their unread notifications' count (the navigation's).
+    "accounts.backends.UserBackend",
+    # Sessions opened before the line above stay valid (a session names the backend it came from).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
