@@ -33,6 +33,7 @@ from .models import (
     ResponseStatus,
     SurveyRound,
 )
+from .notices import response_reviewed
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 
@@ -257,6 +258,7 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     record_by(response, by)
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
+    response_reviewed(response=response)  # the members are told, with the comment, on commit
     return response
 
 
