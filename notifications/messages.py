@@ -64,6 +64,13 @@ TEXTS: dict[str, tuple[Any, Any]] = {
 }
 
 
+class _Values(dict[str, str]):
+    """A value the caller did not give reads as empty rather than failing the event."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def localized_params(params: Mapping[str, Any], language: str) -> dict[str, str]:
     """The event's values as text in ``language``."""
     values = {}
@@ -79,4 +86,5 @@ def render(kind: str, params: Mapping[str, Any], language: str) -> tuple[str, st
     subject, body = TEXTS[kind]
     with translation.override(language):
         values = localized_params(params, language)
-        return (str(subject) % values)[:255], str(body) % values, values
+        filled = _Values(values)
+        return (str(subject) % filled)[:255], str(body) % filled, values

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from notifications.backends import TransientFailure
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationKind, NotificationPreference
+from notifications.phones import zalo_phone
 from notifications.services import delivery_send, notify, preference_save
 from notifications.tasks import deliver
 
@@ -156,3 +158,43 @@ def test_preferences_are_saved_once_per_user(accountant):
     preference_save(user=accountant, email=False, zalo=True, language="en", by=accountant)
     preference_save(user=accountant, email=True, zalo=True, language="vi", by=accountant)
     assert NotificationPreference.objects.filter(user=accountant).count() == 1
+
+
+def test_the_task_retries_a_transient_failure_through_celery(fake_zalo, accountant):
+    """The task itself (as a worker runs it) retries on a transient failure by Celery's autoretry."""
+    preference_save(user=accountant, email=False, zalo=True, language="vi", by=accountant)
+    [notification] = notify(
+        kind=NotificationKind.RESPONSE_RETURNED, recipients=[accountant], key="k", params=PARAMS, link="/"
+    )  # not committed: nothing queued yet
+    zalo = notification.deliveries.get()
+    fake_zalo.answer((502, {"error": -1}), (200, {"error": 0, "data": {"msg_id": "zns-7"}}))
+
+    assert deliver.apply((zalo.pk,), throw=False).get() == DeliveryStatus.SENT
+    assert len(fake_zalo.requests) == 2 and len(fake_zalo.delivered) == 1
+    assert deliver.autoretry_for == (TransientFailure,) and deliver.retry_backoff
+
+
+def test_a_kind_without_a_zalo_template_is_not_sent_by_zalo(fake_zalo, accountant):
+    with _commit(execute=True):
+        [notification] = notify(
+            kind=NotificationKind.TASK_DUE, recipients=[accountant], key="t", params={"task": "Báo cáo"}, link="/"
+        )
+    assert notification.deliveries.get(channel="zalo").status == DeliveryStatus.SKIPPED
+    assert fake_zalo.requests == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("0912 345 678", "84912345678"),
+        ("+84 912.345.678", "84912345678"),
+        ("84912345678", "84912345678"),
+        ("0277 123 456", "84277123456"),
+        ("912345678", None),
+        ("abc", None),
+        ("", None),
+        ("00912345678", None),
+    ],
+)
+def test_vietnamese_phone_numbers_are_written_as_zalo_reads_them(phone, expected):
+    assert zalo_phone(phone) == expected
