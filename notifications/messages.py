@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationKind as Kind
@@ -79,6 +81,27 @@ def localized_params(params: Mapping[str, Any], language: str) -> dict[str, str]
             value = value.get(language) or value.get("vi") or ""
         values[name] = str(value)
     return values
+
+
+def stored_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The event's values as kept on the notification (JSON): text as given, a translatable value
+    (a level's name, a lazy message) written out in each language, so the notification can be
+    shown later in whatever language its reader uses."""
+    stored: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, Promise):
+            value = {code: _in(code, value) for code, _label in settings.LANGUAGES}
+        elif isinstance(value, Mapping):
+            value = {str(code): str(text) for code, text in value.items()}
+        else:
+            value = str(value)
+        stored[name] = value
+    return stored
+
+
+def _in(language: str, value: object) -> str:
+    with translation.override(language):
+        return str(value)
 
 
 def render(kind: str, params: Mapping[str, Any], language: str) -> tuple[str, str, dict[str, str]]:

@@ -52,8 +52,11 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     # The page the message is about (a path of this site).
     link = models.CharField(_("link"), max_length=255, blank=True)
-    # The values the message was made of: Zalo templates are filled from them.
+    # The values the message was made of (a value with a name in each language keeps both): the
+    # pages show the message in their reader's language, Zalo templates are filled from them.
     params = models.JSONField(_("details"), default=dict, blank=True)
+    # The language of ``subject`` and ``body``, those sent by e-mail and Zalo (the recipient's choice).
+    language = models.CharField(_("language"), max_length=8, default="vi")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -72,6 +75,21 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def in_language(self, language: str) -> tuple[str, str]:
+        """The subject and the body in ``language`` (a page's), written from the kept values."""
+        from .messages import render
+
+        if language == self.language:
+            return self.subject, self.body
+        subject, body, _values = render(self.kind, self.params, language)
+        return subject, body
+
+    def template_values(self) -> dict[str, str]:
+        """The values in the language the message was sent in (for Zalo's template)."""
+        from .messages import localized_params
+
+        return localized_params(self.params, self.language)
 
 
 class Delivery(models.Model):

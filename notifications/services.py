@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .backends import NoAddress, PermanentFailure, TransientFailure, channel_for, enabled_channels
-from .messages import render
+from .messages import render, stored_params
 from .models import Delivery, DeliveryStatus, Notification, NotificationPreference
 
 if TYPE_CHECKING:
@@ -65,12 +65,22 @@ def notify(
     if not new:
         return []
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in new])}
+    stored = stored_params(params)
     rows = []
     for user in new:
         preference = preferences.get(user.pk) or NotificationPreference(user=user, language=settings.LANGUAGE_CODE)
-        subject, body, values = render(kind, params, preference.language)
+        subject, body, _values = render(kind, stored, preference.language)
         rows.append(
-            Notification(recipient=user, kind=kind, key=key, subject=subject, body=body, link=link, params=values)
+            Notification(
+                recipient=user,
+                kind=kind,
+                key=key,
+                subject=subject,
+                body=body,
+                link=link,
+                params=stored,
+                language=preference.language,
+            )
         )
     # Another run may have notified some of them since the read above: theirs are kept.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,10 +21,18 @@ from .forms import PreferenceForm
 PAGE_SIZE = 30
 
 
+def _shown(page: Page) -> Page:
+    """Each notification of the page with its subject and body in the page's language."""
+    language = translation.get_language() or "vi"
+    for notification in page:
+        notification.shown_subject, notification.shown_body = notification.in_language(language)
+    return page
+
+
 @login_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    return render(request, "notifications/list.html", {"page": _shown(page)})
 
 
 @login_required
@@ -64,4 +73,4 @@ def preference_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def unreached_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.unreached_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/unreached.html", {"page": page})
+    return render(request, "notifications/unreached.html", {"page": _shown(page)})

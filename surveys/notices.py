@@ -22,7 +22,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .lifecycle import expected_to_answer
-from .models import Response, ResponseStatus, SurveyRound, level_name
+from .models import LEVEL_NAMES, Response, ResponseStatus, SurveyRound
 
 if TYPE_CHECKING:
     from notifications.models import Notification
@@ -122,7 +122,7 @@ def response_reviewed(*, response: Response) -> list[Notification]:
             "round": {"vi": survey_round.name_vi, "en": survey_round.name_en or survey_round.name_vi},
             "cooperative": response.cooperative.name,
             "comment": response.review_comment,
-            "level": level_name(response.level),
+            "level": LEVEL_NAMES.get(response.level, "—") if response.level is not None else "—",
         },
         link=reverse("surveys:result", args=[response.pk]),
     )

@@ -52,7 +52,7 @@ class ZaloZNSChannel:
             "phone": address,
             "template_id": str(template_id),
             "template_data": {
-                **notification.params,
+                **notification.template_values(),
                 "subject": notification.subject,
                 "link": absolute_url(notification.link) if notification.link else "",
             },

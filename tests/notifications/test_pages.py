@@ -121,3 +121,30 @@ def test_the_officers_work_list_counts_the_notifications_that_reached_nobody(log
     page = login(officer_a).get("/").content.decode()
     assert 'data-testid="work-unreached"' in page
     assert "/notifications/unreached/" in page
+
+
+def test_a_message_sent_in_vietnamese_is_shown_in_the_language_of_the_page(
+    login, member_a, django_capture_on_commit_callbacks
+):
+    from notifications.services import notify
+    from surveys.models import LEVEL_NAMES
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            kind=NotificationKind.RESPONSE_ACCEPTED,
+            recipients=[member_a],
+            key="accepted",
+            params={
+                "round": {"vi": "Khảo sát 2026", "en": "Survey 2026"},
+                "cooperative": "HTX A",
+                "level": LEVEL_NAMES[3],
+            },
+            link="/",
+        )
+    client = login(member_a)
+    assert "Bản tự đánh giá của bạn đã được chấp nhận" in client.get("/notifications/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/notifications/").content.decode()
+    assert "Your self-assessment was accepted" in page
+    assert "Survey 2026" in page and "Forming" in page
+    assert "Khảo sát" not in page
