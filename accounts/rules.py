@@ -108,6 +108,10 @@ rules.add_perm("accounts.change_user", is_national_admin)
 # users, so an analyst obtains read-only tokens for themselves (accounts.api.services).
 rules.add_perm("accounts.obtain_api_token", is_national_admin | is_ministry_analyst)
 
+# Notifications: everyone reads their own; officers see who in their province could not be
+# reached by any channel, national roles who in the country (notifications.selectors).
+rules.add_perm("notifications.view_unreached", is_national | is_officer)
+
 # Self-assessments. Which rounds, responses and cooperatives a user sees is decided by
 # surveys.selectors (out of scope is 404); these rules decide what they may do there.
 # Entering answers: the cooperative's members, the officers of its province (on its behalf)

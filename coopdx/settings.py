@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "indicators",
     "support",
     "directives",
+    "notifications",
     "audit",
     # The data set versions behind the API's validators and cached answers (coopdx.versions).
     "coopdx.apps.CoopdxConfig",
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -185,6 +187,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Django's, loading with the user their unread notifications' count (the navigation's).
+    "accounts.backends.UserBackend",
+    # Sessions opened before the line above stay valid (a session names the backend it came from).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -278,6 +283,23 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoopDX <no-reply@coo
 # Required in production, like SECRET_KEY: e-mailed links built on a local default would lead
 # every recipient to their own machine.
 SITE_URL = (env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://127.0.0.1:8000")).rstrip("/")
+
+# --- Notifications ---------------------------------------------------------------------
+# Outside channels by dotted path, like EMAIL_BACKEND (notifications/backends/); in-app is always on.
+NOTIFICATION_CHANNELS = {
+    "email": "notifications.backends.email.EmailChannel",
+    "zalo": "notifications.backends.zalo.ZaloZNSChannel",
+}
+# Attempts of one delivery before a transient failure (server down, quota) becomes final.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# Zalo Official Account template messages (ZNS): off while the access token is empty.
+ZALO_ZNS_ACCESS_TOKEN = env.str("ZALO_ZNS_ACCESS_TOKEN", default="")
+ZALO_ZNS_URL = env.str("ZALO_ZNS_URL", default="https://business.openapi.zalo.me/message/template")
+ZALO_ZNS_TIMEOUT = env.float("ZALO_ZNS_TIMEOUT", default=10.0)
+# The approved template of each kind of notification, as JSON: {"response_returned": "123456", ...}.
+ZALO_ZNS_TEMPLATES: dict[str, str] = env.json("ZALO_ZNS_TEMPLATES", default={})
+# Members of cooperatives that have not submitted are reminded this many days before a round closes.
+ROUND_REMINDER_DAYS_BEFORE_CLOSE = env.int("ROUND_REMINDER_DAYS_BEFORE_CLOSE", default=7)
 
 # --- Surveys ---------------------------------------------------------------------------
 # Only accepted responses count in the indicators, unless provinces agree to count submitted ones.

@@ -2,10 +2,12 @@
 
 from celery import shared_task
 
-from . import reminders
+from . import notices, reminders
 
 
 @shared_task(name="directives.send_task_reminders")
 def send_task_reminders() -> int:
-    """Daily (beat, 07:00 Viet Nam time): e-mail reminders not yet sent; returns how many went."""
+    """Daily (beat, 07:00 Viet Nam time): e-mail reminders to the lead agencies not yet sent, and
+    the notifications of the people who report; returns how many e-mails went."""
+    notices.task_notices_send()
     return reminders.reminders_send().sent

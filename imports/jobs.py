@@ -24,6 +24,7 @@ from coopdx.queue import enqueue_on_commit, queue_available
 from .files import MAX_FILE_BYTES, ImportFileError, read_table
 from .kinds import Plan, importer_for
 from .models import ImportJob, ImportJobStatus
+from .notices import import_job_finished
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -132,6 +133,7 @@ def import_job_validate(*, job_id: int) -> ImportJob:
             job.progress_done = job.progress_total = plan.total_rows
         job.finished_at = timezone.now()
         job.save()
+    import_job_finished(job=job, step="check")
     return job
 
 
@@ -191,6 +193,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
                 job.progress_done = plan.total_rows
         job.finished_at = timezone.now()
         job.save()
+    import_job_finished(job=job, step="import")
     return job
 
 

@@ -33,6 +33,7 @@ from .models import (
     ResponseStatus,
     SurveyRound,
 )
+from .notices import response_reviewed
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
 
@@ -212,16 +213,8 @@ def response_submit(
     if inconsistent:
         raise inconsistent
     result = response_compute(response, values)
-    now = timezone.now()
-    mark_submitted(
-        response,
-        result=result,
-        scheme=response.round.scheme,
-        values=values,
-        by=by,
-        now=now,
-        confirmed_warnings=confirmed_codes(findings),
-    )
+    now, scheme, confirmed = timezone.now(), response.round.scheme, confirmed_codes(findings)
+    mark_submitted(response, result=result, scheme=scheme, values=values, by=by, now=now, confirmed_warnings=confirmed)
     _write_pillars(response, result)
     record_by(response, by)
     response.save()
@@ -265,6 +258,7 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     record_by(response, by)
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
+    response_reviewed(response=response)  # the members are told, with the comment, on commit
     return response
 
 

@@ -3,7 +3,8 @@
 ``{% load work_list %}{% officer_work_list %}`` puts it on a page. Each kind of work is read by a
 scoped selector of the app that owns it (responses waiting for review, data-check flags on them
 and the call list: surveys; possible duplicates: the registry; failed imports: imports; reports
-due: directives); this tag only composes them, so it lives in the top app, the one that may import all the others.
+due: directives; people no notification reached: notifications); this tag only composes them,
+so it lives in the top app, the one that may import all the others.
 An item leaves the list when its work is done, because every selector reads the current state.
 
 Only provincial officers have a work list: national roles' dashboard is the nation's, and their
@@ -18,6 +19,7 @@ from django import template
 
 from cooperatives import selectors as registry
 from imports import selectors as imports
+from notifications import selectors as notifications
 from surveys import selectors as surveys
 
 from .. import selectors as directives
@@ -43,6 +45,7 @@ def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
     tasks = list(directives.task_list_to_report(user=user))
     failed_imports = list(imports.import_job_list_failed(user=user))
     duplicates = registry.possible_duplicates(user=user, province_id=user.province_id)
+    unreached = notifications.unreached_list(user=user).count()
     return {
         "shown": True,
         "review_rounds": review_rounds,
@@ -57,5 +60,6 @@ def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
         "failed_imports_count": len(failed_imports),
         "duplicates": duplicates[:SHOWN],
         "duplicates_count": len(duplicates),
-        "nothing": not (to_review or flags_count or to_reach or tasks or failed_imports or duplicates),
+        "unreached": unreached,
+        "nothing": not (to_review or flags_count or to_reach or tasks or failed_imports or duplicates or unreached),
     }

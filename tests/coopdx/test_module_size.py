@@ -5,7 +5,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "audit", "coopdx", "imports", "cooperatives", "surveys", "indicators", "directives")
+APPS = (
+    "accounts",
+    "audit",
+    "coopdx",
+    "notifications",
+    "imports",
+    "cooperatives",
+    "surveys",
+    "indicators",
+    "directives",
+)
 LIMIT = 300
 
 

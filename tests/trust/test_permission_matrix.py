@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cooperatives.models import DuplicateDismissal
 from imports.models import ImportJob
+from notifications.models import Notification, NotificationKind
 from support.models import SupportKind, SupportProgramme, SupportReceived
 from surveys.models import FlagKind, Response, ResponseFlag
 from tests.factories import CooperativeFactory
@@ -207,6 +208,13 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("support:remove", "POST", "/support/records/{support}/remove/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
     ("support:import", "GET", "/support/import/", {A: 302, M: 403, MI: 403, "*": 200}),
     ("support:import_template", "GET", "/support/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
+    # Notifications: everyone signed in has their own; another's is 404, as a missing one. Who
+    # could not be reached: officers (their province) and national roles.
+    ("notifications:list", "GET", "/notifications/", {A: 302, "*": 200}),
+    ("notifications:read", "POST", "/notifications/{notification}/read/", {A: 302, M: 302, "*": 404}),
+    ("notifications:read_all", "POST", "/notifications/read-all/", {"*": 302}),
+    ("notifications:settings", "GET", "/notifications/settings/", {A: 302, "*": 200}),
+    ("notifications:unreached", "GET", "/notifications/unreached/", {A: 302, M: 403, "*": 200}),
 ]
 
 # What a row posts besides the defaults, formatted with the objects like the paths.
@@ -224,7 +232,7 @@ def expected(statuses: dict[str, int], role: str) -> int:
 
 
 @pytest.fixture
-def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
+def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
     from directives.models import Agency, EvidenceFile
     from tests.directives.conftest import DocumentFactory, TaskFactory, report
 
@@ -289,7 +297,11 @@ def objects(db, coop_a, officer_a, open_round, tmp_path, settings):
     support = SupportReceived.objects.create(
         cooperative=coop_a, programme=programme, received_on=datetime.date(2024, 9, 15)
     )
+    notification = Notification.objects.create(
+        recipient=member_a, kind=NotificationKind.RESPONSE_RETURNED, key="matrix", subject="Trả lại", link="/"
+    )
     return {
+        "notification": notification.pk,
         "coop": coop_a.pk,
         "programme": programme.code,
         "support": support.pk,
