@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -84,7 +84,7 @@ def offline_page_headers(response: HttpResponse, *, request: HttpRequest, key: s
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(no_cache=True)
 def service_worker(request: HttpRequest) -> HttpResponse:
     config = {
@@ -102,7 +102,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400)
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest; the names are Vietnamese, the site's first language."""

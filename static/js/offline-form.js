@@ -146,12 +146,26 @@
   function answeredHere() {
     return Object.keys(current).filter(function (code) { return normal(current[code].kind, read(current[code])) !== ""; }).length;
   }
+  // Answers kept on the device for other parts count in the whole: the page shows the server's.
+  var elsewhere = 0;
+  var elsewhereShown = 0;
+  var elsewhereSent = 0; // sent since this page was rendered: not in its figures either
+  function answeredDelta(entry) {
+    return (normal(entry.kind, entry.value) !== "" ? 1 : 0) - (normal(entry.kind, entry.base) !== "" ? 1 : 0);
+  }
+  function countElsewhere(draft) {
+    elsewhere = elsewhereSent;
+    Object.keys(draft.answers).forEach(function (code) {
+      if (!current[code]) elsewhere += answeredDelta(draft.answers[code]);
+    });
+  }
   function progress() {
     var part = document.querySelector("[data-progress-part]");
     var all = document.querySelector("[data-progress-all]");
     if (!part || !all) return;
     var now = answeredHere();
-    var overall = Number(all.getAttribute("aria-valuenow")) - (Number(part.getAttribute("aria-valuenow")) - now);
+    var overall = Number(all.getAttribute("aria-valuenow")) - (Number(part.getAttribute("aria-valuenow")) - now) + (elsewhere - elsewhereShown);
+    elsewhereShown = elsewhere;
     [[part, now, "[data-progress-part-answered]"], [all, overall, "[data-progress-all-answered]"]].forEach(function (bar) {
       var max = Number(bar[0].getAttribute("aria-valuemax")) || 1;
       bar[0].setAttribute("aria-valuenow", String(bar[1]));
@@ -172,11 +186,11 @@
       statusBox.classList.toggle("alert-warning", !online);
       statusBox.classList.toggle("alert-secondary", online);
       statusBox.querySelector("[data-offline-state]").textContent = online ? d.tOnline : d.tOffline;
-      var waiting = codes.length === 0 ? d.tNoneWaiting : codes.length === 1 ? d.tWaitingOne : d.tWaitingMany.replace("%(count)s", String(codes.length));
+      var waiting = codes.length === 0 ? d.tNoneWaiting : codes.length === 1 ? d.tWaitingOne : d.tWaitingMany.replace("{count}", String(codes.length));
       statusBox.querySelector("[data-offline-waiting]").textContent = syncing ? d.tSending : waiting;
       var times = [];
-      if (draft.savedAt && codes.length) times.push(d.tSaved.replace("%(time)s", time(draft.savedAt)));
-      if (draft.sentAt) times.push(d.tSent.replace("%(time)s", time(draft.sentAt)));
+      if (draft.savedAt && codes.length) times.push(d.tSaved.replace("{time}", time(draft.savedAt)));
+      if (draft.sentAt) times.push(d.tSent.replace("{time}", time(draft.sentAt)));
       statusBox.querySelector("[data-offline-times]").textContent = times.length ? " · " + times.join(" · ") : "";
       var refused = codes.filter(function (code) { return draft.answers[code].refused; });
       var lines = [note];
@@ -193,6 +207,8 @@
         });
       }
       conflicts(draft);
+      countElsewhere(draft);
+      progress();
       return draft;
     });
   }
@@ -246,6 +262,7 @@
   // since the device's copy was read → the device's is sent; else a conflict to choose.
   function reconcile() {
     return api("GET").then(function (reply) {
+      if (reply.status === 401 || reply.status === 403) note = d.tSignedOut;
       if (!reply.ok) throw reply;
       return reply.json();
     }).then(function (server) {
@@ -260,10 +277,14 @@
       });
     });
   }
+  // The server's answers are read first, so that what changed there meanwhile is seen before
+  // anything is sent; the revision then sent is the one just read (a change in between is a 409).
   function send(attempt) {
     var started = Date.now();
     return load().then(function (draft) {
-      var codes = sendable(draft);
+      return sendable(draft).length ? reconcile().then(load) : null;
+    }).then(function (draft) {
+      var codes = draft ? sendable(draft) : [];
       if (!codes.length) return null;
       var answers = {};
       codes.forEach(function (code) { answers[code] = payload(draft.answers[code]); });
@@ -275,14 +296,16 @@
             return update(function (fresh) {
               codes.forEach(function (code) {
                 var entry = fresh.answers[code];
-                if (entry && entry.at <= started) delete fresh.answers[code];
+                if (!entry || entry.at > started) return;
+                if (!current[code]) elsewhereSent += answeredDelta(entry);
+                delete fresh.answers[code];
               });
               fresh.revision = saved.revision;
               fresh.sentAt = Date.now();
             }).then(function () { return "sent"; });
           });
         }
-        if (reply.status === 409 && attempt < 3) return reconcile().then(function () { return send(attempt + 1); });
+        if (reply.status === 409 && attempt < 3) return send(attempt + 1);
         if (reply.status === 400 && attempt < 3) {
           return reply.json().then(function (body) {
             var errors = (body.error && body.error.fields) || {};
