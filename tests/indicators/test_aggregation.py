@@ -539,10 +539,9 @@ def test_figures_are_stored_as_given_and_a_refused_write_raises_djangos_error(da
     its zone. A write the database refuses raises Django's own error (what the tasks retry on)
     and leaves nothing."""
     from django.db import DataError, transaction
+    from django.utils import timezone
 
     from cooperatives.models import Province, Sector
-
-    from django.utils import timezone
 
     run = indicator_services.aggregate_indicators()
     # A day the run did not write: the run dates its figures by the local (Hà Nội) day, which
