@@ -25,7 +25,7 @@ def test_service_worker_is_served_from_the_root_as_javascript_that_the_browser_c
     assert "/static/vendor/bootstrap/bootstrap.min.css" in config["assets"]
     assert config["forget"] == ["/accounts/login/", "/accounts/logout/"]
     assert config["pagePrefix"] == "/surveys/responses/"
-    assert "addEventListener(\"fetch\"" in body
+    assert 'addEventListener("fetch"' in body
 
 
 def test_every_file_the_worker_keeps_exists():

@@ -130,7 +130,9 @@ def test_answers_typed_offline_stay_on_the_device_and_are_sent_when_the_connecti
     assert errors == [], "\n".join(errors)
 
 
-def test_a_change_made_on_the_server_meanwhile_is_a_conflict_the_member_resolves(page, live_server, member_a, coop_a, open_round):
+def test_a_change_made_on_the_server_meanwhile_is_a_conflict_the_member_resolves(
+    page, live_server, member_a, coop_a, open_round
+):
     errors = watch_console(page)
     response = response_start(survey_round=open_round, cooperative=coop_a, by=member_a)
     (mine_code, options), (theirs_code, theirs_options) = choice_questions(response, 1)[:2]
@@ -156,7 +158,10 @@ def test_a_change_made_on_the_server_meanwhile_is_a_conflict_the_member_resolves
     box.wait_for(state="visible")
     rows = box.get_by_test_id("conflict-row")
     assert rows.count() == 2
-    labels = {o.code: o.label for o in Question.objects.get(questionnaire=open_round.questionnaire, code=mine_code).options.all()}
+    labels = {
+        o.code: o.label
+        for o in Question.objects.get(questionnaire=open_round.questionnaire, code=mine_code).options.all()
+    }
     first_row = rows.nth(0).inner_text()
     assert labels[options[1]] in first_row and labels[options[2]] in first_row
     page.screenshot(path=str(ARTIFACTS / "offline-conflict-page-vi.png"), full_page=True)
