@@ -17,6 +17,7 @@
   var conflictBox = document.getElementById("offline-conflicts");
   var pages = d.pages.split(" ");
   var syncing = false;
+  var pageStale = false; // the page shows answers older than the server's
   var unreachable = false; // the last request failed for want of a network
   var note = "";
 
@@ -119,22 +120,35 @@
 
   var current = fields();
   var base = {};
+  // A page shown again with errors holds what was typed, not the server's answers: no base then.
+  var refusedPage = !!(form && form.querySelector(".is-invalid"));
   Object.keys(current).forEach(function (code) { base[code] = read(current[code]); });
+  // The answers of this page posted to the server as always, online (see the form's submit): the
+  // server has them (saved, or shown again with its errors) unless the service worker brought
+  // the page back from the device for want of a network (it adds ?kept).
+  var postedKey = "coopdx-posted:" + draftId;
+  var posted = null;
+  try {
+    posted = JSON.parse(sessionStorage.getItem(postedKey) || "null");
+    sessionStorage.removeItem(postedKey);
+  } catch (error) { posted = null; }
+  if (/[?&]kept\b/.test(window.location.search)) posted = null;
 
   function record(code) {
     var field = current[code];
     var value = read(field);
+    var at = Date.now(); // when typed, not when stored: a post that follows has it
     var labels = {};
     field.inputs.forEach(function (el) { if (el.type === "radio" || el.type === "checkbox") labels[el.value] = labelOf(el); });
     return update(function (draft) {
       var entry = draft.answers[code];
       if (!entry && same(field.kind, value, base[code])) return;
       if (!Object.keys(draft.answers).length) draft.revision = Number(d.revision);
-      entry = entry || { base: base[code], kind: field.kind, page: Number(form.dataset.page) };
+      entry = entry || { base: base[code], baseUnknown: refusedPage, kind: field.kind, page: Number(form.dataset.page) };
       entry.value = value;
       entry.labels = labels;
       entry.question = questionText(code, field);
-      entry.at = Date.now();
+      entry.at = at;
       delete entry.refused;
       if (same(field.kind, value, entry.base) && !entry.conflict) delete draft.answers[code];
       else draft.answers[code] = entry;
@@ -271,9 +285,13 @@
           var entry = draft.answers[code];
           var theirs = serverValue(entry.kind, server.answers[code]);
           if (same(entry.kind, theirs, entry.value)) delete draft.answers[code];
-          else if (!same(entry.kind, theirs, entry.base)) entry.conflict = { server: theirs };
+          else if (!entry.baseUnknown && !same(entry.kind, theirs, entry.base)) entry.conflict = { server: theirs };
         });
         draft.revision = server.revision;
+        // A page from the device's cache may be older than the server: its other answers too.
+        pageStale = Object.keys(current).some(function (code) {
+          return !draft.answers[code] && !same(current[code].kind, serverValue(current[code].kind, server.answers[code]), base[code]);
+        });
       });
     });
   }
@@ -291,8 +309,9 @@
       return api("PATCH", { revision: draft.revision, answers: answers }).then(function (reply) {
         if (reply.ok) {
           return reply.json().then(function (saved) {
-            setRevision(saved.revision);
             keepPages();
+            // Never let the page's older answers go back at the new revision: show the server's.
+            if (!pageStale) setRevision(saved.revision);
             return update(function (fresh) {
               codes.forEach(function (code) {
                 var entry = fresh.answers[code];
@@ -302,7 +321,10 @@
               });
               fresh.revision = saved.revision;
               fresh.sentAt = Date.now();
-            }).then(function () { return "sent"; });
+            }).then(function () {
+              if (pageStale && form) window.location.reload();
+              return "sent";
+            });
           });
         }
         if (reply.status === 409 && attempt < 3) return send(attempt + 1);
@@ -356,6 +378,7 @@
           delete draft.answers[code];
         } else {
           entry.base = entry.conflict.server;  // chosen knowing the server's answer
+          entry.baseUnknown = false;
           delete entry.conflict;
         }
       });
@@ -385,7 +408,13 @@
       progress();
     });
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine && !unreachable) return; // the server saves the page as always
+      if (navigator.onLine && !unreachable) {
+        // The server saves the page as always; the next page drops these from the device.
+        try {
+          sessionStorage.setItem(postedKey, JSON.stringify({ codes: Object.keys(current), at: Date.now() }));
+        } catch (error) { /* without session storage the answers are checked against the server's */ }
+        return;
+      }
       event.preventDefault();
       var go = event.submitter ? event.submitter.value : "next";
       var page = Number(form.dataset.page);
@@ -399,7 +428,13 @@
   }
 
   function start() {
-    return load().then(function (draft) {
+    var settled = !posted ? Promise.resolve() : update(function (draft) {
+      posted.codes.forEach(function (code) {
+        var entry = draft.answers[code];
+        if (entry && entry.at <= posted.at && !entry.conflict) delete draft.answers[code];
+      });
+    });
+    return settled.then(load).then(function (draft) {
       // The device's answers over the page's (the page may be an older copy from the cache).
       Object.keys(draft.answers).forEach(function (code) {
         if (current[code]) write(current[code], draft.answers[code].value);

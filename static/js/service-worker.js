@@ -74,7 +74,7 @@ function page(event) {
 function post(request) {
   return fetch(request).catch(function () {
     return keptPage(request.url).then(function (hit) {
-      return hit ? Response.redirect(pageKey(request.url), 303) : Response.error();
+      return hit ? Response.redirect(pageKey(request.url) + "?kept=1", 303) : Response.error();
     });
   });
 }

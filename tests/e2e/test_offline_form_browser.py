@@ -126,6 +126,17 @@ def test_answers_typed_offline_stay_on_the_device_and_are_sent_when_the_connecti
     screen.click("[data-testid=next-page]")
     screen.wait_for_url(re.compile(r"/page/3/$"))
     assert Response.objects.get(pk=response.pk).revision == 2
+    # Online, a part is posted as always and its answers leave the device with it: nothing is
+    # sent again from the next page.
+    calls = []
+    screen.on("request", lambda call: calls.append(call.url) if "/api/" in call.url else None)
+    third = choice_questions(response, 3)[0]
+    screen.check(f"input[name={third[0]}][value={third[1][1]}]")
+    screen.click("[data-testid=next-page]")
+    screen.wait_for_url(re.compile(r"/page/4/$"))
+    wait_for_status(screen, words["none"])
+    assert saved_options(response, third[0]) == [third[1][1]]
+    assert calls == []
     settle(screen, response)
     assert errors == [], "\n".join(errors)
 
