@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("", include("indicators.home_urls")),
     path("healthz", views.healthz, name="healthz"),
+    # At the root: a service worker controls only the pages under the path it is served from.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("accounts/", include("accounts.urls")),
     path("cooperatives/", include("cooperatives.urls")),
     path("directives/", include("directives.urls")),

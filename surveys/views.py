@@ -28,7 +28,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, flags, lifecycle, reminders, report, selectors, services
+from . import exports, flags, lifecycle, offline, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
@@ -216,7 +216,7 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
         if saved is not None:
             return saved
     unanswered = set(services.response_unanswered(response, values))
-    return render(
+    page_html = render(
         request,
         "surveys/fill.html",
         {
@@ -227,9 +227,12 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             "steps": _fill_steps(pillars, unanswered),
             "last_page": len(pillars),
             "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
+            "progress": offline.fill_progress(pillars, pillar, values),
+            "offline": offline.offline_context(request, response, pages=len(pillars)),
         },
         status=status,
     )
+    return offline.keep_offline(page_html, request=request, response=response)
 
 
 def _save_pillar(
@@ -323,7 +326,8 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     unanswered = services.response_unanswered(response, values)
     findings = services.response_findings(response, values)
     questions = {q.code: q for q in response.round.questionnaire.questions.select_related("pillar")}
-    return render(
+    parts = selectors.response_review(response=response)
+    page_html = render(
         request,
         "surveys/submit.html",
         {
@@ -332,11 +336,15 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": [_finding_row(f, questions) for f in findings if f.is_error],
             "warnings": [_finding_row(f, questions) for f in findings if not f.is_error],
             "confirm_asked": request.method == "POST" and status == 400,
-            "parts": selectors.response_review(response=response),
+            "parts": parts,
             "may_change": _may_open_parts(request, response),
+            "offline": offline.offline_context(request, response, pages=len(parts)),
         },
         status=status,
     )
+    if not _may_open_parts(request, response):
+        return page_html
+    return offline.keep_offline(page_html, request=request, response=response)
 
 
 def _finding_row(finding: Finding, questions: dict[str, Question]) -> dict[str, Any]:

@@ -33,6 +33,8 @@ A, M, OA, OB, MI, AD = ROLES
 MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("home", "GET", "/", {"*": 200}),
     ("healthz", "GET", "/healthz", {"*": 200}),
+    ("service_worker", "GET", "/sw.js", {"*": 200}),
+    ("manifest", "GET", "/manifest.webmanifest", {"*": 200}),
     ("set_language", "POST", "/i18n/setlang/", {"*": 302}),
     ("javascript-catalog", "GET", "/jsi18n/", {"*": 200}),
     ("accounts:login", "GET", "/accounts/login/", {A: 200, "*": 302}),
