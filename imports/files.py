@@ -42,7 +42,7 @@ class Sheet:
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
 
 
-def read_table(filename: str, content: bytes) -> Sheet:
+def read_table(filename: str, content: bytes, sheet_name: str | None = None) -> Sheet:
     """Parse an uploaded file into a header row and data rows, or refuse it."""
     if not content:
         raise ImportFileError(_("The file is empty."))
@@ -50,7 +50,7 @@ def read_table(filename: str, content: bytes) -> Sheet:
         raise ImportFileError(_("The file is larger than %(limit)s MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)})
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        sheet = _read_xlsx(content)
+        sheet = _read_xlsx(content, sheet_name)
     elif extension == "csv":
         sheet = _read_csv(content)
     else:
@@ -62,7 +62,7 @@ def read_table(filename: str, content: bytes) -> Sheet:
     return sheet
 
 
-def _read_xlsx(content: bytes) -> Sheet:
+def _read_xlsx(content: bytes, sheet_name: str | None = None) -> Sheet:
     if content.startswith(OLE2_MAGIC):
         raise ImportFileError(
             _("This workbook is password-protected or in the old .xls format. Save it as an unprotected .xlsx file.")
@@ -86,7 +86,7 @@ def _read_xlsx(content: bytes) -> Sheet:
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on broken input
         raise ImportFileError(_("The workbook is damaged and cannot be opened.")) from error
     try:
-        return _read_rows(workbook, strings)
+        return _read_rows(workbook, strings, sheet_name)
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 - XML errors, entity attacks (defusedxml), broken cells
@@ -169,10 +169,11 @@ def _shared_strings(table: _StringTable, needed: set[int]) -> dict[int, str]:
     return found
 
 
-def _read_rows(workbook: Any, strings: _StringTable) -> Sheet:
+def _read_rows(workbook: Any, strings: _StringTable, sheet_name: str | None = None) -> Sheet:
     from openpyxl.utils import get_column_letter
 
-    worksheet = workbook.worksheets[0]
+    # The sheet the kind's template names (after an instructions sheet), else the first one.
+    worksheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
     # A workbook's declared size (<dimension>) is what the program that wrote it believed; some
     # exporters write a stale one. Read what the sheet holds, never what it declares.
     worksheet.reset_dimensions()

@@ -45,7 +45,7 @@ def import_bytes(
 ) -> tuple[Plan, dict[str, int] | None]:
     """Check a file and, unless ``dry_run`` or any row is bad, write it. Raises ImportFileError."""
     importer = importer_for(kind)
-    sheet = read_table(filename, content)
+    sheet = read_table(filename, content, importer.sheet_name)
     plan = importer.plan(sheet=sheet, options=options or {}, scope_province=scope_province, progress=None)
     if dry_run or not plan.ok:
         return plan, None
@@ -121,8 +121,9 @@ def import_job_validate(*, job_id: int) -> ImportJob:
         job.save(update_fields=["status"])
         try:
             with beating(ImportJob, job.pk):
-                sheet = read_table(job.original_name, job_file_content(job))
-                plan = importer_for(job.kind).plan(
+                importer = importer_for(job.kind)
+                sheet = read_table(job.original_name, job_file_content(job), importer.sheet_name)
+                plan = importer.plan(
                     sheet=sheet, options=job.options, scope_province=job.scope_province, progress=_progress(job.pk)
                 )
         except ImportFileError as error:

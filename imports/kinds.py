@@ -56,6 +56,8 @@ class Plan(Protocol):
 class Importer(Protocol):
     # The named rule (accounts.rules) a user needs to upload a file of this kind.
     permission: str
+    # The sheet of a workbook to read (a template may open on instructions); None: the first.
+    sheet_name: str | None
 
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None: ...
 

@@ -101,6 +101,7 @@ class SupportImporter:
     """Support received as an import kind (registered with ``imports.kinds``)."""
 
     permission = "support.import_support"
+    sheet_name = None
 
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         return None

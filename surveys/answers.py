@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from coopdx.validators import validate_visible_text
 
-from .models import CHOICE_KINDS, Question, QuestionKind
+from .models import CHOICE_KINDS, Option, Question, QuestionKind
 from .scoring import AnswerValue
 
 RawAnswer = str | Sequence[str] | int | float | Decimal | None
@@ -35,8 +35,8 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
             codes = [str(raw)]
         else:
             codes = [str(code) for code in raw]
-        codes = [code.strip() for part in codes for code in part.split(";") if code.strip()]
         valid = {option.code: option for option in question.options.all()}
+        codes = _option_codes(valid, codes)
         unknown = [code for code in codes if code not in valid]
         if unknown:
             raise ValidationError(
@@ -60,6 +60,31 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
         raise ValidationError(_("Keep the answer under 500 characters."))
     validate_visible_text(text)
     return AnswerValue(text=text)
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _option_codes(valid: Mapping[str, Option], parts: list[str]) -> list[str]:
+    """Option codes from cells holding codes or labels (as the paper form's drop-down lists
+    write them, in Vietnamese or English), several separated by ";"; a label that itself holds
+    a ";" is read whole first."""
+    labels = {
+        _label_key(label): code
+        for code, option in valid.items()
+        for label in (option.label_vi, option.label_en)
+        if label
+    }
+    codes: list[str] = []
+    for part in parts:
+        if part.strip() not in valid and _label_key(part) in labels:
+            codes.append(labels[_label_key(part)])
+            continue
+        for piece in (piece.strip() for piece in part.split(";")):
+            if piece:
+                codes.append(piece if piece in valid else labels.get(_label_key(piece), piece))
+    return codes
 
 
 def _shown(value: Decimal) -> str:

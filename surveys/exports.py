@@ -5,7 +5,6 @@ blank template of its paper self-assessment, which the paper import reads back."
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,9 +15,7 @@ from django.utils.translation import gettext as _
 from coopdx.exports import neutralise
 from cooperatives.models import Cooperative
 
-from .answers import number_bounds_message
-from .importing import CODE_HEADER
-from .models import Question, Response, ResponseStatus, SurveyRound
+from .models import Response, ResponseStatus, SurveyRound
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,58 +80,3 @@ def round_export_rows(*, survey_round: SurveyRound, cooperatives: QuerySet[Coope
             else:
                 row += [None] * 8
             yield [neutralise(value) for value in row]
-
-
-def response_template(survey_round: SurveyRound) -> tempfile.SpooledTemporaryFile:
-    """An XLSX template for a round: the answer sheet, then each question's codes explained."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    questions = list(
-        Question.objects.filter(questionnaire=survey_round.questionnaire)
-        .select_related("pillar")
-        .prefetch_related("options")
-    )
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Phiếu"
-    sheet.append([CODE_HEADER, *[q.code for q in questions]])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    guide = workbook.create_sheet("Câu hỏi")
-    guide.append(["Mã câu hỏi", "Trụ cột", "Câu hỏi", "Cách ghi", "Mã phương án", "Phương án"])
-    for question in questions:
-        how = {
-            "single": "một mã phương án",
-            "yes_no": "yes hoặc no",
-            "multiple": "một hoặc nhiều mã, cách nhau bằng dấu ;",
-            "number": _number_how(question),
-            "text": "văn bản ngắn",
-        }[question.kind]
-        options = list(question.options.all())
-        guide.append(
-            [
-                question.code,
-                question.pillar.name_vi,
-                question.text_vi,
-                how,
-                options[0].code if options else "",
-                options[0].label_vi if options else "",
-            ]
-        )
-        for option in options[1:]:
-            guide.append(["", "", "", "", option.code, option.label_vi])
-    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def _number_how(question: Question) -> str:
-    """How to write a number answer, with its bounds, as the guide sheet says it (in Vietnamese)."""
-    with translation.override("vi"):
-        message = number_bounds_message(question)
-    # "Nhập một số nguyên từ 0 đến 1.000." → "một số nguyên từ 0 đến 1.000"
-    how = message.removeprefix("Nhập ").removeprefix("Vui lòng nhập ").rstrip(".")
-    return how + (f" ({question.unit_vi})" if question.unit_vi else "")

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 CODE_HEADER = "Mã số HTX"
+NAME_HEADER = "Tên HTX"
+ANSWER_SHEET = "Phiếu"  # the paper form's answer sheet (surveys.paper_form), after its instructions
 BATCH = 2000
 
 
@@ -65,6 +67,7 @@ class ResponsePlan:
     rows: list[ResponseRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    blank_rows: int = 0  # rows with a code and no answer: left as they were
 
     @property
     def ok(self) -> bool:
@@ -75,7 +78,7 @@ class ResponsePlan:
             "total_rows": self.total_rows,
             "new": sum(1 for r in self.rows if r.existing is None),
             "changed": sum(1 for r in self.rows if r.existing is not None),
-            "unchanged": 0,
+            "unchanged": self.blank_rows,
             "error_rows": len({e.row for e in self.errors}),
             "errors_total": len(self.errors),
             "warning_rows": len({w.row for w in self.warnings}),
@@ -100,6 +103,7 @@ class ResponseImporter:
     """Paper self-assessments of a round as an import kind (registered with ``imports.kinds``)."""
 
     permission = "surveys.import_responses"
+    sheet_name = ANSWER_SHEET
 
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         survey_round = _round_for(options)
@@ -123,6 +127,9 @@ class ResponseImporter:
         codes = [parse_code(cells[reader.code_column]) for _, cells in sheet.rows]
         reader.load_cooperatives(codes)
         for done, ((row_number, cells), code) in enumerate(zip(sheet.rows, codes, strict=True), start=1):
+            if reader.unanswered(cells):
+                plan.blank_rows += 1  # a cooperative the template lists, not surveyed on paper
+                continue
             row = reader.read(row_number, code, cells)
             if row is not None:
                 plan.rows.append(row)
@@ -165,6 +172,8 @@ class ResponseRowReader:
         for index, header in enumerate(headers):
             if header_key(header) in (header_key(CODE_HEADER), "ma htx", "code"):
                 self.code_column = index
+            elif header_key(header) in (header_key(NAME_HEADER), "name"):
+                continue  # the template's names, for the reader: the code says which cooperative
             elif header.strip().upper() in self.questions:
                 self.columns[index] = self.questions[header.strip().upper()]
             elif header.strip():
@@ -226,6 +235,10 @@ class ResponseRowReader:
                 "row": self._first_row_of_code[code],
             }
         return change_refusal(self.existing.get(cooperative.pk))
+
+    def unanswered(self, cells: list[Cell]) -> bool:
+        """No question's cell holds anything (a row the template pre-filled and nobody filled in)."""
+        return all(cells[i] is None or not str(cells[i]).strip() for i in self.columns if i < len(cells))
 
     def _answers(self, number: int, cells: list[Cell]) -> tuple[dict[str, AnswerValue], set[str]]:
         """Each question's cell read by the browser's rules: the values, and the codes refused."""

@@ -28,7 +28,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, flags, lifecycle, offline, reminders, report, selectors, services
+from . import exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
@@ -468,7 +468,9 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 def round_template(request: HttpRequest, code: str) -> FileResponse:
     survey_round = selectors.round_get(user=request.user, code=code)
     return FileResponse(
-        exports.response_template(survey_round),
+        paper_form.response_template(
+            survey_round, selectors.round_cooperatives(survey_round=survey_round, user=request.user)
+        ),
         as_attachment=True,
         filename=f"mau-khao-sat-{code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

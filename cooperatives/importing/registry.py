@@ -317,6 +317,7 @@ class RegistryImporter:
     """The registry as an import kind (registered with ``imports.kinds``)."""
 
     permission = "cooperatives.import_cooperatives"
+    sheet_name = None
 
     def check_options(self, *, options: dict[str, Any], by: User | None) -> None:
         return None
