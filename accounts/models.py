@@ -265,3 +265,27 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.expires_at > timezone.now() else "expired"
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link sent by e-mail (``accounts.signin_links``): only its digest is
+    kept; used once, within minutes. The rows are also the log of who asked, from where, and
+    when it was used."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="signin_links")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    requested_from = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_from = models.GenericIPAddressField(_("used from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [models.Index(fields=["user", "created_at"], name="signinlink_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -202,6 +202,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# One-time sign-in links (accounts.signin_links): how long one works, how many an hour a person may ask for.
+SIGNIN_LINK_MINUTES = env.int("SIGNIN_LINK_MINUTES", default=15)
+SIGNIN_LINKS_PER_HOUR = env.int("SIGNIN_LINKS_PER_HOUR", default=3)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -39,6 +39,9 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("javascript-catalog", "GET", "/jsi18n/", {"*": 200}),
     ("accounts:login", "GET", "/accounts/login/", {A: 200, "*": 302}),
     ("accounts:logout", "POST", "/accounts/logout/", {"*": 302}),
+    # Sign-in by a one-time link: asked for by anyone signed out; a made-up link no longer works.
+    ("accounts:link_request", "GET", "/accounts/login/link/", {A: 200, "*": 302}),
+    ("accounts:link_signin", "GET", "/accounts/login/link/made-up-token/", {"*": 410}),
     ("accounts:password_change", "GET", "/accounts/password/change/", {A: 302, "*": 200}),
     ("accounts:password_change_done", "GET", "/accounts/password/change/done/", {A: 302, "*": 200}),
     ("accounts:password_reset", "GET", "/accounts/password/reset/", {"*": 200}),
