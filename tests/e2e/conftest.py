@@ -7,13 +7,44 @@ test-artifacts/screens/ (git-ignored).
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import ensure_reference_data, require_service
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share an in-memory
+    SQLite connection: two requests at once (a page and what its service worker fetches) could
+    each wait for the other, one inside SQLite calling back into Python (Django's SQLite
+    functions), the other holding Python and waiting for SQLite. Connections stay threaded, so a
+    browser's idle keep-alive connection never holds the others up; only the application runs
+    alone, its whole answer included."""
+
+    def set_app(self, application):
+        if not self.connections_override:  # PostgreSQL: a connection per thread, nothing shared
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                answer = application(environ, start_response)
+                try:
+                    return list(answer)
+                finally:
+                    if hasattr(answer, "close"):
+                        answer.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 
 
