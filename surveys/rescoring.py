@@ -38,7 +38,8 @@ def round_rescore(*, survey_round: SurveyRound, scheme: ScoringScheme, reason: s
         raise ValidationError({"reason": _("Say why the round is scored again.")})
     with transaction.atomic():
         survey_round = (
-            SurveyRound.objects.select_for_update()
+            # Only the round's row is locked: the re-scored scheme is an outer join.
+            SurveyRound.objects.select_for_update(of=("self",))
             .select_related("questionnaire__scoring_scheme", "scoring_scheme")
             .get(pk=survey_round.pk)
         )
