@@ -3,7 +3,8 @@ cooperatives it supported, against comparable cooperatives it did not support.
 
 Method (docs/support.md): a cooperative is *supported* when it received the programme's support
 after round A closed and no later than round B closed; it is *compared* when it never received
-that programme's support up to round B's close. Both need a counted self-assessment with a level
+that programme's support up to round B's close, nor any other programme's support between the
+two rounds. Both need a counted self-assessment with a level
 in each round. Cooperatives are compared within a stratum: the same province, sector and level
 in round A. A stratum with fewer than ``MIN_ANSWERS`` cooperatives in either group is too small
 to conclude and stays out of the overall figure, which weighs each kept stratum by its supported
@@ -161,9 +162,13 @@ def effect_rows(
     """One grouped query: per province, sector, level in A, group (supported, compared or
     neither) and whether both levels are known, the number of cooperatives and the sum of their
     changes. Each cooperative's two responses are joined (one per round at most), not looked up."""
-    support = SupportReceived.objects.filter(programme=programme, cooperative=OuterRef("pk"))
-    in_period = Exists(support.filter(received_on__gt=round_a.closes_on, received_on__lte=round_b.closes_on))
+    any_support = SupportReceived.objects.filter(cooperative=OuterRef("pk"))
+    support = any_support.filter(programme=programme)
+    period = {"received_on__gt": round_a.closes_on, "received_on__lte": round_b.closes_on}
+    in_period = Exists(support.filter(**period))
     before_b = Exists(support.filter(received_on__lte=round_b.closes_on))
+    # Support of any other programme between the rounds would blur the comparison.
+    other_in_period = Exists(any_support.filter(**period))
     rows = (
         Cooperative.objects.visible_to(user)
         .annotate(in_a=_counted_in(round_a), in_b=_counted_in(round_b))
@@ -171,7 +176,7 @@ def effect_rows(
             level_a=F("in_a__level"),
             group=Case(
                 When(in_period, then=Value(SUPPORTED)),
-                When(~before_b, then=Value(COMPARED)),
+                When(~before_b & ~other_in_period, then=Value(COMPARED)),
                 default=Value(""),
                 output_field=CharField(),
             ),

@@ -11,11 +11,12 @@ Each stratum lists the level changes (R2 − R1) of its cooperatives:
 | S3 Đồng Tháp, VT, 1 (too few supported) | 2 2 (2)         | 0 × 7          |
 | S4 Đắk Lắk, NN, 0 (too few compared)    | 1 × 5           | 0 0 0 (3)      |
 
-S1's last comparable cooperative received the support only after R2 closed; S2's first comparable
-one received another programme's support.
+S1's last comparable cooperative received the support only after R2 closed.
 
 Left out by the rules: one cooperative supported before R1 closed (in S1's cells), one supported
-in the period without a counted response in R2, one not supported whose R2 response is a draft.
+in the period without a counted response in R2, one not supported whose R2 response is a draft,
+and one not supported by P that received another programme's support between the rounds (in S2's
+cells, change +3: counted as comparable it would make S2's comparable group 6 with a mean of 0.50).
 """
 
 from __future__ import annotations
@@ -135,8 +136,8 @@ def prepared(closed_rounds, programme, provincial_programme) -> Prepared:
     # S2 Đồng Tháp, NN, level 2.
     for change in (1, 0, 0, 1, 1, 0):
         build.supported(build.measured("82", "NN", 2, change))
-    build.supported(build.measured("82", "NN", 2, 0), programme=provincial_programme)  # another programme
-    for change in (0, 1, 0, -1):
+    build.supported(build.measured("82", "NN", 2, 3), programme=provincial_programme)  # another programme: left out
+    for change in (0, 0, 1, 0, -1):
         build.measured("82", "NN", 2, change)
     build.measured("82", "NN", 2, 3, status_b="draft")  # its R2 response does not count
     # S3 Đồng Tháp, VT, level 1: two supported.

@@ -27,7 +27,8 @@ def test_each_stratum_has_the_hand_computed_means_and_counts(prepared, national_
         ("Tỉnh Đắk Lắk", "Nông nghiệp", 0, 5, D("1.00"), 3, D("0.00"), True),
         # S1: (1+2+0+1+1)/5 = 1; (0+1+0+0+0+1)/6 = 0.333…
         ("Tỉnh Đồng Tháp", "Nông nghiệp", 1, 5, D("1.00"), 6, D("0.33"), False),
-        # S2: (1+0+0+1+1+0)/6 = 0.5; (0+0+1+0−1)/5 = 0
+        # S2: (1+0+0+1+1+0)/6 = 0.5; (0+0+1+0−1)/5 = 0; the one supported by another programme
+        # between the rounds (+3) is in neither group, or it would read 6 and 0.50.
         ("Tỉnh Đồng Tháp", "Nông nghiệp", 2, 6, D("0.50"), 5, D("0.00"), False),
         # S3: 2 supported: too few.
         ("Tỉnh Đồng Tháp", "Vận tải", 1, 2, D("2.00"), 7, D("0.00"), True),
