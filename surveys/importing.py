@@ -83,6 +83,7 @@ class ResponsePlan:
             "errors_total": len(self.errors),
             "warning_rows": len({w.row for w in self.warnings}),
             "warnings": [w.as_dict() for w in self.warnings[:MAX_STORED_ERRORS]],
+            "warnings_total": len(self.warnings),
             "unknown_columns": [],
             "legacy_province_rows": 0,
             "round": self.survey_round.code if self.survey_round else "",

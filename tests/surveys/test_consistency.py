@@ -310,3 +310,85 @@ def test_the_national_team_writes_a_rule_on_a_draft_version_and_it_applies_once_
     assert "staff-trained-needs-skills" not in [
         f.code for f in answers_check(questionnaire_rules(questionnaire), values)
     ]
+
+
+def upload_paper(client, survey_round, content, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from imports.models import ImportJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("cooperatives:import"),
+            {"kind": "responses", "round": survey_round.code, "file": SimpleUploadedFile("phieu.xlsx", content)},
+        )
+    assert page.status_code == 302
+    return ImportJob.objects.get()
+
+
+def test_the_import_page_lists_each_unusual_answer_and_confirming_the_import_confirms_them(
+    login, officer_a, province_a, open_round, best_answers, django_capture_on_commit_callbacks
+):
+    """What the officer reads before confirming: the row, the question and the rule's message."""
+    from django.urls import reverse
+
+    client = login(officer_a)
+    plain = CooperativeFactory(province=province_a, code="8200000807")
+    odd = CooperativeFactory(province=province_a, code="8200000808")
+    headers = template_headers(client, open_round)
+    content = workbook(
+        headers, [cells(headers, plain.code, best_answers), cells(headers, odd.code, unusual(best_answers))]
+    )
+    job = upload_paper(client, open_round, content, django_capture_on_commit_callbacks)
+    page = client.get(reverse("cooperatives:import_job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    html = page.content.decode()
+    section = html[html.index('data-testid="import-warnings"') :]
+    section = section[: section.index("</section>")]
+    assert "1 dòng có câu trả lời bất thường" in section
+    rows = [
+        [cell.strip() for cell in row.split("</td>")[:-1]]
+        for row in section.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    ]
+    assert [[cell.split(">")[-1] for cell in row] for row in rows] == [["3", "ACCOUNTING", rule_message_vi(open_round)]]
+    assert "Đang hiển thị" not in section
+    assert Response.objects.filter(round=open_round).count() == 0  # nothing written before confirming
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("cooperatives:import_confirm", args=[job.pk])).status_code == 302
+    stored = dict(Response.objects.filter(round=open_round).values_list("cooperative__code", "confirmed_warnings"))
+    assert stored == {plain.code: [], odd.code: ["einvoices-without-software"]}
+    done = client.get(reverse("cooperatives:import_job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Đã xác nhận khi nhập" in done
+
+
+def rule_message_vi(survey_round):
+    from django.utils.html import escape
+
+    rule = ConsistencyRule.objects.get(questionnaire=survey_round.questionnaire, code="einvoices-without-software")
+    return escape(rule.message_vi)
+
+
+def test_when_more_warnings_are_found_than_are_kept_the_page_says_how_many_it_shows(
+    login, officer_a, province_a, open_round, best_answers, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Confirming the import confirms every unusual answer, so the page must not pass hidden ones
+    off as all there is."""
+    from django.urls import reverse
+
+    import surveys.importing
+
+    monkeypatch.setattr(surveys.importing, "MAX_STORED_ERRORS", 1)
+    client = login(officer_a)
+    first = CooperativeFactory(province=province_a, code="8200000809")
+    second = CooperativeFactory(province=province_a, code="8200000810")
+    headers = template_headers(client, open_round)
+    odd = unusual(best_answers)
+    content = workbook(headers, [cells(headers, first.code, odd), cells(headers, second.code, odd)])
+    job = upload_paper(client, open_round, content, django_capture_on_commit_callbacks)
+    html = client.get(reverse("cooperatives:import_job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    section = html[html.index('data-testid="import-warnings"') :]
+    section = section[: section.index("</section>")]
+    assert "2 dòng có câu trả lời bất thường" in section
+    assert section.count("<tr><td>") == 1
+    assert "Đang hiển thị 1 trong 2 câu trả lời bất thường" in section
