@@ -88,6 +88,16 @@ def test_each_check_finds_exactly_the_expected_responses_in_both_directions(prep
     assert mismatches_by_code() == EXPECTED
 
 
+def test_qr_codes_on_every_product_with_no_traceability_record_is_a_claim_the_registry_contradicts(
+    prepared, open_round, national_admin, province_a
+):
+    """The issue's third example: "QR traceability on all products", and the registry holds none."""
+    unrecorded = CooperativeFactory(province=province_a, code="8200000007")
+    assert unrecorded.traceability == Traceability.NONE
+    answer(open_round, unrecorded, national_admin, ONLINE_CHANNELS=["website"], TRACEABILITY="qr_all")
+    assert mismatches_by_code() == {**EXPECTED, "8200000007": {"traceability_claimed"}}
+
+
 def test_the_shipped_checks_are_loaded_and_the_ocop_ones_apply_to_no_version_of_v1(prepared, open_round):
     assert set(EvidenceCheck.objects.values_list("code", flat=True)) == {
         "marketplace_claimed",
