@@ -31,6 +31,12 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died mid-send: the row may be claimed again.
 STALE_CLAIM = datetime.timedelta(minutes=10)
+# A delivery still pending this long after its event, never tried, was not queued (the broker was
+# down at commit) ...
+UNQUEUED_AFTER = datetime.timedelta(minutes=5)
+# ... and one tried and pending past Celery's longest backoff (the task's retry_backoff_max, 30
+# minutes) lost its retry with the worker that held it.
+RETRY_LOST_AFTER = datetime.timedelta(minutes=45)
 
 
 def preference_for(user: User) -> NotificationPreference:
@@ -118,6 +124,24 @@ def _queue(delivery_id: int) -> None:
         deliver.delay(delivery_id)
     except Exception:  # noqa: BLE001 - kombu raises several types when Redis is down
         logger.exception("could not queue the delivery %s", delivery_id)
+
+
+def deliveries_requeue_stalled(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Queue again the deliveries nothing will send otherwise: never queued, a retry lost, or a
+    claim left by a worker that died (run every few minutes by beat). Sending claims the row, so a
+    delivery queued twice is still sent once."""
+    now = now or timezone.now()
+    stalled = (
+        Q(status=DeliveryStatus.PENDING, claimed_at__isnull=True, notification__created_at__lt=now - UNQUEUED_AFTER)
+        | Q(status=DeliveryStatus.PENDING, claimed_at__lt=now - RETRY_LOST_AFTER)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    )
+    ids = list(Delivery.objects.filter(stalled).order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        _queue(pk)
+    if ids:
+        logger.warning("queued again %s stalled notification deliveries", len(ids))
+    return len(ids)
 
 
 def _claim(delivery_id: int, now: datetime.datetime) -> bool:

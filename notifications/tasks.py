@@ -17,3 +17,8 @@ from .backends import TransientFailure
 )
 def deliver(delivery_id: int) -> str:
     return services.delivery_send(delivery_id=delivery_id).status
+
+
+@shared_task(name="notifications.requeue_stalled")
+def requeue_stalled() -> int:
+    return services.deliveries_requeue_stalled()

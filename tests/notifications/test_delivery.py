@@ -198,3 +198,45 @@ def test_a_kind_without_a_zalo_template_is_not_sent_by_zalo(fake_zalo, accountan
 )
 def test_vietnamese_phone_numbers_are_written_as_zalo_reads_them(phone, expected):
     assert zalo_phone(phone) == expected
+
+
+def test_deliveries_nothing_would_send_are_queued_again_and_sent_once(accountant):
+    """The broker was down at commit (a delivery never queued), a worker died holding a claim, or
+    with a retry: beat's task queues them again. A fresh delivery, and one waiting for Celery's
+    retry, are left to the queue that has them."""
+    import datetime
+
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.services import RETRY_LOST_AFTER, STALE_CLAIM, UNQUEUED_AFTER
+    from notifications.tasks import requeue_stalled
+
+    now = timezone.now()
+
+    def made(key, *, age, **state):
+        [notification] = notify(
+            kind=NotificationKind.RESPONSE_RETURNED, recipients=[accountant], key=key, params=PARAMS, link="/"
+        )  # not committed: never queued, as when the broker is down
+        Notification.objects.filter(pk=notification.pk).update(created_at=now - age)
+        Delivery.objects.filter(notification=notification).update(**state)
+        return notification.deliveries.get(channel="email")
+
+    minute = datetime.timedelta(minutes=1)
+    never_queued = made("a", age=UNQUEUED_AFTER + minute)
+    worker_died = made("b", age=STALE_CLAIM * 3, status=DeliveryStatus.SENDING, claimed_at=now - STALE_CLAIM - minute)
+    retry_lost = made("c", age=RETRY_LOST_AFTER * 2, attempts=1, claimed_at=now - RETRY_LOST_AFTER - minute)
+    fresh = made("d", age=minute)
+    retry_waiting = made("e", age=RETRY_LOST_AFTER * 2, attempts=1, claimed_at=now - 5 * minute)
+    sending_now = made("f", age=5 * minute, status=DeliveryStatus.SENDING, claimed_at=now - minute)
+
+    assert requeue_stalled.apply().get() == 3
+    statuses = {d.pk: d.status for d in Delivery.objects.filter(channel="email")}
+    assert [statuses[d.pk] for d in (never_queued, worker_died, retry_lost)] == [DeliveryStatus.SENT] * 3
+    assert [statuses[d.pk] for d in (fresh, retry_waiting)] == [DeliveryStatus.PENDING] * 2
+    assert statuses[sending_now.pk] == DeliveryStatus.SENDING
+    assert len(mail.outbox) == 3
+    assert requeue_stalled.apply().get() == 0  # sent once: nothing left to queue
+    assert len(mail.outbox) == 3
+    entry = PeriodicTask.objects.get(task="notifications.requeue_stalled")
+    assert entry.enabled and (entry.interval.every, entry.interval.period) == (10, "minutes")
