@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directives.models import Agency, DirectiveTask, Document, EvidenceFile, ReportStatus, TaskReport
+from directives.periods import MAX_DUE_DAYS, ReportingRule
 from directives.status import TaskStatus
 
 
@@ -56,6 +57,19 @@ class DocumentSerializer(serializers.ModelSerializer):
                 "(15 for calendar, 6 for decree_09).",
             },
         }
+
+
+class DocumentReportingSerializer(serializers.Serializer):
+    """A document's rule of reporting periods; the rules (who, no change once reported) are the service's."""
+
+    reporting_rule = serializers.ChoiceField(choices=ReportingRule.choices, required=False)
+    report_due_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_DUE_DAYS,
+        allow_null=True,
+        required=False,
+        help_text="Days after a period's end by which its report is due; null: the rule's default.",
+    )
 
 
 def _agency_code(context: Mapping[str, Any], agency_id: int | None) -> str | None:

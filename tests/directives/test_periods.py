@@ -463,3 +463,19 @@ def test_the_database_rule_agrees_with_the_python_rule_under_both_rules(national
             assert (row.judged_period_start, row.judged_period_end) == (
                 (period.start, period.end) if period else (None, None)
             )
+
+
+@pytest.mark.django_db
+def test_the_api_changes_the_rule_through_the_service(login, officer_a, decree_task, decree_document):
+    client = login(officer_a)
+    url = f"/api/v1/directives/documents/{decree_document.pk}/"
+    changed = client.patch(url, {"report_due_days": 3}, content_type="application/json")
+    assert (changed.status_code, changed.json()["report_due_days"]) == (200, 3)
+    assert client.patch(url, {"report_due_days": 91}, content_type="application/json").status_code == 400
+    report(decree_task, by=officer_a, period_start=D(2025, 9, 15))
+    refused = client.patch(url, {"reporting_rule": "calendar"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "reporting_rule" in str(refused.json())
+    decree_document.refresh_from_db()
+    assert decree_document.schedule == Schedule(ReportingRule.DECREE_09, 3)
+    assert decree_document.history.first().report_due_days == 3
