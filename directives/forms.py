@@ -37,8 +37,8 @@ def _date_field(label: Any, required: bool = True) -> forms.DateField:
 
 
 def period_label(period: Period) -> str:
-    """A period as its dates and its report's due date, e.g. "15/12/2025 – 14/03/2026 (report due 20/03/2026)"."""
-    return _("%(start)s – %(end)s (report due %(due)s)") % {
+    """A period as its dates and its report's due date, e.g. "15/12/2025 – 14/03/2026 (due 20/03/2026)"."""
+    return _("%(start)s – %(end)s (due %(due)s)") % {
         "start": date_format(period.start, "SHORT_DATE_FORMAT"),
         "end": date_format(period.end, "SHORT_DATE_FORMAT"),
         "due": date_format(period.due, "SHORT_DATE_FORMAT"),

@@ -165,7 +165,11 @@ class Document(models.Model):
         max_length=16,
         choices=ReportingRule.choices,
         default=ReportingRule.CALENDAR,
-        help_text=_("How the periods of this document's recurring tasks are cut."),
+        help_text=_(
+            "How the periods of this document's recurring tasks are cut: calendar months, quarters, half-years "
+            "and years; or, under Decree 09/2019, from the 15th of the month before the period to the 14th of its "
+            "last month."
+        ),
     )
     report_due_days = models.PositiveSmallIntegerField(
         _("report due (days after the period)"),

@@ -36,8 +36,8 @@ CUT_OFF_DAY = 14
 
 
 class ReportingRule(models.TextChoices):
-    CALENDAR = "calendar", _("Calendar periods (month, quarter, half-year, year)")
-    DECREE_09 = "decree_09", _("Decree 09/2019 data cut-off (15th of the previous month to the 14th)")
+    CALENDAR = "calendar", _("Calendar periods")
+    DECREE_09 = "decree_09", _("Decree 09/2019 (15th to 14th)")
 
 
 # Days after a period's cut-off end by which its report is due, when the document names none.

@@ -263,7 +263,7 @@ def test_the_report_form_offers_the_decree_09_periods_with_their_due_dates(decre
     html = page.content.decode()
     running = period_containing(timezone.localdate(), "quarterly", DECREE)
     assert f'value="{running.start.isoformat()}"' in html
-    assert f"{running.start:%d/%m/%Y} – {running.end:%d/%m/%Y} (hạn báo cáo {running.due:%d/%m/%Y})" in html
+    assert f"{running.start:%d/%m/%Y} – {running.end:%d/%m/%Y} (hạn {running.due:%d/%m/%Y})" in html
     assert 'value="2025-01-01"' not in html  # no calendar quarter is offered
     assert "chốt số liệu theo Nghị định 09" in html
 

@@ -76,7 +76,7 @@ def test_a_decree_09_task_and_its_document_show_the_cut_off_periods(page, phone,
     running = period_containing(timezone.localdate(), "quarterly", document.schedule)
     dates = f"{running.start:%d/%m/%Y} – {running.end:%d/%m/%Y}"
     rule = {"vi": "chốt số liệu theo Nghị định 09", "en": "Decree 09 data cut-off"}
-    due = {"vi": f"(hạn báo cáo {running.due:%d/%m/%Y})", "en": f"(report due {running.due:%d/%m/%Y})"}
+    due = {"vi": f"(hạn {running.due:%d/%m/%Y})", "en": f"(due {running.due:%d/%m/%Y})"}
     for device, width in ((page, 1366), (phone, 390)):
         errors = watch_console(device)
         log_in(device, live_server.url, officer_a.username, PASSWORD)
