@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -18,6 +19,11 @@ from .status import TaskStatus
 
 if TYPE_CHECKING:
     from .selectors import BoardTask
+
+
+def _period_dates(start: datetime.date | None, end: datetime.date | None) -> str:
+    """A period as its dates, "15/12/2025 – 14/03/2026" (the workbook is in Vietnamese)."""
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end else ""
 
 
 def board_rows(tasks: QuerySet[BoardTask]) -> Iterator[list[object]]:
@@ -38,6 +44,7 @@ def board_rows(tasks: QuerySet[BoardTask]) -> Iterator[list[object]]:
             _("Province"),
             _("Deadline"),
             _("Reporting period"),
+            _("Period judged"),
             _("Due date judged"),
             _("Status"),
             _("Latest percent done"),
@@ -56,6 +63,7 @@ def board_rows(tasks: QuerySet[BoardTask]) -> Iterator[list[object]]:
                 task.province.short_name if task.province else "",
                 task.deadline,
                 str(task.get_reporting_period_display()) if task.reporting_period else "",
+                _period_dates(task.judged_period_start, task.judged_period_end),
                 task.due_on,
                 str(statuses.get(task.status, task.status)),
                 task.latest_percent,

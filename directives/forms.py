@@ -16,6 +16,7 @@ from coopdx.forms import BlankChoiceLabels, field_of
 from . import selectors
 from .files import MAX_FILE_BYTES, MAX_REPORT_BYTES, MAX_REPORT_FILES
 from .models import Agency, DirectiveTask, Document, ReportStatus
+from .periods import Period, ReportingRule
 from .services import DOCUMENT_FIELDS, TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ def _date_field(label: Any, required: bool = True) -> forms.DateField:
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
         help_text=_("dd/mm/yyyy"),
     )
+
+
+def period_label(period: Period) -> str:
+    """A period as its dates and its report's due date, e.g. "15/12/2025 – 14/03/2026 (due 20/03/2026)"."""
+    return _("%(start)s – %(end)s (due %(due)s)") % {
+        "start": date_format(period.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(period.end, "SHORT_DATE_FORMAT"),
+        "due": date_format(period.due, "SHORT_DATE_FORMAT"),
+    }
 
 
 class DocumentForm(BlankChoiceLabels, forms.ModelForm):
@@ -58,9 +68,12 @@ class DocumentForm(BlankChoiceLabels, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         field_of(self, "parent", forms.ModelChoiceField).queryset = parents
+        self.fields["reporting_rule"].required = False
 
     def cleaned_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        # Left out of a post: the document keeps its rule (a new one: calendar periods).
+        data["reporting_rule"] = data["reporting_rule"] or self.instance.reporting_rule or ReportingRule.CALENDAR
         return data
 
 
@@ -160,11 +173,7 @@ class ReportForm(forms.Form):
             # Newest first; the period being judged now (the latest closed one) is preselected.
             self.fields["period_start"].required = True
             field_of(self, "period_start", forms.ChoiceField).choices = [
-                (
-                    p.start.isoformat(),
-                    f"{date_format(p.start, 'SHORT_DATE_FORMAT')} – {date_format(p.end, 'SHORT_DATE_FORMAT')}",
-                )
-                for p in periods
+                (p.start.isoformat(), period_label(p)) for p in periods
             ]
             if len(periods) > 1:
                 self.fields["period_start"].initial = periods[1].start.isoformat()

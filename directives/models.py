@@ -28,6 +28,8 @@ from simple_history.models import HistoricalRecords
 
 from coopdx.collation import vietnamese
 
+from .periods import MAX_DUE_DAYS, ReportingRule, Schedule
+
 INDICATOR_CODE_PATTERN = r"^[a-z][a-z0-9_]*_pct$"
 indicator_code_validator = RegexValidator(
     INDICATOR_CODE_PATTERN,
@@ -157,6 +159,28 @@ class Document(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     file = models.FileField(_("attached file"), upload_to=document_upload_to, blank=True, max_length=200)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # How the document's recurring tasks are reported (``directives.periods``).
+    reporting_rule = models.CharField(
+        _("reporting periods"),
+        max_length=16,
+        choices=ReportingRule.choices,
+        default=ReportingRule.CALENDAR,
+        help_text=_(
+            "How the periods of this document's recurring tasks are cut: calendar months, quarters, half-years "
+            "and years; or, under Decree 09/2019, from the 15th of the month before the period to the 14th of its "
+            "last month."
+        ),
+    )
+    report_due_days = models.PositiveSmallIntegerField(
+        _("report due (days after the period)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DUE_DAYS)],
+        help_text=_(
+            "Days after a period's last day by which its report is due. Leave empty for the rule's default: "
+            "15 days for calendar periods, 6 days (the 20th) under Decree 09."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -171,6 +195,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def schedule(self) -> Schedule:
+        """The rule of the periods of this document's recurring tasks and their reports' due dates."""
+        return Schedule.of(self.reporting_rule, self.report_due_days)
 
     def clean(self) -> None:
         if self.parent_id and self.pk:
@@ -251,6 +280,10 @@ class DirectiveTask(models.Model):
     @property
     def is_recurring(self) -> bool:
         return bool(self.reporting_period)
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.document.schedule
 
     def clean(self) -> None:
         errors: dict[str, list[object]] = {}

@@ -38,7 +38,18 @@ AGENCY_FIELDS = (
     "dissolved_on",
     "email",
 )
-DOCUMENT_FIELDS = ("code", "number", "kind", "title", "issuing_agency", "issued_on", "parent", "summary")
+DOCUMENT_FIELDS = (
+    "code",
+    "number",
+    "kind",
+    "title",
+    "issuing_agency",
+    "issued_on",
+    "parent",
+    "summary",
+    "reporting_rule",
+    "report_due_days",
+)
 TASK_FIELDS = (
     "code",
     "clause",
@@ -125,10 +136,16 @@ def document_create(*, by: User, file: UploadedFile | None = None, **fields: Any
 
 @transaction.atomic
 def document_update(*, document: Document, by: User, file: UploadedFile | None = None, **fields: Any) -> Document:
-    """Change a document's details; the change is kept in its history."""
+    """Change a document's details; the change is kept in its history. Its periods' rule stays
+    once a report was given for one of them (the report would name a period the rule lacks)."""
     _require(by, "directives.change_document", document)
+    rule_before = Document.objects.filter(pk=document.pk).values_list("reporting_rule", flat=True).first()
     for name, value in _only(fields, DOCUMENT_FIELDS).items():
         setattr(document, name, value)
+    reported = TaskReport.objects.filter(task__document=document, period_start__isnull=False)
+    if document.reporting_rule != rule_before and reported.exists():
+        message = _("Reports were already given for this document's periods; its reporting periods cannot change.")
+        raise ValidationError({"reporting_rule": message})
     _check_document_scope(document, by)
     document.full_clean(exclude=["file"])
     _attach_document_file(document, file)
@@ -201,7 +218,11 @@ def report_periods(*, task: DirectiveTask, today: datetime.date | None = None) -
     return [
         record.period
         for record in status_rules.period_history(
-            starts_on=task.starts_on, reporting_period=task.reporting_period, reports=[], today=today
+            starts_on=task.starts_on,
+            reporting_period=task.reporting_period,
+            reports=[],
+            today=today,
+            schedule=task.schedule,
         )
     ]
 

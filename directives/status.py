@@ -10,12 +10,15 @@ Every task is judged on one *due date* and one *completion date*:
 
 * A task with a deadline is judged as a whole. Due = its deadline. Completed = the local
   date (Asia/Ho_Chi_Minh) on which its first report marked "done" was submitted.
-* A recurring task ("thường xuyên") is judged on its latest closed period: the last calendar
-  month, quarter, half-year or year (per its reporting period) that ended before ``today``
-  and did not end before the task started. Due = the period's last day + ``REPORT_GRACE_DAYS``
-  (15). Completed = the local date of the first report marked "done" for that period (its
-  ``period_start``). While the task's first period is still running, nothing is due yet and
-  the task is "in progress, within the deadline".
+* A recurring task ("thường xuyên") is judged on its latest closed period: the last month,
+  quarter, half-year or year (per its reporting period) that ended before ``today`` and did
+  not end before the task started. Periods follow the rule of the task's document
+  (``directives.periods``): calendar periods, or the Decree 09/2019 data cut-off from the 15th
+  of the previous month to the 14th. Due = the period's last (cut-off) day + the document's
+  submission days (by default 15 under the calendar rule, ``REPORT_GRACE_DAYS``, and 6 under
+  Decree 09, i.e. the 20th). Completed = the local date of the first report marked "done" for
+  that period (its ``period_start``, the period's first day). While the task's first period is
+  still running, nothing is due yet and the task is "in progress, within the deadline".
 
 Then, with ``today`` the local date:
 
@@ -39,12 +42,35 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-REPORT_GRACE_DAYS = 15
+from .periods import (
+    CALENDAR,
+    DEFAULT_DUE_DAYS,
+    PERIOD_MONTHS,
+    Period,
+    ReportingRule,
+    Schedule,
+    judged_period,
+    latest_closed_period,
+    period_containing,
+    periods_between,
+)
+
+__all__ = [
+    "PERIOD_MONTHS",
+    "REPORT_GRACE_DAYS",
+    "Period",
+    "ReportingRule",
+    "Schedule",
+    "judged_period",
+    "latest_closed_period",
+    "period_containing",
+]
+
+# Days after a calendar period's end by which its report is due (a document may set others).
+REPORT_GRACE_DAYS = DEFAULT_DUE_DAYS[ReportingRule.CALENDAR]
 # A task not done whose due date is this near is "due soon": reminded by e-mail, and listed in
 # its province officers' work list.
 DUE_SOON_DAYS = 14
-
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
 
 class TaskStatus(models.TextChoices):
@@ -64,40 +90,6 @@ def status_for(*, due: datetime.date | None, completed_on: datetime.date | None,
     if due is None or today <= due:
         return TaskStatus.IN_PROGRESS
     return TaskStatus.OVERDUE
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-
-    @property
-    def due(self) -> datetime.date:
-        return self.end + datetime.timedelta(days=REPORT_GRACE_DAYS)
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + (day.month - 1) + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def period_containing(day: datetime.date, reporting_period: str) -> Period:
-    """The calendar period (month, quarter, half-year, year) that contains ``day``."""
-    months = PERIOD_MONTHS[reporting_period]
-    start = datetime.date(day.year, (day.month - 1) // months * months + 1, 1)
-    return Period(start, _add_months(start, months) - datetime.timedelta(days=1))
-
-
-def latest_closed_period(reporting_period: str, today: datetime.date) -> Period:
-    """The last whole period that ended before ``today`` (the same for every task of that kind)."""
-    current = period_containing(today, reporting_period)
-    return period_containing(current.start - datetime.timedelta(days=1), reporting_period)
-
-
-def judged_period(*, starts_on: datetime.date, reporting_period: str, today: datetime.date) -> Period | None:
-    """The period a recurring task is judged on today, or ``None`` while its first one runs."""
-    period = latest_closed_period(reporting_period, today)
-    return period if starts_on <= period.end else None
 
 
 @dataclass(frozen=True)
@@ -131,13 +123,14 @@ def task_status(
     starts_on: datetime.date,
     reports: Iterable[ReportFact],
     today: datetime.date,
+    schedule: Schedule = CALENDAR,
 ) -> Assessment:
     """The task's status today, by the rule in this module's docstring."""
     reports = list(reports)
     if not reporting_period:
         completed = first_done_on(reports)
         return Assessment(status_for(due=deadline, completed_on=completed, today=today), deadline, completed)
-    period = judged_period(starts_on=starts_on, reporting_period=reporting_period, today=today)
+    period = judged_period(starts_on=starts_on, reporting_period=reporting_period, today=today, schedule=schedule)
     if period is None:
         return Assessment(TaskStatus.IN_PROGRESS, None, None)
     completed = first_done_on(reports, period.start)
@@ -154,7 +147,12 @@ class PeriodRecord:
 
 
 def period_history(
-    *, starts_on: datetime.date, reporting_period: str, reports: Iterable[ReportFact], today: datetime.date
+    *,
+    starts_on: datetime.date,
+    reporting_period: str,
+    reports: Iterable[ReportFact],
+    today: datetime.date,
+    schedule: Schedule = CALENDAR,
 ) -> list[PeriodRecord]:
     """Every period of a recurring task from its start to the one running today, newest first.
 
@@ -162,22 +160,18 @@ def period_history(
     (its report is not due yet) unless a "done" report for it already came in.
     """
     reports = list(reports)
-    current = period_containing(today, reporting_period)
-    period = period_containing(starts_on, reporting_period)
+    current = period_containing(today, reporting_period, schedule)
     records: list[PeriodRecord] = []
-    while period.start <= current.start:
+    for period in periods_between(starts_on, today, reporting_period, schedule):
         completed = first_done_on(reports, period.start)
-        is_open = period.start == current.start
-        status = status_for(due=period.due, completed_on=completed, today=today)
         records.append(
             PeriodRecord(
                 period=period,
-                status=status,
+                status=status_for(due=period.due, completed_on=completed, today=today),
                 completed_on=completed,
-                is_open=is_open,
+                is_open=period.start == current.start,
                 reports=[r.source for r in reports if r.period_start == period.start],
             )
         )
-        period = period_containing(period.end + datetime.timedelta(days=1), reporting_period)
     records.reverse()
     return records

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directives.models import Agency, DirectiveTask, Document, EvidenceFile, ReportStatus, TaskReport
+from directives.periods import MAX_DUE_DAYS, ReportingRule
 from directives.status import TaskStatus
 
 
@@ -39,10 +40,36 @@ class DocumentSerializer(serializers.ModelSerializer):
             "parent",
             "summary",
             "file_name",
+            "reporting_rule",
+            "report_due_days",
         ]
         # Declared here, not as a class attribute: a field named "parent" would hide Field.parent.
         # No label, as on the other fields (the schema gives them no title).
-        extra_kwargs = {"parent": {"read_only": True, "label": None, "help_text": "The document this one implements."}}
+        extra_kwargs = {
+            "parent": {"read_only": True, "label": None, "help_text": "The document this one implements."},
+            "reporting_rule": {
+                "label": None,
+                "help_text": "How its recurring tasks' periods are cut: `calendar`, or `decree_09` (15th to 14th).",
+            },
+            "report_due_days": {
+                "label": None,
+                "help_text": "Days after a period's end by which its report is due; null: the rule's default "
+                "(15 for calendar, 6 for decree_09).",
+            },
+        }
+
+
+class DocumentReportingSerializer(serializers.Serializer):
+    """A document's rule of reporting periods; the rules (who, no change once reported) are the service's."""
+
+    reporting_rule = serializers.ChoiceField(choices=ReportingRule.choices, required=False)
+    report_due_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_DUE_DAYS,
+        allow_null=True,
+        required=False,
+        help_text="Days after a period's end by which its report is due; null: the rule's default.",
+    )
 
 
 def _agency_code(context: Mapping[str, Any], agency_id: int | None) -> str | None:
@@ -59,6 +86,12 @@ class TaskSerializer(serializers.ModelSerializer):
     )
     province = serializers.CharField(source="province.code", read_only=True, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
+    judged_period_start = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Recurring tasks: the first day of the period judged today."
+    )
+    judged_period_end = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Recurring tasks: the last (cut-off) day of the period judged today."
+    )
     due_on = serializers.DateField(read_only=True, allow_null=True, help_text="The date the task is judged against.")
     completed_on = serializers.DateField(read_only=True, allow_null=True)
     latest_percent = serializers.IntegerField(read_only=True, allow_null=True)
@@ -81,6 +114,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "reporting_period",
             "indicator_codes",
             "status",
+            "judged_period_start",
+            "judged_period_end",
             "due_on",
             "completed_on",
             "latest_percent",

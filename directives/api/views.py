@@ -22,6 +22,7 @@ from directives.models import Agency, DirectiveTask, Document
 
 from .serializers import (
     AgencySerializer,
+    DocumentReportingSerializer,
     DocumentSerializer,
     ReportCreateSerializer,
     ReportSerializer,
@@ -71,13 +72,34 @@ class DocumentList(DirectivesAccess, generics.ListAPIView):
         return selectors.document_list(user=self.request.user)
 
 
-@extend_schema(tags=TAG, summary="One document (404 outside the caller's scope)")
-class DocumentDetail(DirectivesAccess, generics.RetrieveAPIView):
+class DocumentDetail(DirectivesAccess, generics.GenericAPIView):
     serializer_class = DocumentSerializer
     queryset = Document.objects.none()
+    # Changing a document's reporting rule: the document's managers (the service checks the
+    # particular document); tokens never.
+    allowed = {"GET": "directives.view_board", "PATCH": "directives.add_document"}
 
-    def get_object(self) -> Document:
-        return selectors.document_get(user=self.request.user, pk=self.kwargs["pk"])
+    @extend_schema(tags=TAG, summary="One document (404 outside the caller's scope)")
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        return Response(DocumentSerializer(selectors.document_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Change a document's rule of reporting periods and its days to report",
+        description="`reporting_rule`: `calendar` or `decree_09` (cut-off 15th to 14th); it cannot change once a "
+        "report was given for one of the document's periods. `report_due_days`: 0–90, null for the rule's default "
+        "(15 calendar, 6 decree_09). See docs/directives.md.",
+        request=DocumentReportingSerializer,
+        responses={200: DocumentSerializer},
+    )
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
+        document = selectors.document_get(user=request.user, pk=pk)
+        body = DocumentReportingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = services.document_update(
+            document=Document.objects.get(pk=document.pk), by=request.user, **body.validated_data
+        )
+        return Response(DocumentSerializer(document).data)
 
 
 @extend_schema(

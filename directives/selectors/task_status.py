@@ -10,12 +10,13 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, DateField, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .. import status as rules_of_status
 from ..models import DirectiveTask, ReportingPeriod, ReportStatus, TaskReport
+from ..periods import DEFAULT_DUE_DAYS, ReportingRule, Schedule
 from ..status import TaskStatus
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class TaskStatusFields(TypedDict):
     """What :func:`with_status` adds to each task."""
 
     judged_period_start: datetime.date | None
+    judged_period_end: datetime.date | None
     due_on: datetime.date | None
     first_done_on: datetime.date | None
     period_done_on: datetime.date | None
@@ -37,29 +39,54 @@ if TYPE_CHECKING:
     StatusTask = WithAnnotations[DirectiveTask, TaskStatusFields]
 
 
+class AddDays(Func):
+    """A date plus a number of days, as a date (PostgreSQL: ``date + integer``; SQLite: ``date()``)."""
+
+    arity = 2
+    output_field = DateField()
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
+        day, day_params = compiler.compile(self.source_expressions[0])
+        days, days_params = compiler.compile(self.source_expressions[1])
+        return f"date({day}, '+' || ({days}) || ' days')", (*day_params, *days_params)
+
+
 def task_status_annotations(today: datetime.date) -> list[dict[str, Any]]:
     """Annotation steps giving each task ``due_on``, ``completed_on`` and ``status``.
 
     Mirrors :func:`directives.status.task_status`: the judged period of a recurring task
-    depends only on its reporting period, its start and ``today``, so it is a literal per
-    reporting period; completion dates come from subqueries (no join, so aggregates over the
-    annotated tasks stay correct).
+    depends only on its document's rule, its reporting period, its start and ``today``, so it
+    is a literal per rule and reporting period; its due date adds the document's days (or the
+    rule's default) to the period's end. Completion dates come from subqueries (no join but the
+    task's document, so aggregates over the annotated tasks stay correct).
     """
     local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    closed = {period: rules_of_status.latest_closed_period(period, today) for period, _label in ReportingPeriod.choices}
-    judged_start = Case(
-        *[
-            When(reporting_period=code, starts_on__lte=period.end, then=Value(period.start))
-            for code, period in closed.items()
-        ],
-        default=Value(None),
-        output_field=DateField(),
-    )
+    closed = [
+        (rule, code, rules_of_status.latest_closed_period(code, today, Schedule(rule, 0)))
+        for rule in ReportingRule.values
+        for code in ReportingPeriod.values
+    ]
+
+    def judged(rule: str, code: str, period: rules_of_status.Period) -> Q:
+        return Q(document__reporting_rule=rule, reporting_period=code, starts_on__lte=period.end)
+
+    def judged_bound(bound: str) -> Case:
+        whens = [When(judged(*key), then=Value(getattr(key[2], bound))) for key in closed]
+        return Case(*whens, default=Value(None), output_field=DateField())
+
     due_on = Case(
         When(reporting_period="", then=F("deadline")),
         *[
-            When(reporting_period=code, starts_on__lte=period.end, then=Value(period.due))
-            for code, period in closed.items()
+            When(
+                judged(rule, code, period),
+                then=AddDays(
+                    Value(period.end, output_field=DateField()),
+                    Coalesce(F("document__report_due_days"), Value(DEFAULT_DUE_DAYS[ReportingRule(rule)])),
+                ),
+            )
+            for rule, code, period in closed
         ],
         default=Value(None),
         output_field=DateField(),
@@ -82,7 +109,7 @@ def task_status_annotations(today: datetime.date) -> list[dict[str, Any]]:
         default=Value(TaskStatus.OVERDUE.value),
     )
     return [
-        {"judged_period_start": judged_start, "due_on": due_on},
+        {"judged_period_start": judged_bound("start"), "judged_period_end": judged_bound("end"), "due_on": due_on},
         {"first_done_on": first_done_on, "period_done_on": period_done_on},
         {"completed_on": completed_on},
         {"status": status},
@@ -129,10 +156,15 @@ def task_assessment(
         starts_on=task.starts_on,
         reports=facts,
         today=today,
+        schedule=task.schedule,
     )
     history = (
         rules_of_status.period_history(
-            starts_on=task.starts_on, reporting_period=task.reporting_period, reports=facts, today=today
+            starts_on=task.starts_on,
+            reporting_period=task.reporting_period,
+            reports=facts,
+            today=today,
+            schedule=task.schedule,
         )
         if task.reporting_period
         else []

@@ -263,7 +263,10 @@ def test_a_documents_attached_file_is_checked_like_evidence(login, officer_a):
 def test_the_reporting_period_reads_as_part_of_the_sentence_in_english_and_vietnamese(login, officer_a):
     task = DirectiveTask.objects.get(code="ct19-tinh-82")
     client = login(officer_a)
-    for language, sentence in (("en", "Recurring, reported {};"), ("vi", "kỳ báo cáo: {};")):
+    for language, sentence in (
+        ("en", "Recurring, reported {} in calendar periods;"),
+        ("vi", "kỳ báo cáo: {}, theo kỳ lịch;"),
+    ):
         client.cookies["django_language"] = language
         body = client.get(f"/directives/tasks/{task.pk}/").content.decode()
         with translation.override(language):

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from directives import periods as periods_module
 from directives import selectors
 from directives import status as status_module
 from directives.status import (
@@ -190,6 +191,7 @@ def _judge_at_clock(clock, *, deadline, period, starts_on, reports, today):
         patch.setattr(_FakeDate, "fixed", clock.date())
         patch.setattr(_FakeDateTime, "fixed", clock)
         patch.setattr(status_module, "datetime", fake)
+        patch.setattr(periods_module, "datetime", fake)
         patch.setattr(django_timezone, "now", lambda: clock)
         assessment = task_status(
             deadline=deadline, reporting_period=period, starts_on=starts_on, reports=reports, today=today
