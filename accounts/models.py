@@ -25,18 +25,46 @@ class Role(models.TextChoices):
     MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
     PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
     COOPERATIVE_MEMBER = "cooperative_member", _("Cooperative member")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    ALLIANCE_OFFICER = "alliance_officer", _("Cooperative Alliance officer")
+
+
+# Roles bound to an agency (``directives.Agency``, named here by value: accounts sits below
+# directives). They read the whole country like a ministry analyst and report on their agency's
+# tasks (``directives/rules.py``).
+AGENCY_ROLES = (Role.AGENCY_OFFICER, Role.ALLIANCE_OFFICER)
+NATIONAL_READER_ROLES = (Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST, *AGENCY_ROLES)
+# The kinds of agency (``directives.AgencyKind`` values) each agency role may be bound to.
+ALLIANCE_AGENCY_KIND = "cooperative_alliance"
+AGENCY_OFFICER_KINDS = ("ministry", "provincial_committee", "provincial_department")
 
 
 def role_scope_errors(
-    *, role: str, province_id: object, cooperative_id: object, is_active: bool = True, is_superuser: bool = False
+    *,
+    role: str,
+    province_id: object,
+    cooperative_id: object,
+    is_active: bool = True,
+    is_superuser: bool = False,
+    agency: object = None,
 ) -> "dict[str, StrOrPromise]":
-    """What is wrong with a role's binding, by field: the ``user_role_binding`` constraint in words.
+    """What is wrong with a role's binding, by field: the ``user_role_binding`` constraint in words,
+    and for an agency role the kind of agency it may be bound to (which no constraint can say).
 
     Forms and services report these as field errors instead of meeting the constraint as a
-    database error.
+    database error. ``agency`` is the bound ``directives.Agency`` (read by its attributes only).
     """
     if not is_active or (is_superuser and province_id is None and cooperative_id is None):
         return {}
+    if role in AGENCY_ROLES:
+        return _agency_role_errors(role=role, province_id=province_id, cooperative_id=cooperative_id, agency=agency)
+    errors = _place_role_errors(role=role, province_id=province_id, cooperative_id=cooperative_id)
+    if agency is not None:
+        errors["agency"] = _("Only an agency officer or a Cooperative Alliance officer belongs to an agency.")
+    return errors
+
+
+def _place_role_errors(*, role: str, province_id: object, cooperative_id: object) -> "dict[str, StrOrPromise]":
     errors: dict[str, StrOrPromise] = {}
     if role == Role.PROVINCIAL_OFFICER:
         if province_id is None:
@@ -58,6 +86,29 @@ def role_scope_errors(
     return errors
 
 
+def _agency_role_errors(
+    *, role: str, province_id: object, cooperative_id: object, agency: object
+) -> "dict[str, StrOrPromise]":
+    errors: dict[str, StrOrPromise] = {}
+    message = _("An agency account is bound to its agency, not to a province or a cooperative.")
+    if province_id is not None:
+        errors["province"] = message
+    if cooperative_id is not None:
+        errors["cooperative"] = message
+    kind = getattr(agency, "kind", None)
+    if agency is None:
+        errors["agency"] = _("An agency officer or a Cooperative Alliance officer must belong to an agency.")
+    elif getattr(agency, "successor_id", None) is not None:
+        errors["agency"] = _("This agency was dissolved: choose the agency that took over its tasks.")
+    elif role == Role.ALLIANCE_OFFICER and kind != ALLIANCE_AGENCY_KIND:
+        errors["agency"] = _("A Cooperative Alliance officer belongs to the Vietnam Cooperative Alliance.")
+    elif role == Role.AGENCY_OFFICER and kind not in AGENCY_OFFICER_KINDS:
+        errors["agency"] = _(
+            "An agency officer belongs to a ministry, a provincial People's Committee or a department."
+        )
+    return errors
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.COOPERATIVE_MEMBER)
     province = models.ForeignKey(
@@ -76,6 +127,15 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # By name: accounts sits below directives in the layers and imports nothing of it.
+    agency = models.ForeignKey(
+        "directives.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # Moved on when the user turns two-step verification on, off or to a new phone: it is part of
@@ -91,14 +151,31 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             # A provincial officer is always bound to exactly one province, a member to
-            # one cooperative; national roles are bound to neither.
+            # one cooperative, an agency role to one agency; national roles are bound to none.
             models.CheckConstraint(
                 name="user_role_binding",
                 condition=(
-                    Q(role=Role.PROVINCIAL_OFFICER, province__isnull=False, cooperative__isnull=True)
-                    | Q(role=Role.COOPERATIVE_MEMBER, cooperative__isnull=False, province__isnull=True)
+                    Q(
+                        role=Role.PROVINCIAL_OFFICER,
+                        province__isnull=False,
+                        cooperative__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COOPERATIVE_MEMBER,
+                        cooperative__isnull=False,
+                        province__isnull=True,
+                        agency__isnull=True,
+                    )
                     | Q(
                         role__in=[Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST],
+                        province__isnull=True,
+                        cooperative__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(AGENCY_ROLES),
+                        agency__isnull=False,
                         province__isnull=True,
                         cooperative__isnull=True,
                     )
@@ -119,6 +196,7 @@ class User(AbstractUser):
             cooperative_id=self.cooperative_id,
             is_active=self.is_active,
             is_superuser=self.is_superuser,
+            agency=self.agency if self.agency_id else None,
         )
         if errors:
             raise ValidationError(errors)
@@ -140,8 +218,14 @@ class User(AbstractUser):
 
     @property
     def is_national(self) -> bool:
-        """National administrators and ministry analysts see the whole country."""
-        return self.is_superuser or self.role in (Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST)
+        """National administrators, ministry analysts and agency accounts see the whole country
+        (all but administrators read only)."""
+        return self.is_superuser or self.role in NATIONAL_READER_ROLES
+
+    @property
+    def is_agency_bound(self) -> bool:
+        """An agency or Cooperative Alliance officer: reports on the tasks of their agency."""
+        return self.role in AGENCY_ROLES and self.agency_id is not None and not self.is_superuser
 
     @property
     def is_national_admin(self) -> bool:

@@ -12,7 +12,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
-from accounts.rules import is_national_admin, is_officer
 from coopdx.api.filters import ScopedFilterBackend
 from coopdx.api.views import SignedInAPIView
 from coopdx.http import AuthenticatedRequest
@@ -136,9 +135,9 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
     serializer_class = ReportSerializer
     queryset = DirectiveTask.objects.none()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    # Posting: national administrators, and officers (or province tokens) for their province's
-    # tasks; the service checks the particular task (403 for a national task, for instance).
-    allowed = {"GET": "directives.view_board", "POST": is_national_admin | is_officer}
+    # Posting: national administrators, officers (or province tokens) for their province's tasks,
+    # agency accounts for their agency's; a task the caller sees but may not report on is 404.
+    allowed = {"GET": "directives.view_board", "POST": "directives.report_on_tasks"}
     required_scopes = {"GET": READ_SCOPES, "POST": ApiScope.TASKS_WRITE}
     pagination_class = None  # a task has a few reports a year: all of them, as a plain list
 
@@ -161,7 +160,7 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
         responses={201: ReportSerializer},
     )
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        task = selectors.task_get(user=request.user, pk=pk)
+        task = selectors.task_get_to_report(user=request.user, pk=pk)
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
