@@ -29,13 +29,19 @@ def agency(code: str) -> Agency:
 @pytest.fixture
 def own_task(db):
     """A task the Ministry of Agriculture and Environment (BNNMT) leads."""
-    return TaskFactory(document=DocumentFactory(), lead_agency=agency("BNNMT"), content="Nhiệm vụ của Bộ Nông nghiệp và Môi trường")
+    return TaskFactory(
+        document=DocumentFactory(), lead_agency=agency("BNNMT"), content="Nhiệm vụ của Bộ Nông nghiệp và Môi trường"
+    )
 
 
 @pytest.fixture
 def predecessor_task(db):
     """A task of the Ministry of Agriculture and Rural Development, dissolved into BNNMT in 2025."""
-    return TaskFactory(document=DocumentFactory(), lead_agency=agency("BNNPTNT"), content="Nhiệm vụ của Bộ Nông nghiệp và Phát triển nông thôn")
+    return TaskFactory(
+        document=DocumentFactory(),
+        lead_agency=agency("BNNPTNT"),
+        content="Nhiệm vụ của Bộ Nông nghiệp và Phát triển nông thôn",
+    )
 
 
 @pytest.fixture
