@@ -83,7 +83,8 @@ class DocumentDetail(DirectivesAccess, generics.RetrieveAPIView):
     tags=TAG,
     summary="Tasks in the caller's scope, with their status today",
     description="Filters as on the task board: document, agency (its successors' tasks included), province, "
-    "status, kind (deadline / recurring), due_from, due_to (YYYY-MM-DD).",
+    "status, kind (deadline / recurring), due_from, due_to (YYYY-MM-DD); for an agency account, mine "
+    "(lead: the tasks its agency leads, cooperating: those it co-operates on).",
 )
 class TaskList(DirectivesAccess, generics.ListAPIView):
     serializer_class = TaskSerializer
@@ -102,6 +103,7 @@ class TaskList(DirectivesAccess, generics.ListAPIView):
             "documents": selectors.document_list(user=user),
             "agencies": selectors.agency_choices(user=user),
             "provinces": selectors.province_list(user=user),
+            "agency_ids": selectors.user_agency_ids(user=user),
         }
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -173,6 +173,11 @@ def test_an_agency_officer_reports_through_the_api(agency_officer, own_task, oth
         refused = client.post(f"/api/v1/directives/tasks/{task.pk}/reports/", REPORT, format="json")
         assert refused.status_code == 404
     assert TaskReport.objects.count() == 1
+    lead = client.get("/api/v1/directives/tasks/", {"mine": "lead", "page_size": 500}).json()["results"]
+    assert own_task.pk in {row["id"] for row in lead} and other_task.pk not in {row["id"] for row in lead}
+    cooperating = client.get("/api/v1/directives/tasks/", {"mine": "cooperating", "page_size": 500}).json()
+    cooperating_ids = {row["id"] for row in cooperating["results"]}
+    assert cooperating_task.pk in cooperating_ids and own_task.pk not in cooperating_ids
 
 
 # --- National reading, and no editing of the registry --------------------------------------------
