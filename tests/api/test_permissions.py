@@ -216,12 +216,14 @@ CASES = [
         # The ministry's officer reports on its predecessor's task; the Alliance finds nothing.
         expect(
             201,
-            **NATIONAL_OR_OFFICER,
-            **NO_REPORT,
-            officer_a=404,
-            officer_b=404,
-            province_token=404,
-            agency_officer=201,
+            **{
+                **NATIONAL_OR_OFFICER,
+                **NO_REPORT,
+                "officer_a": 404,
+                "officer_b": 404,
+                "province_token": 404,
+                "agency_officer": 201,
+            },
         ),
         body=lambda w: REPORT,
     ),
