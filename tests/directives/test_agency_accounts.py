@@ -238,7 +238,7 @@ def test_the_account_service_explains_a_wrong_agency(national_admin, role, code,
 
 
 def test_the_alliance_kind_is_the_seeded_alliances():
-    from accounts.models import ALLIANCE_AGENCY_KIND
+    from accounts.roles import ALLIANCE_AGENCY_KIND
 
     assert ALLIANCE_AGENCY_KIND == AgencyKind.COOPERATIVE_ALLIANCE
     assert list(Agency.objects.filter(kind=AgencyKind.COOPERATIVE_ALLIANCE).values_list("code", flat=True)) == [
