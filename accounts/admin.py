@@ -48,6 +48,7 @@ class AccountCreationForm(AdminUserCreationForm):
             "role",
             "province",
             "cooperative",
+            "agency",
             "organisation",
             "phone",
         )
@@ -61,6 +62,10 @@ class AccountCreationForm(AdminUserCreationForm):
         self.fields["role"].initial = ""
         self.fields["province"].help_text = _("Only for a provincial officer.")
         self.fields["cooperative"].help_text = _("Only for a cooperative member.")
+        self.fields["agency"].help_text = _(
+            "Only for an agency officer (a ministry, a provincial People's Committee or department) or a "
+            "Cooperative Alliance officer (the Vietnam Cooperative Alliance)."
+        )
 
 
 # Who is using the admin's password page: its form is built by Django without the request.
@@ -95,21 +100,21 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
     add_form = AccountCreationForm
     change_password_form = AccountPasswordForm
-    list_display = ("username", "email", "role", "province", "cooperative", "is_active")
+    list_display = ("username", "email", "role", "province", "cooperative", "agency", "is_active")
     list_filter = ("role", "province", "is_active", "is_staff")
     search_fields = ("username", "email", "first_name", "last_name")
     autocomplete_fields = ("cooperative",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Role and scope"), {"fields": ("role", "province", "cooperative", "organisation", "phone")}),
+        (_("Role and scope"), {"fields": ("role", "province", "cooperative", "agency", "organisation", "phone")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Role and scope"), {"fields": ("role", "province", "cooperative", "organisation", "phone")}),
+        (_("Role and scope"), {"fields": ("role", "province", "cooperative", "agency", "organisation", "phone")}),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
@@ -148,6 +153,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
                 role=data["role"],
                 province=data.get("province"),
                 cooperative=data.get("cooperative"),
+                agency=data.get("agency"),
                 **{
                     name: data.get(name) or "" for name in ("first_name", "last_name", "email", "organisation", "phone")
                 },

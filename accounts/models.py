@@ -2,7 +2,6 @@
 
 import datetime
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,50 +11,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
+# Roles and their binding live in accounts.roles; Role is imported from here by the other apps.
+from .roles import AGENCY_ROLES, NATIONAL_READER_ROLES, Role, role_scope_errors
 
 # Django's own salt for the session hash, so that a stamp of 0 gives exactly Django's hash.
 SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
-
-
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", _("National administrator")
-    MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
-    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
-    COOPERATIVE_MEMBER = "cooperative_member", _("Cooperative member")
-
-
-def role_scope_errors(
-    *, role: str, province_id: object, cooperative_id: object, is_active: bool = True, is_superuser: bool = False
-) -> "dict[str, StrOrPromise]":
-    """What is wrong with a role's binding, by field: the ``user_role_binding`` constraint in words.
-
-    Forms and services report these as field errors instead of meeting the constraint as a
-    database error.
-    """
-    if not is_active or (is_superuser and province_id is None and cooperative_id is None):
-        return {}
-    errors: dict[str, StrOrPromise] = {}
-    if role == Role.PROVINCIAL_OFFICER:
-        if province_id is None:
-            errors["province"] = _("A provincial officer must belong to a province.")
-        if cooperative_id is not None:
-            errors["cooperative"] = _("A provincial officer is not bound to a cooperative.")
-    elif role == Role.COOPERATIVE_MEMBER:
-        if cooperative_id is None:
-            errors["cooperative"] = _("A cooperative member must belong to a cooperative.")
-        if province_id is not None:
-            errors["province"] = _("A cooperative member has no province of their own: it is the cooperative's.")
-    elif role in (Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST):
-        message = _("A national account is bound to no province and no cooperative.")
-        if province_id is not None:
-            errors["province"] = message
-        if cooperative_id is not None:
-            errors["cooperative"] = message
-    # Any other value is refused by the role field's own choices.
-    return errors
 
 
 class User(AbstractUser):
@@ -76,6 +36,15 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # By name: accounts sits below directives in the layers and imports nothing of it.
+    agency = models.ForeignKey(
+        "directives.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # Moved on when the user turns two-step verification on, off or to a new phone: it is part of
@@ -91,14 +60,31 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             # A provincial officer is always bound to exactly one province, a member to
-            # one cooperative; national roles are bound to neither.
+            # one cooperative, an agency role to one agency; national roles are bound to none.
             models.CheckConstraint(
                 name="user_role_binding",
                 condition=(
-                    Q(role=Role.PROVINCIAL_OFFICER, province__isnull=False, cooperative__isnull=True)
-                    | Q(role=Role.COOPERATIVE_MEMBER, cooperative__isnull=False, province__isnull=True)
+                    Q(
+                        role=Role.PROVINCIAL_OFFICER,
+                        province__isnull=False,
+                        cooperative__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COOPERATIVE_MEMBER,
+                        cooperative__isnull=False,
+                        province__isnull=True,
+                        agency__isnull=True,
+                    )
                     | Q(
                         role__in=[Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST],
+                        province__isnull=True,
+                        cooperative__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(AGENCY_ROLES),
+                        agency__isnull=False,
                         province__isnull=True,
                         cooperative__isnull=True,
                     )
@@ -119,6 +105,7 @@ class User(AbstractUser):
             cooperative_id=self.cooperative_id,
             is_active=self.is_active,
             is_superuser=self.is_superuser,
+            agency=self.agency if self.agency_id else None,
         )
         if errors:
             raise ValidationError(errors)
@@ -140,8 +127,14 @@ class User(AbstractUser):
 
     @property
     def is_national(self) -> bool:
-        """National administrators and ministry analysts see the whole country."""
-        return self.is_superuser or self.role in (Role.NATIONAL_ADMIN, Role.MINISTRY_ANALYST)
+        """National administrators, ministry analysts and agency accounts see the whole country
+        (all but administrators read only)."""
+        return self.is_superuser or self.role in NATIONAL_READER_ROLES
+
+    @property
+    def is_agency_bound(self) -> bool:
+        """An agency or Cooperative Alliance officer: reports on the tasks of their agency."""
+        return self.role in AGENCY_ROLES and self.agency_id is not None and not self.is_superuser
 
     @property
     def is_national_admin(self) -> bool:

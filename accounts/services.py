@@ -24,6 +24,7 @@ USER_FIELDS = (
     "role",
     "province",
     "cooperative",
+    "agency",
     "organisation",
     "phone",
     "last_login",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives.models import Province
 
 from .models import Agency, DirectiveTask, Document
-from .selectors import agency_lineage_ids
+from .selectors import agency_cooperating_filter, agency_lead_filter, agency_lineage_ids
 from .status import TaskStatus
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -22,6 +22,14 @@ class TaskKind:
     DEADLINE = "deadline"
     RECURRING = "recurring"
     choices = [(DEADLINE, _("With a deadline")), (RECURRING, _("Recurring"))]
+
+
+class MyAgency:
+    """The board's sections for an agency account: the tasks it leads, those it co-operates on."""
+
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+    choices = [(LEAD, _("Tasks of my agency")), (COOPERATING, _("Tasks where my agency co-operates"))]
 
 
 def _date_widget() -> forms.DateInput:
@@ -46,6 +54,9 @@ class TaskBoardFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=TaskKind.choices, method="filter_kind", label=_("Kind"), empty_label=_("All kinds")
     )
+    mine = django_filters.ChoiceFilter(
+        choices=MyAgency.choices, method="filter_mine", label=_("My agency"), empty_label=_("All tasks")
+    )
     due_from = django_filters.DateFilter(
         field_name="due_on",
         lookup_expr="gte",
@@ -63,7 +74,7 @@ class TaskBoardFilter(django_filters.FilterSet):
 
     class Meta:
         model = DirectiveTask
-        fields = ["document", "agency", "province", "status", "kind", "due_from", "due_to"]
+        fields = ["document", "agency", "province", "status", "kind", "mine", "due_from", "due_to"]
 
     def __init__(
         self,
@@ -71,9 +82,14 @@ class TaskBoardFilter(django_filters.FilterSet):
         documents: QuerySet[Document],
         agencies: QuerySet[Agency],
         provinces: QuerySet[Province],
+        agency_ids: set[int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # "My agency" is offered to agency accounts only: the agency and those dissolved into it.
+        self.agency_ids = agency_ids or set()
+        if not self.agency_ids:
+            del self.filters["mine"]
         for name, queryset in (("document", documents), ("agency", agencies), ("province", provinces)):
             choice = self.filters[name]
             assert isinstance(choice, django_filters.ModelChoiceFilter)
@@ -84,6 +100,13 @@ class TaskBoardFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(lead_agency_id__in=agency_lineage_ids(value.pk))
+
+    def filter_mine(self, queryset: QuerySet[DirectiveTask], name: str, value: str) -> QuerySet[DirectiveTask]:
+        if value == MyAgency.LEAD:
+            return queryset.filter(agency_lead_filter(self.agency_ids))
+        if value == MyAgency.COOPERATING:
+            return queryset.filter(agency_cooperating_filter(self.agency_ids))
+        return queryset
 
     def filter_kind(self, queryset: QuerySet[DirectiveTask], name: str, value: str) -> QuerySet[DirectiveTask]:
         if value == TaskKind.DEADLINE:

@@ -12,6 +12,8 @@ import rules
 from accounts.models import User
 from accounts.rules import is_national, is_national_admin, is_officer
 
+from .selectors.agencies import agency_lineage_ids
+
 
 @rules.predicate
 def is_document_of_officer_province(user: object, document: object) -> bool:
@@ -32,7 +34,33 @@ def is_task_of_officer_province(user: object, task: object) -> bool:
     return isinstance(user, User) and province_id is not None and province_id == user.province_id
 
 
-# Reading: national roles and provincial officers (within scope); members have no access.
+@rules.predicate
+def is_agency_user(user: object) -> bool:
+    """An active agency or Cooperative Alliance officer bound to their agency."""
+    return isinstance(user, User) and user.is_active and user.is_agency_bound
+
+
+def user_agency_lineage(user: User) -> set[int]:
+    """The user's agency and every agency dissolved into it (one query, kept on the user object
+    for the request: a page asks the rule of many tasks)."""
+    if user.agency_id is None:
+        return set()
+    cached: tuple[int, set[int]] | None = getattr(user, "_agency_lineage", None)
+    if cached is None or cached[0] != user.agency_id:
+        cached = (user.agency_id, agency_lineage_ids(user.agency_id))
+        user._agency_lineage = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+@rules.predicate
+def is_task_of_user_agency(user: object, task: object) -> bool:
+    """The task's lead agency is the user's agency, or one whose succession chain leads to it."""
+    lead_id = getattr(task, "lead_agency_id", None) if task is not None else None
+    return isinstance(user, User) and lead_id is not None and lead_id in user_agency_lineage(user)
+
+
+# Reading: national roles (agency accounts among them) and provincial officers (within scope);
+# members have no access.
 rules.add_perm("directives.view_board", is_national | is_officer)
 rules.add_perm("directives.export_board", is_national | is_officer)
 # Documents: admins manage all; an officer manages those issued by their province's bodies.
@@ -41,6 +69,13 @@ rules.add_perm("directives.change_document", is_national_admin | (is_officer & i
 # Tasks: admins manage all; an officer manages the tasks of their province.
 rules.add_perm("directives.add_task", is_national_admin | is_officer)
 rules.add_perm("directives.change_task", is_national_admin | (is_officer & is_task_of_officer_province))
-# Reports: written for the responsible agency by an admin, or by the officer of the task's province.
-# Ministry analysts read everything and write nothing.
-rules.add_perm("directives.add_report", is_national_admin | (is_officer & is_task_of_officer_province))
+# Reports: written for the responsible agency by an admin, by the officer of the task's province, or
+# by an officer of the lead agency (or of the agency a dissolved lead was merged into); an agency
+# that only co-operates on a task reads it. Ministry analysts read everything and write nothing.
+rules.add_perm(
+    "directives.add_report",
+    is_national_admin | (is_officer & is_task_of_officer_province) | (is_agency_user & is_task_of_user_agency),
+)
+# The role gate of reporting: whoever reports on some task. A task outside their reporting scope
+# is then 404 (``selectors.task_get_to_report``), as a missing one.
+rules.add_perm("directives.report_on_tasks", is_national_admin | is_officer | is_agency_user)

@@ -240,6 +240,10 @@ def report_create(
 ) -> TaskReport:
     """Add a progress report with its evidence. Earlier reports are never touched.
 
+    The reporting agency is the author's agency for an agency account (the rule lets them report
+    only on tasks their agency, or one dissolved into it, leads), else the lead agency's current
+    successor.
+
     Every file is checked (type by extension and content, at most 10 MB; at most 10 files and
     30 MB together) before anything is written; one bad file refuses the whole report with a
     message naming it.
@@ -262,7 +266,10 @@ def report_create(
         status=status,
         percent_done=percent_done,
         narrative=narrative.strip(),
-        reporting_agency=agency_current(task.lead_agency),
+        # An agency account reports as its agency; anyone else for the agency responsible today.
+        reporting_agency=by.agency
+        if by.is_agency_bound and by.agency is not None
+        else agency_current(task.lead_agency),
         submitted_by=by,
     )
     try:

@@ -42,6 +42,7 @@ def _board(request: AuthenticatedHttpRequest, document: Document | None) -> Task
         documents=selectors.document_list(user=request.user),
         agencies=selectors.agency_choices(user=request.user),
         provinces=selectors.province_list(user=request.user),
+        agency_ids=selectors.user_agency_ids(user=request.user),
     )
 
 
@@ -220,21 +221,25 @@ def task_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required("directives.view_board", raise_exception=True)
 def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A task, its status and per-period history, its reports over time and the report form."""
-    task = selectors.task_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        # Posting a report: a role that never reports is refused (403); a task the user may see
+        # but not report on (another agency's, another province's) is 404, as a missing one.
+        if not request.user.has_perm("directives.report_on_tasks"):
+            raise PermissionDenied
+        task = selectors.task_get_to_report(user=request.user, pk=pk)
+    else:
+        task = selectors.task_get(user=request.user, pk=pk)
     can_report = request.user.has_perm("directives.add_report", task)
     periods = services.report_periods(task=task)
     form = ReportForm(request.POST or None, request.FILES or None, task=task, periods=periods)
-    if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.report_create(task=task, by=request.user, **form.cleaned_report())
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The report has been added."))
-                return redirect("directives:task", pk=task.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(task=task, by=request.user, **form.cleaned_report())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The report has been added."))
+            return redirect("directives:task", pk=task.pk)
     reports = selectors.task_reports(task=task)
     assessment, history = selectors.task_assessment(task=task, reports=reports)
     selectors.attach_current_agencies([task])
@@ -257,6 +262,7 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "history": history,
             "form": form if can_report else None,
+            "agency_role": selectors.task_agency_role(user=request.user, task=task),
             "can_edit": request.user.has_perm("directives.change_task", task),
         },
     )

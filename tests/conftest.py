@@ -147,6 +147,24 @@ def ministry_analyst(db):
 
 
 @pytest.fixture
+def agency_officer(db):
+    """An officer of the Ministry of Agriculture and Environment (into which two ministries merged)."""
+    from directives.models import Agency
+
+    return UserFactory(username="agency_officer", role=Role.AGENCY_OFFICER, agency=Agency.objects.get(code="BNNMT"))
+
+
+@pytest.fixture
+def alliance_officer(db):
+    """An officer of the Vietnam Cooperative Alliance."""
+    from directives.models import Agency
+
+    return UserFactory(
+        username="alliance_officer", role=Role.ALLIANCE_OFFICER, agency=Agency.objects.get(code="LMHTXVN")
+    )
+
+
+@pytest.fixture
 def officer_a(province_a):
     return UserFactory(username="officer_a", role=Role.PROVINCIAL_OFFICER, province=province_a)
 

@@ -12,7 +12,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
-from accounts.rules import is_national_admin, is_officer
 from coopdx.api.filters import ScopedFilterBackend
 from coopdx.api.views import SignedInAPIView
 from coopdx.http import AuthenticatedRequest
@@ -106,7 +105,8 @@ class DocumentDetail(DirectivesAccess, generics.GenericAPIView):
     tags=TAG,
     summary="Tasks in the caller's scope, with their status today",
     description="Filters as on the task board: document, agency (its successors' tasks included), province, "
-    "status, kind (deadline / recurring), due_from, due_to (YYYY-MM-DD).",
+    "status, kind (deadline / recurring), due_from, due_to (YYYY-MM-DD); for an agency account, mine "
+    "(lead: the tasks its agency leads, cooperating: those it co-operates on).",
 )
 class TaskList(DirectivesAccess, generics.ListAPIView):
     serializer_class = TaskSerializer
@@ -125,6 +125,7 @@ class TaskList(DirectivesAccess, generics.ListAPIView):
             "documents": selectors.document_list(user=user),
             "agencies": selectors.agency_choices(user=user),
             "provinces": selectors.province_list(user=user),
+            "agency_ids": selectors.user_agency_ids(user=user),
         }
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -158,9 +159,9 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
     serializer_class = ReportSerializer
     queryset = DirectiveTask.objects.none()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    # Posting: national administrators, and officers (or province tokens) for their province's
-    # tasks; the service checks the particular task (403 for a national task, for instance).
-    allowed = {"GET": "directives.view_board", "POST": is_national_admin | is_officer}
+    # Posting: national administrators, officers (or province tokens) for their province's tasks,
+    # agency accounts for their agency's; a task the caller sees but may not report on is 404.
+    allowed = {"GET": "directives.view_board", "POST": "directives.report_on_tasks"}
     required_scopes = {"GET": READ_SCOPES, "POST": ApiScope.TASKS_WRITE}
     pagination_class = None  # a task has a few reports a year: all of them, as a plain list
 
@@ -183,7 +184,7 @@ class TaskReports(DirectivesAccess, generics.GenericAPIView):
         responses={201: ReportSerializer},
     )
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        task = selectors.task_get(user=request.user, pk=pk)
+        task = selectors.task_get_to_report(user=request.user, pk=pk)
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

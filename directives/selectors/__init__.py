@@ -2,7 +2,9 @@
 
 Scope (``scope``): national roles see everything. A provincial officer sees national documents
 (issued by a body with no province) and their own province's, and of their tasks those with no
-province or with their own; anything else is 404, like a missing object. Members see nothing.
+province or with their own; anything else is 404, like a missing object. Agency accounts read as
+national roles do, and report only on their agency's tasks (``task_get_to_report``: 404 for the
+others). Members see nothing.
 
 By sub-domain: ``agencies`` (successor chains, the agencies a user may pick), ``scope``
 (documents and provinces), ``task_status`` (a task's status in the database and by the pure
@@ -20,6 +22,8 @@ from .agencies import (
     agency_current,
     agency_current_map,
     agency_lineage_ids,
+    task_agency_role,
+    user_agency_ids,
 )
 from .scope import document_get, document_list, province_list
 from .summaries import (
@@ -38,7 +42,18 @@ from .task_status import (
     task_status_annotations,
     with_status,
 )
-from .tasks import TaskBoardFields, evidence_get, report_list, task_get, task_list, task_list_to_report, task_reports
+from .tasks import (
+    TaskBoardFields,
+    agency_cooperating_filter,
+    agency_lead_filter,
+    evidence_get,
+    report_list,
+    task_get,
+    task_get_to_report,
+    task_list,
+    task_list_to_report,
+    task_reports,
+)
 
 if TYPE_CHECKING:
     # Annotated task types, for callers' type hints only.
@@ -50,6 +65,8 @@ __all__ = [
     "TaskBoardFields",
     "TaskStatusFields",
     "agencies_for_officer_documents",
+    "agency_cooperating_filter",
+    "agency_lead_filter",
     "agency_choices",
     "agency_completion",
     "agency_current",
@@ -68,9 +85,12 @@ __all__ = [
     "status_totals",
     "task_assessment",
     "task_get",
+    "task_agency_role",
+    "task_get_to_report",
     "task_list",
     "task_list_to_report",
     "task_reports",
     "task_status_annotations",
+    "user_agency_ids",
     "with_status",
 ]

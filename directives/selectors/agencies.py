@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from coopdx.collation import vietnamese
 
-from ..models import Agency
+from ..models import Agency, DirectiveTask
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -45,6 +45,27 @@ def agency_lineage_ids(agency_id: int) -> set[int]:
             seen.add(here)
             here = successors.get(here)
     return lineage
+
+
+def user_agency_ids(*, user: User) -> set[int]:
+    """An agency account's agency and every agency dissolved into it; empty for anyone else."""
+    if not user.is_authenticated or not user.is_agency_bound or user.agency_id is None:
+        return set()
+    return agency_lineage_ids(user.agency_id)
+
+
+def task_agency_role(*, user: User, task: DirectiveTask) -> str:
+    """How an agency account's agency stands to the task: "lead" (it, or an agency dissolved into
+    it, leads), "cooperating" (only co-operates), or "" (neither, or not an agency account).
+    Reads the task's prefetched co-operating agencies."""
+    agency_ids = user_agency_ids(user=user)
+    if not agency_ids:
+        return ""
+    if task.lead_agency_id in agency_ids:
+        return "lead"
+    if any(agency.pk in agency_ids for agency in task.cooperating_agencies.all()):
+        return "cooperating"
+    return ""
 
 
 def agency_current(agency: Agency) -> Agency:

@@ -3,8 +3,9 @@
 Each row names a rule, the object it is asked about (or none) and the callers it allows; every
 other caller is refused. Callers: nobody, a member of cooperative A1 and one of A2 (both in
 Đồng Tháp, A), officers of Đồng Tháp (A) and Đắk Lắk (B), a deactivated officer of A, a
-ministry analyst and a national administrator. Objects: the two cooperatives of A and one of B,
-and a response of A1 and one of B. The rules are asked through ``User.has_perm``, as the
+ministry analyst, a national administrator, and the officers of a ministry's and of the
+Cooperative Alliance's agency (national readers who change nothing here). Objects: the two
+cooperatives of A and one of B, and a response of A1 and one of B. The rules are asked through ``User.has_perm``, as the
 pages, services and API ask them.
 """
 
@@ -27,7 +28,9 @@ OFFICER_B = "officer_b"
 INACTIVE_OFFICER_A = "inactive_officer_a"
 ANALYST = "ministry_analyst"
 ADMIN = "national_admin"
-CALLERS = (ANONYMOUS, MEMBER_A1, MEMBER_A2, OFFICER_A, OFFICER_B, INACTIVE_OFFICER_A, ANALYST, ADMIN)
+AGENCY = "agency_officer"
+ALLIANCE = "alliance_officer"
+CALLERS = (ANONYMOUS, MEMBER_A1, MEMBER_A2, OFFICER_A, OFFICER_B, INACTIVE_OFFICER_A, ANALYST, ADMIN, AGENCY, ALLIANCE)
 
 # Objects the rules are asked about.
 NONE = "no object"
@@ -37,7 +40,7 @@ COOP_B = "cooperative B"
 RESPONSE_A1 = "response of A1"
 RESPONSE_B = "response of B"
 
-NATIONAL_OR_OFFICER = {OFFICER_A, OFFICER_B, ANALYST, ADMIN}
+NATIONAL_OR_OFFICER = {OFFICER_A, OFFICER_B, ANALYST, ADMIN, AGENCY, ALLIANCE}
 ADMIN_OR_OFFICER = {OFFICER_A, OFFICER_B, ADMIN}
 
 # (rule, object, callers allowed): any caller not named is refused.
@@ -65,7 +68,7 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("cooperatives.maintain_products", COOP_B, {OFFICER_B, ADMIN}),
     ("cooperatives.maintain_products", NONE, {ADMIN}),
     ("indicators.view_indicators", NONE, NATIONAL_OR_OFFICER),
-    ("indicators.compare_provinces", NONE, {ANALYST, ADMIN}),
+    ("indicators.compare_provinces", NONE, {ANALYST, ADMIN, AGENCY, ALLIANCE}),
     ("indicators.refresh_snapshots", NONE, {ADMIN}),
     # Indicator targets are kept by national administrators, in the admin.
     ("indicators.view_indicatortarget", NONE, {ADMIN}),
@@ -87,7 +90,7 @@ RULES: list[tuple[str, str, set[str]]] = [
 
 
 @pytest.fixture
-def world(province_a, province_b, open_round):
+def world(province_a, province_b, open_round, agency_officer, alliance_officer):
     coop_a1 = CooperativeFactory(province=province_a)
     coop_a2 = CooperativeFactory(province=province_a)
     coop_b = CooperativeFactory(province=province_b)
@@ -100,6 +103,8 @@ def world(province_a, province_b, open_round):
         INACTIVE_OFFICER_A: UserFactory(role=Role.PROVINCIAL_OFFICER, province=province_a, is_active=False),
         ANALYST: UserFactory(role=Role.MINISTRY_ANALYST),
         ADMIN: UserFactory(role=Role.NATIONAL_ADMIN),
+        AGENCY: agency_officer,
+        ALLIANCE: alliance_officer,
     }
     objects = {
         NONE: None,

@@ -25,6 +25,8 @@ CALLERS = (
     "officer_b",
     "ministry_analyst",
     "national_admin",
+    "agency_officer",
+    "alliance_officer",
     "ministry_token",
     "province_token",
 )
@@ -148,7 +150,8 @@ def figures(open_round):
 
 @pytest.fixture
 def directive_tasks(db):
-    """A task of Đồng Tháp's committee, one of Đắk Lắk's, and a national task of a ministry."""
+    """A task of Đồng Tháp's committee, one of Đắk Lắk's, a national task of a ministry, and one of
+    a ministry dissolved into the agency officer's (Bộ NN&PTNT → Bộ NN&MT)."""
     from directives.models import Agency
     from tests.directives.conftest import AgencyFactory, DocumentFactory, TaskFactory
 
@@ -162,5 +165,8 @@ def directive_tasks(db):
         "task_b": TaskFactory(document=document_b, lead_agency=committee_b, content="Nhiệm vụ của Đắk Lắk"),
         "national_task": TaskFactory(
             document=DocumentFactory(), lead_agency=AgencyFactory(), content="Nhiệm vụ của Bộ"
+        ),
+        "ministry_task": TaskFactory(
+            document=DocumentFactory(), lead_agency=Agency.objects.get(code="BNNPTNT"), content="Nhiệm vụ của Bộ NN"
         ),
     }

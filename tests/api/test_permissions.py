@@ -1,8 +1,10 @@
 """Who may call what: role × endpoint × method → status, for every API endpoint.
 
 Callers: nobody, a member of cooperative A (Đồng Tháp, 82), officers of Đồng Tháp (A) and
-Đắk Lắk (B, 66), a ministry analyst, a national administrator, a ministry's national
-read-only token and a Đồng Tháp province token with every scope. Objects of the other
+Đắk Lắk (B, 66), a ministry analyst, a national administrator, an officer of the Ministry of
+Agriculture and Environment and one of the Cooperative Alliance (national readers who report on
+their agency's tasks only), a ministry's national read-only token and a Đồng Tháp province token
+with every scope. Objects of the other
 province are 404 (the same answer as a missing object), never 403.
 """
 
@@ -35,7 +37,11 @@ def expect(default: int = 200, **overrides: int) -> dict[str, int]:
 NATIONAL_OR_OFFICER = {"member_a": 403}  # the registry list, indicators, bulk (the dashboard's rule)
 NOT_PROVINCE_B = {"officer_b": 404}  # objects of Đồng Tháp seen from Đắk Lắk
 NOT_PROVINCE_A = {"member_a": 404, "officer_a": 404, "province_token": 404}  # objects of Đắk Lắk
-NO_WRITE = {"ministry_analyst": 403, "ministry_token": 403}  # readers
+# Readers: agency accounts enter no self-assessment.
+NO_WRITE = {"ministry_analyst": 403, "ministry_token": 403, "agency_officer": 403, "alliance_officer": 403}
+# Agency accounts may report, but on another agency's task they find nothing (404).
+NOT_THEIR_AGENCY = {"agency_officer": 404, "alliance_officer": 404}
+NO_REPORT = {"ministry_analyst": 403, "ministry_token": 403, **NOT_THEIR_AGENCY}
 
 
 REPORT = {"status": "in_progress", "percent_done": 40, "narrative": "Đã tập huấn 12 hợp tác xã."}
@@ -199,22 +205,40 @@ CASES = [
         "report on task A",
         "POST",
         "/api/v1/directives/tasks/{task_a}/reports/",
-        expect(201, **NATIONAL_OR_OFFICER, **NOT_PROVINCE_B, **NO_WRITE),
+        expect(201, **NATIONAL_OR_OFFICER, **NOT_PROVINCE_B, **NO_REPORT),
         body=lambda w: REPORT,
     ),
     Case(
         "report on task B",
         "POST",
         "/api/v1/directives/tasks/{task_b}/reports/",
-        expect(201, **{**NOT_PROVINCE_A, **NATIONAL_OR_OFFICER}, **NO_WRITE),
+        expect(201, **{**NOT_PROVINCE_A, **NATIONAL_OR_OFFICER}, **NO_REPORT),
         body=lambda w: REPORT,
     ),
     Case(
         "report on a national task",
         "POST",
         "/api/v1/directives/tasks/{national_task}/reports/",
-        # Officers see national tasks but report only on their province's.
-        expect(201, **NATIONAL_OR_OFFICER, **NO_WRITE, officer_a=403, officer_b=403, province_token=403),
+        # Officers see national tasks but report only on their province's: another's task is 404.
+        expect(201, **NATIONAL_OR_OFFICER, **NO_REPORT, officer_a=404, officer_b=404, province_token=404),
+        body=lambda w: REPORT,
+    ),
+    Case(
+        "report on a task of a ministry merged into the agency's",
+        "POST",
+        "/api/v1/directives/tasks/{ministry_task}/reports/",
+        # The ministry's officer reports on its predecessor's task; the Alliance finds nothing.
+        expect(
+            201,
+            **{
+                **NATIONAL_OR_OFFICER,
+                **NO_REPORT,
+                "officer_a": 404,
+                "officer_b": 404,
+                "province_token": 404,
+                "agency_officer": 201,
+            },
+        ),
         body=lambda w: REPORT,
     ),
     # Documentation (public) and unknown addresses

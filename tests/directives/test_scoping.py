@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from directives.models import Document, EvidenceFile, TaskReport
-from tests.directives.conftest import PDF, upload
+from tests.directives.conftest import PDF, DocumentFactory, TaskFactory, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,42 @@ PERMISSIONS = [
     ("ministry_analyst", "directives.add_report", "task_a", False),
     ("member_a", "directives.add_report", "task_a", False),
     ("officer_b", "directives.add_report", "phu_yen_task", True),
+    # Agency accounts read the board, edit nothing, and report on their agency's tasks only.
+    ("agency_officer", "directives.view_board", None, True),
+    ("alliance_officer", "directives.view_board", None, True),
+    ("agency_officer", "directives.add_document", None, False),
+    ("agency_officer", "directives.change_document", "national_document", False),
+    ("agency_officer", "directives.add_task", None, False),
+    ("agency_officer", "directives.change_task", "ministry_task", False),
+    ("agency_officer", "directives.add_report", "ministry_task", True),
+    ("agency_officer", "directives.add_report", "national_task", False),
+    ("agency_officer", "directives.add_report", "task_a", False),
+    ("alliance_officer", "directives.add_report", "alliance_task", True),
+    ("alliance_officer", "directives.add_report", "ministry_task", False),
+    ("alliance_officer", "directives.change_task", "alliance_task", False),
+    # The role gate of reporting (then 404 on a task outside the reporting scope).
+    ("national_admin", "directives.report_on_tasks", None, True),
+    ("officer_a", "directives.report_on_tasks", None, True),
+    ("agency_officer", "directives.report_on_tasks", None, True),
+    ("alliance_officer", "directives.report_on_tasks", None, True),
+    ("ministry_analyst", "directives.report_on_tasks", None, False),
+    ("member_a", "directives.report_on_tasks", None, False),
 ]
+
+
+@pytest.fixture
+def ministry_task(db):
+    """A task of a ministry dissolved into the agency officer's (Bộ NN&PTNT → Bộ NN&MT)."""
+    from directives.models import Agency
+
+    return TaskFactory(document=DocumentFactory(), lead_agency=Agency.objects.get(code="BNNPTNT"))
+
+
+@pytest.fixture
+def alliance_task(db):
+    from directives.models import Agency
+
+    return TaskFactory(document=DocumentFactory(), lead_agency=Agency.objects.get(code="LMHTXVN"))
 
 
 @pytest.fixture

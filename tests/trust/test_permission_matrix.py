@@ -26,8 +26,17 @@ from surveys.models import FlagKind, Response, ResponseFlag
 from tests.factories import CooperativeFactory
 from tests.sheets import row, xlsx_bytes
 
-ROLES = ("anonymous", "member_a", "officer_a", "officer_b", "ministry_analyst", "national_admin")
-A, M, OA, OB, MI, AD = ROLES
+ROLES = (
+    "anonymous",
+    "member_a",
+    "officer_a",
+    "officer_b",
+    "ministry_analyst",
+    "national_admin",
+    "agency_officer",
+    "alliance_officer",
+)
+A, M, OA, OB, MI, AD, AG, AL = ROLES
 
 # url name → (method, path template, {role: status}); "*" = every role not listed.
 MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
@@ -56,46 +65,71 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("accounts:token_revoke", "POST", "/accounts/tokens/999999/revoke/", {A: 302, MI: 404, AD: 404, "*": 403}),
     ("cooperatives:list", "GET", "/cooperatives/", {A: 302, M: 403, "*": 200}),
     ("cooperatives:export", "GET", "/cooperatives/export.csv", {A: 302, M: 403, "*": 200}),
-    ("cooperatives:create", "GET", "/cooperatives/new/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("cooperatives:create", "GET", "/cooperatives/new/", {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200}),
     ("cooperatives:detail", "GET", "/cooperatives/{coop}/", {A: 302, OB: 404, "*": 200}),
-    ("cooperatives:update", "GET", "/cooperatives/{coop}/edit/", {A: 302, M: 403, OB: 404, MI: 403, "*": 200}),
-    ("cooperatives:archive", "POST", "/cooperatives/{coop}/archive/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    (
+        "cooperatives:update",
+        "GET",
+        "/cooperatives/{coop}/edit/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    (
+        "cooperatives:archive",
+        "POST",
+        "/cooperatives/{coop}/archive/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
     # A cooperative's OCOP products and listings: its officers and members (another cooperative's
     # member, like another province's officer, finds nothing); read-only roles may not.
-    ("cooperatives:ocop_create", "GET", "/cooperatives/{coop}/ocop/new/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    (
+        "cooperatives:ocop_create",
+        "GET",
+        "/cooperatives/{coop}/ocop/new/",
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     (
         "cooperatives:ocop_update",
         "GET",
         "/cooperatives/{coop}/ocop/{ocop}/edit/",
-        {A: 302, OB: 404, MI: 403, "*": 200},
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     (
         "cooperatives:ocop_update",
         "GET",
         "/cooperatives/{other_coop}/ocop/{other_ocop}/edit/",
-        {A: 302, M: 404, OB: 404, MI: 403, "*": 200},
+        {A: 302, M: 404, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     (
         "cooperatives:ocop_delete",
         "POST",
         "/cooperatives/{coop}/ocop/{ocop}/delete/",
-        {A: 302, OB: 404, MI: 403, "*": 302},
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
     ),
-    ("cooperatives:listing_create", "GET", "/cooperatives/{coop}/listings/new/", {A: 302, OB: 404, MI: 403, "*": 200}),
+    (
+        "cooperatives:listing_create",
+        "GET",
+        "/cooperatives/{coop}/listings/new/",
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     (
         "cooperatives:listing_update",
         "GET",
         "/cooperatives/{coop}/listings/{listing}/edit/",
-        {A: 302, OB: 404, MI: 403, "*": 200},
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     (
         "cooperatives:listing_delete",
         "POST",
         "/cooperatives/{coop}/listings/{listing}/delete/",
-        {A: 302, OB: 404, MI: 403, "*": 302},
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
     ),
-    ("cooperatives:import", "GET", "/cooperatives/import/", {A: 302, M: 403, MI: 403, "*": 200}),
-    ("cooperatives:import_template", "GET", "/cooperatives/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("cooperatives:import", "GET", "/cooperatives/import/", {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200}),
+    (
+        "cooperatives:import_template",
+        "GET",
+        "/cooperatives/import/template.xlsx",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     ("cooperatives:import_job", "GET", "/cooperatives/import/{job}/", {A: 302, OA: 200, AD: 200, "*": 404}),
     (
         "cooperatives:import_errors",
@@ -111,44 +145,84 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ),
     # Possible duplicates: officers (their province) and national administrators; a group or a
     # dismissal of another province is 404, as a missing one.
-    ("cooperatives:duplicates", "GET", "/cooperatives/duplicates/", {A: 302, M: 403, MI: 403, "*": 200}),
+    (
+        "cooperatives:duplicates",
+        "GET",
+        "/cooperatives/duplicates/",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     (
         "cooperatives:duplicates",
         "GET",
         "/cooperatives/duplicates/?province=82",
-        {A: 302, M: 403, MI: 403, OB: 404, "*": 200},
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, OB: 404, "*": 200},
     ),
     (
         "cooperatives:duplicates_merge",
         "POST",
         "/cooperatives/duplicates/merge/",
-        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, OB: 404, "*": 302},
     ),
     (
         "cooperatives:duplicates_dismiss",
         "POST",
         "/cooperatives/duplicates/dismiss/",
-        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, OB: 404, "*": 302},
     ),
     (
         "cooperatives:duplicates_undo",
         "POST",
         "/cooperatives/duplicates/dismissed/{dismissal}/undo/",
-        {A: 302, M: 403, MI: 403, OB: 404, "*": 302},
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, OB: 404, "*": 302},
     ),
     ("surveys:home", "GET", "/surveys/", {A: 302, "*": 200}),
     ("surveys:round", "GET", "/surveys/rounds/{round}/", {A: 302, M: 403, "*": 200}),
-    ("surveys:remind", "POST", "/surveys/rounds/{round}/remind/", {A: 302, M: 403, MI: 403, "*": 302}),
-    ("surveys:reminded", "GET", "/surveys/rounds/{round}/reminders/", {A: 302, M: 403, MI: 403, "*": 302}),
+    (
+        "surveys:remind",
+        "POST",
+        "/surveys/rounds/{round}/remind/",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
+    (
+        "surveys:reminded",
+        "GET",
+        "/surveys/rounds/{round}/reminders/",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
     ("surveys:export", "GET", "/surveys/rounds/{round}/export.csv", {A: 302, M: 403, "*": 200}),
     ("surveys:evidence", "GET", "/surveys/rounds/{round}/evidence/", {A: 302, M: 403, "*": 200}),
     ("surveys:evidence", "GET", "/surveys/rounds/{round}/evidence/?province=82", {A: 302, M: 403, "*": 200}),
-    ("surveys:template", "GET", "/surveys/rounds/{round}/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
-    ("surveys:start", "POST", "/surveys/rounds/{round}/start/{coop}/", {A: 302, OB: 404, MI: 403, "*": 302}),
+    (
+        "surveys:template",
+        "GET",
+        "/surveys/rounds/{round}/template.xlsx",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    (
+        "surveys:start",
+        "POST",
+        "/surveys/rounds/{round}/start/{coop}/",
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
     ("surveys:result", "GET", "/surveys/responses/{response}/", {A: 302, OB: 404, "*": 200}),
-    ("surveys:fill", "GET", "/surveys/responses/{response}/page/1/", {A: 302, OB: 404, MI: 403, "*": 200}),
-    ("surveys:submit", "GET", "/surveys/responses/{response}/submit/", {A: 302, OB: 404, MI: 403, "*": 200}),
-    ("surveys:review", "POST", "/surveys/responses/{response}/review/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
+    (
+        "surveys:fill",
+        "GET",
+        "/surveys/responses/{response}/page/1/",
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    (
+        "surveys:submit",
+        "GET",
+        "/surveys/responses/{response}/submit/",
+        {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    (
+        "surveys:review",
+        "POST",
+        "/surveys/responses/{response}/review/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
     ("indicators:dashboard", "GET", "/dashboard/", {A: 302, M: 403, "*": 200}),
     ("indicators:export", "GET", "/dashboard/export/cards.csv", {A: 302, M: 403, "*": 200}),
     ("indicators:refresh", "POST", "/dashboard/refresh/", {A: 302, AD: 302, "*": 403}),
@@ -157,8 +231,38 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("directives:board", "GET", "/directives/tasks/", {A: 302, M: 403, "*": 200}),
     ("directives:export", "GET", "/directives/tasks/export.xlsx", {A: 302, M: 403, "*": 200}),
     ("directives:task", "GET", "/directives/tasks/{task}/", {A: 302, M: 403, OB: 404, "*": 200}),
-    ("directives:task_update", "GET", "/directives/tasks/{task}/edit/", {A: 302, M: 404, OB: 404, MI: 403, "*": 200}),
-    ("directives:document_create", "GET", "/directives/documents/new/", {A: 302, M: 403, MI: 403, "*": 200}),
+    # Posting a report: roles that never report are refused; a task the user sees but may not
+    # report on (another province's, another agency's, one their agency only co-operates on) is 404.
+    (
+        "directives:task",
+        "POST",
+        "/directives/tasks/{task}/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 404, AL: 404, "*": 302},
+    ),
+    (
+        "directives:task",
+        "POST",
+        "/directives/tasks/{agency_task}/",
+        {A: 302, M: 403, OA: 404, OB: 404, MI: 403, AG: 302, AL: 404, AD: 302},
+    ),
+    (
+        "directives:task",
+        "POST",
+        "/directives/tasks/{alliance_task}/",
+        {A: 302, M: 403, OA: 404, OB: 404, MI: 403, AG: 404, AL: 302, AD: 302},
+    ),
+    (
+        "directives:task_update",
+        "GET",
+        "/directives/tasks/{task}/edit/",
+        {A: 302, M: 404, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    (
+        "directives:document_create",
+        "GET",
+        "/directives/documents/new/",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     ("directives:document", "GET", "/directives/documents/{document}/", {A: 302, M: 403, OB: 404, "*": 200}),
     (
         "directives:document_export",
@@ -170,14 +274,14 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         "directives:document_update",
         "GET",
         "/directives/documents/{document}/edit/",
-        {A: 302, M: 404, OB: 404, MI: 403, "*": 200},
+        {A: 302, M: 404, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     ("directives:document_file", "GET", "/directives/documents/{document}/file/", {A: 302, M: 403, OB: 404, "*": 200}),
     (
         "directives:task_create",
         "GET",
         "/directives/documents/{document}/tasks/new/",
-        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     ("directives:evidence", "GET", "/directives/evidence/{evidence}/", {A: 302, M: 403, OB: 404, "*": 200}),
     ("admin:index", "GET", "/admin/", {AD: 200, "*": 302}),
@@ -189,7 +293,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:call_list", "GET", "/surveys/call-list/", {A: 302, M: 403, "*": 200}),
     ("surveys:call_list", "GET", "/surveys/call-list/?province=82", {A: 302, M: 403, OB: 404, "*": 200}),
     # A member never sees a flag (404, as a missing one); a read-only role may not confirm.
-    ("surveys:flag_confirm", "POST", "/surveys/flags/{flag}/confirm/", {A: 302, M: 404, OB: 404, MI: 403, "*": 302}),
+    (
+        "surveys:flag_confirm",
+        "POST",
+        "/surveys/flags/{flag}/confirm/",
+        {A: 302, M: 404, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
     # The one-page result of another cooperative's response: its province and national roles.
     ("surveys:result_pdf", "GET", "/surveys/responses/{submitted}/result.pdf", {A: 302, M: 404, OB: 404, "*": 200}),
     ("surveys:result_pdf", "GET", "/surveys/responses/{response}/result.pdf", {A: 302, "*": 404}),  # not scored
@@ -202,17 +311,27 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         "support:programme_record",
         "GET",
         "/support/programmes/{programme}/record/",
-        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     (
         "support:cooperative_record",
         "GET",
         "/support/cooperatives/{coop}/record/",
-        {A: 302, M: 403, OB: 404, MI: 403, "*": 200},
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
-    ("support:remove", "POST", "/support/records/{support}/remove/", {A: 302, M: 403, OB: 404, MI: 403, "*": 302}),
-    ("support:import", "GET", "/support/import/", {A: 302, M: 403, MI: 403, "*": 200}),
-    ("support:import_template", "GET", "/support/import/template.xlsx", {A: 302, M: 403, MI: 403, "*": 200}),
+    (
+        "support:remove",
+        "POST",
+        "/support/records/{support}/remove/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
+    ("support:import", "GET", "/support/import/", {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200}),
+    (
+        "support:import_template",
+        "GET",
+        "/support/import/template.xlsx",
+        {A: 302, M: 403, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
     # Notifications: everyone signed in has their own; another's is 404, as a missing one. Who
     # could not be reached: officers (their province) and national roles.
     ("notifications:list", "GET", "/notifications/", {A: 302, "*": 200}),
@@ -226,6 +345,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
 POST_DATA: dict[str, dict[str, list[str] | str]] = {
     "cooperatives:duplicates_merge": {"cooperatives": ["{coop}", "{copy}"], "keep": "{coop}"},
     "cooperatives:duplicates_dismiss": {"cooperatives": ["{coop}", "{copy}"], "note": "Hai HTX khác nhau"},
+    "directives:task": {"status": "in_progress", "percent_done": "40", "narrative": "Đã tập huấn 12 hợp tác xã."},
 }
 
 # Namespaces with their own matrix or their own permission system.
@@ -284,6 +404,11 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
     )
     task = TaskFactory(document=document, lead_agency=committee)
     made = report(task, by=officer_a)
+    # A national task of a ministry merged into the agency officer's (Bộ NN&PTNT → Bộ NN&MT), and
+    # one the Alliance leads and that ministry only co-operates on.
+    agency_task = TaskFactory(document=DocumentFactory(), lead_agency=Agency.objects.get(code="BNNPTNT"))
+    alliance_task = TaskFactory(document=DocumentFactory(), lead_agency=Agency.objects.get(code="LMHTXVN"))
+    alliance_task.cooperating_agencies.set([Agency.objects.get(code="BNNMT")])
     evidence = EvidenceFile.objects.create(
         report=made,
         file=SimpleUploadedFile("bb.pdf", b"%PDF-1.4 x"),
@@ -314,6 +439,8 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
         "response": response.pk,
         "job": job.pk,
         "task": task.pk,
+        "agency_task": agency_task.pk,
+        "alliance_task": alliance_task.pk,
         "document": document.pk,
         "evidence": evidence.pk,
         "flag": flag.pk,
