@@ -11,6 +11,7 @@ import rules
 
 from accounts.models import User
 from accounts.rules import is_national, is_national_admin, is_officer
+from cooperatives.models import Province
 
 
 @rules.predicate
@@ -44,3 +45,29 @@ rules.add_perm("directives.change_task", is_national_admin | (is_officer & is_ta
 # Reports: written for the responsible agency by an admin, or by the officer of the task's province.
 # Ministry analysts read everything and write nothing.
 rules.add_perm("directives.add_report", is_national_admin | (is_officer & is_task_of_officer_province))
+
+
+@rules.predicate
+def is_upward_scope_of_officer_province(user: object, scope: object) -> bool:
+    """A report (or the agency or province it is for) belongs to the officer's province: the
+    province itself, or an agency of that province. Asked without an object, any officer may."""
+    if scope is None:
+        return True
+    if not isinstance(user, User) or user.province_id is None:
+        return False
+    province_id = getattr(scope, "province_id", None)
+    agency = getattr(scope, "agency", None)
+    if province_id is None and agency is not None:
+        province_id = agency.province_id
+    if isinstance(scope, Province):
+        province_id = scope.pk
+    return province_id is not None and province_id == user.province_id
+
+
+# Reports sent upward (directives.upward): read by national roles and officers (scoped by the
+# selectors); prepared and edited by a national admin for any agency or province, by an officer for
+# their own province or one of its agencies. Ministry analysts read them and prepare none.
+rules.add_perm("directives.view_upward_reports", is_national | is_officer)
+rules.add_perm(
+    "directives.prepare_upward_report", is_national_admin | (is_officer & is_upward_scope_of_officer_province)
+)
