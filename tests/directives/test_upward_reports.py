@@ -266,3 +266,33 @@ def test_choosing_both_an_agency_and_a_province_is_refused(login, world, nationa
     response = login(national_admin).post("/directives/reports/new/", data)
     assert response.status_code == 400
     assert "Chọn một cơ quan hoặc một tỉnh/thành phố." in response.content.decode()
+
+
+# (caller, rule, what it is asked about, allowed): the rules of directives/rules.py.
+RULES = [
+    ("national_admin", "directives.prepare_upward_report", "province_b", True),
+    ("national_admin", "directives.prepare_upward_report", "ministry", True),
+    ("officer_a", "directives.prepare_upward_report", None, True),
+    ("officer_a", "directives.prepare_upward_report", "province_a", True),
+    ("officer_a", "directives.prepare_upward_report", "department_a", True),
+    ("officer_a", "directives.prepare_upward_report", "province_b", False),
+    ("officer_a", "directives.prepare_upward_report", "ministry", False),
+    ("ministry_analyst", "directives.prepare_upward_report", None, False),
+    ("ministry_analyst", "directives.prepare_upward_report", "province_a", False),
+    ("member_a", "directives.prepare_upward_report", "province_a", False),
+    ("ministry_analyst", "directives.view_upward_reports", None, True),
+    ("officer_b", "directives.view_upward_reports", None, True),
+    ("member_a", "directives.view_upward_reports", None, False),
+]
+
+
+@pytest.mark.parametrize("caller, rule, target, allowed", RULES)
+def test_who_may_prepare_and_read_upward_reports(request, province_a, caller, rule, target, allowed):
+    objects = {
+        "ministry": lambda: AgencyFactory(),
+        "department_a": lambda: AgencyFactory(kind="provincial_department", province=province_a),
+    }
+    obj = None
+    if target is not None:
+        obj = objects[target]() if target in objects else request.getfixturevalue(target)
+    assert request.getfixturevalue(caller).has_perm(rule, obj) is allowed
