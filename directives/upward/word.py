@@ -27,6 +27,8 @@ FONT = "Times New Roman"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 RULE = "———————"
+# The annex's column widths (mm), 165 mm in all: the page less its margins.
+ANNEX_WIDTHS = (11, 48, 26, 23, 23, 15, 19)
 
 
 def _line(
@@ -151,8 +153,10 @@ def _annex(document: DocxDocument, content: UpwardContent) -> None:
     _line(document, wording.ANNEX_OF % annex_of, italic=True, align=CENTER)
     table = document.add_table(rows=1, cols=len(wording.ANNEX_COLUMNS))
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, wording.ANNEX_COLUMNS, strict=True):
+    table.autofit = False
+    for cell, title, width in zip(table.rows[0].cells, wording.ANNEX_COLUMNS, ANNEX_WIDTHS, strict=True):
         _no_first_paragraph(cell)
+        cell.width = Mm(width)
         _line(cell, title, bold=True, size=11, align=CENTER)
     for line in content.tasks:
         percent = f"{line.percent}%" if line.percent is not None else ""
@@ -165,8 +169,9 @@ def _annex(document: DocxDocument, content: UpwardContent) -> None:
             percent,
             line.note,
         )
-        for cell, value in zip(table.add_row().cells, values, strict=True):
+        for cell, value, width in zip(table.add_row().cells, values, ANNEX_WIDTHS, strict=True):
             _no_first_paragraph(cell)
+            cell.width = Mm(width)
             _line(cell, value, size=11)
 
 
