@@ -82,7 +82,9 @@ def _texts(report: UpwardReport, content: UpwardContent) -> None:
         f"kỳ báo cáo từ ngày {wording.day(report.period_start)} đến ngày {wording.day(report.period_end)}"
     )[:500]
     counts = {code: n for code, _label, n in content.counts}
-    who = report.agency.name if report.agency is not None else report.province.name if report.province else ""
+    # "tỉnh Đồng Tháp" in the middle of a sentence; an agency's name as it is.
+    province_name = report.province.name if report.province is not None else ""
+    who = report.agency.name if report.agency is not None else province_name[:1].lower() + province_name[1:]
     report.introduction = (
         f"Tính đến ngày {content.cut_off}, {who} "
         f"theo dõi {content.total} nhiệm vụ; trong đó {counts[TaskStatus.DONE_ON_TIME]} nhiệm vụ đã hoàn thành "
