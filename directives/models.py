@@ -416,3 +416,7 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.period_key} · {self.kind}"
+
+
+# Reports sent upward are their own aggregate, kept in their own module (``directives.upward``).
+from .upward.models import UpwardReport  # noqa: E402, F401

@@ -11,7 +11,9 @@ import rules
 
 from accounts.models import User
 from accounts.rules import is_national, is_national_admin, is_officer
+from cooperatives.models import Province
 
+from .models import Agency
 from .selectors.agencies import agency_lineage_ids
 
 
@@ -79,3 +81,45 @@ rules.add_perm(
 # The role gate of reporting: whoever reports on some task. A task outside their reporting scope
 # is then 404 (``selectors.task_get_to_report``), as a missing one.
 rules.add_perm("directives.report_on_tasks", is_national_admin | is_officer | is_agency_user)
+
+
+@rules.predicate
+def is_upward_scope_of_officer_province(user: object, scope: object) -> bool:
+    """A report (or the agency or province it is for) belongs to the officer's province: the
+    province itself, or an agency of that province. Asked without an object, any officer may."""
+    if scope is None:
+        return True
+    if not isinstance(user, User) or user.province_id is None:
+        return False
+    province_id = getattr(scope, "province_id", None)
+    agency = getattr(scope, "agency", None)
+    if province_id is None and agency is not None:
+        province_id = agency.province_id
+    if isinstance(scope, Province):
+        province_id = scope.pk
+    return province_id is not None and province_id == user.province_id
+
+
+@rules.predicate
+def is_upward_scope_of_user_agency(user: object, scope: object) -> bool:
+    """A report (or the agency it is for) is the agency account's own agency. Asked without an
+    object, any agency account may."""
+    if scope is None:
+        return True
+    if not isinstance(user, User) or user.agency_id is None:
+        return False
+    agency_id = scope.pk if isinstance(scope, Agency) else getattr(scope, "agency_id", None)
+    return agency_id is not None and agency_id == user.agency_id
+
+
+# Reports sent upward (directives.upward): read by national roles and officers (scoped by the
+# selectors); prepared and edited by a national admin for any agency or province, by an officer for
+# their own province or one of its agencies, by an agency account for its own agency. Ministry
+# analysts read them and prepare none.
+rules.add_perm("directives.view_upward_reports", is_national | is_officer)
+rules.add_perm(
+    "directives.prepare_upward_report",
+    is_national_admin
+    | (is_officer & is_upward_scope_of_officer_province)
+    | (is_agency_user & is_upward_scope_of_user_agency),
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .upward import views as upward_views
 
 app_name = "directives"
 
@@ -17,4 +18,10 @@ urlpatterns = [
     path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("documents/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("reports/", upward_views.upward_report_list, name="upward_list"),
+    path("reports/new/", upward_views.upward_report_create, name="upward_create"),
+    path("reports/<int:pk>/", upward_views.upward_report_preview, name="upward_preview"),
+    path("reports/<int:pk>/edit/", upward_views.upward_report_update, name="upward_update"),
+    path("reports/<int:pk>/report.docx", upward_views.upward_report_docx, name="upward_docx"),
+    path("reports/<int:pk>/report.pdf", upward_views.upward_report_pdf, name="upward_pdf"),
 ]

@@ -284,6 +284,20 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
     ),
     ("directives:evidence", "GET", "/directives/evidence/{evidence}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    # Reports sent upward, province A's: read by national roles and A's officer, prepared and
+    # edited by A's officer and national admins (a ministry analyst reads only; an agency account
+    # prepares its own agency's reports and reads the others).
+    ("directives:upward_list", "GET", "/directives/reports/", {A: 302, M: 403, "*": 200}),
+    ("directives:upward_create", "GET", "/directives/reports/new/", {A: 302, M: 403, MI: 403, "*": 200}),
+    ("directives:upward_preview", "GET", "/directives/reports/{upward}/", {A: 302, M: 403, OB: 404, "*": 200}),
+    (
+        "directives:upward_update",
+        "GET",
+        "/directives/reports/{upward}/edit/",
+        {A: 302, M: 403, OB: 404, MI: 403, AG: 403, AL: 403, "*": 200},
+    ),
+    ("directives:upward_docx", "GET", "/directives/reports/{upward}/report.docx", {A: 302, M: 403, OB: 404, "*": 200}),
+    ("directives:upward_pdf", "GET", "/directives/reports/{upward}/report.pdf", {A: 302, M: 403, OB: 404, "*": 200}),
     ("admin:index", "GET", "/admin/", {AD: 200, "*": 302}),
     # The public figures: anyone, signed in or not.
     ("public:figures", "GET", "/figures/", {"*": 200}),
@@ -359,6 +373,7 @@ def expected(statuses: dict[str, int], role: str) -> int:
 @pytest.fixture
 def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
     from directives.models import Agency, EvidenceFile
+    from directives.upward import services as upward_services
     from tests.directives.conftest import DocumentFactory, TaskFactory, report
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -416,6 +431,12 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
         size=10,
         content_type="application/pdf",
     )
+    upward = upward_services.upward_report_create(
+        by=officer_a,
+        province=coop_a.province,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 6, 30),
+    )
     programme = SupportProgramme.objects.create(
         code="DT-SAN",
         name_vi="Đưa hợp tác xã lên sàn thương mại điện tử",
@@ -443,6 +464,7 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
         "alliance_task": alliance_task.pk,
         "document": document.pk,
         "evidence": evidence.pk,
+        "upward": upward.pk,
         "flag": flag.pk,
         "submitted": submitted.pk,
         "copy": copy_a.pk,
