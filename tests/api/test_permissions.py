@@ -157,6 +157,7 @@ CASES = [
     ),
     Case("bulk indicators csv", "GET", "/api/v1/bulk/indicators.csv", expect(**NATIONAL_OR_OFFICER)),
     Case("bulk indicators ndjson", "GET", "/api/v1/bulk/indicators.ndjson", expect(**NATIONAL_OR_OFFICER)),
+    Case("bulk indicators sdmx-csv", "GET", "/api/v1/bulk/indicators.sdmx.csv", expect(**NATIONAL_OR_OFFICER)),
     # Directive tracking
     Case("agencies", "GET", "/api/v1/directives/agencies/", expect(**NATIONAL_OR_OFFICER)),
     Case("documents", "GET", "/api/v1/directives/documents/", expect(**NATIONAL_OR_OFFICER)),

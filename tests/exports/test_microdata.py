@@ -35,7 +35,9 @@ def test_an_officer_downloads_the_responses_of_their_province_only(login, office
     questions = list(Question.objects.filter(questionnaire=open_round.questionnaire))
     assert all(q.code in header for q in questions)
     multiple = next(q for q in questions if q.kind == "multiple")
-    chosen = sorted(Answer.objects.get(response=answered["a"], question=multiple).options.values_list("code", flat=True))
+    chosen = sorted(
+        Answer.objects.get(response=answered["a"], question=multiple).options.values_list("code", flat=True)
+    )
     assert sorted(rows[1][header.index(multiple.code)].split(";")) == chosen
     assert rows[1][header.index("level")] == answered["a"].level
     # The dictionary lists every column of the sheet, with the question's text.
@@ -57,7 +59,9 @@ def test_a_national_reader_chooses_a_province_or_the_whole_country(login, minist
     everyone = rows_of(workbook(client.get(f"/surveys/rounds/{open_round.code}/responses.xlsx"))["Phiếu"])
     assert len(everyone) - 1 == Response.objects.filter(round=open_round).count() == 2
     province_b = answered["b"].cooperative.province.code
-    one = rows_of(workbook(client.get(f"/surveys/rounds/{open_round.code}/responses.xlsx?province={province_b}"))["Phiếu"])
+    one = rows_of(
+        workbook(client.get(f"/surveys/rounds/{open_round.code}/responses.xlsx?province={province_b}"))["Phiếu"]
+    )
     assert [row[1] for row in one[1:]] == [answered["b"].cooperative.code]
     assert ExportRecord.objects.filter(scope="national", filters__province=province_b).exists()
 
