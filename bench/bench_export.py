@@ -40,9 +40,9 @@ COPY (
 
 def child(provinces: list[str]) -> None:
     """Run one export job in this process and print what it did, as JSON."""
-    from bench.national import prepare
+    from bench.common import setup_django
 
-    prepare(1)
+    setup_django()  # the parent loaded the data
     from accounts.models import Role, User
     from bench.generate import ROUND_CODES
     from exports.models import ExportJob
@@ -109,15 +109,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--provinces", default="")
+    parser.add_argument("--as-is", action="store_true", help="measure the database as it is, loading nothing")
     args = parser.parse_args()
     provinces = [code for code in args.provinces.split(",") if code]
     if args.child:
         child(provinces)
         return
     os.environ.setdefault("SURVEYS_COUNT_SUBMITTED", "true")
-    from bench.national import prepare
+    if args.as_is:
+        from bench.common import setup_django
 
-    prepare(1)
+        setup_django()
+    else:
+        from bench.national import prepare
+
+        prepare(1)
     from cooperatives.models import Province
 
     quarter = list(Province.objects.order_by("code").values_list("code", flat=True)[::4])
