@@ -170,3 +170,11 @@ rules.add_perm("support.import_support", is_national_admin | is_officer)
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"support.{action}_supportprogramme", is_national_admin)
     rules.add_perm(f"support.{action}_supportreceived", is_national_admin)
+
+# Microdata and exports (surveys/microdata.py, exports/): a round's responses with every answer
+# for officers (their province) and national readers; export jobs for the same readers, each job
+# holding only the rows its creator may read (the scoped selectors). The export trail (audit) is
+# read by national administrators, in the admin.
+rules.add_perm("surveys.export_microdata", is_national | is_officer)
+rules.add_perm("exports.start_export", is_national | is_officer)
+rules.add_perm("audit.view_exportrecord", is_national_admin)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "surveys",
     "indicators",
+    "exports",
     "support",
     "directives",
     "notifications",
@@ -271,6 +272,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # JOB_STALE_SECONDS has lost its worker and its row is released (coopdx.heartbeat).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=20)
 JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=120)
+# Days an export job's file stays downloadable; the exports' housekeeping task deletes it then.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # The largest JSON body the API reads (coopdx.api.parsers): a whole self-assessment is a few KB.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
 
@@ -364,6 +367,9 @@ SPECTACULAR_SETTINGS = {
         "ResponseStatusEnum": "surveys.models.ResponseStatus",
         "TaskStatusEnum": "directives.status.TaskStatus",
         "ReportStatusEnum": "directives.models.ReportStatus",
+        "ExportKindEnum": "exports.models.ExportKind",
+        "ExportFormatEnum": "exports.models.ExportFormat",
+        "ExportStatusEnum": "exports.models.ExportStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("dashboard/", include("indicators.urls")),
     path("support/", include("support.urls")),
+    path("exports/", include("exports.urls")),
     path("notifications/", include("notifications.urls")),
     path("figures/", include("indicators.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

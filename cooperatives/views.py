@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.exports import audited
 from coopdx.errors import invalid_filters
 from coopdx.exports import XLSX, download
 from coopdx.http import AuthenticatedHttpRequest
@@ -78,7 +79,9 @@ def cooperative_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespo
         return invalid_filters(request, filterset.form, list_url=reverse("cooperatives:list"))
     queryset = filterset.qs  # unbound (no query string): the selector's queryset, unfiltered
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return download(exports.export_rows(queryset), fmt=fmt, stem=f"htx-{stamp}")
+    filters = {key: value for key, value in request.GET.items() if value}
+    rows = audited(exports.export_rows(queryset), user=request.user, kind="registry", fmt=fmt, filters=filters)
+    return download(rows, fmt=fmt, stem=f"htx-{stamp}")
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.exports import export_record
 from coopdx.exports import XLSX, csv_stream, neutralise, xlsx_file
 from coopdx.http import AuthenticatedHttpRequest
 from coopdx.queue import QueueUnavailable
@@ -235,6 +236,8 @@ def _shown(value: Any) -> Any:
 def dashboard_export(request: AuthenticatedHttpRequest, table: str, fmt: str) -> HttpResponse:
     header, rows = _table(request, table)
     filename = f"coopdx-{table}"
+    filters = {"table": table, **{key: value for key, value in request.GET.items() if value}}
+    export_record(user=request.user, action="download", kind="indicators", fmt=fmt, filters=filters, rows=len(rows))
     if fmt == "csv":
         lines = csv_stream(iter([header, *[[neutralise(v) for v in row] for row in rows]]))
         response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_evidence
+from . import views, views_evidence, views_microdata
 
 app_name = "surveys"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),
     path("rounds/<str:code>/evidence/", views_evidence.round_evidence, name="evidence"),
     path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
+    path("rounds/<str:code>/responses.xlsx", views_microdata.round_microdata, name="microdata"),
     re_path(r"^rounds/(?P<code>[^/]+)/export\.(?P<fmt>csv|xlsx)$", views.round_export, name="export"),
     path("rounds/<str:code>/start/<int:cooperative_id>/", views.response_start, name="start"),
     path("responses/<int:pk>/", views.response_result, name="result"),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.exports import audited
 from coopdx.errors import invalid_filters
 from coopdx.exports import download
 from cooperatives import selectors as registry
@@ -74,6 +75,8 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "counts": selectors.round_counts(survey_round=survey_round, user=user),
+            # National readers choose a province for the responses' workbook (all, by default).
+            "provinces": registry.province_list(user=user).order_by("name") if user.is_national else None,
             "state": state,
             "search": search,
         },
@@ -105,6 +108,8 @@ def round_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     rows = exports.round_export_rows(survey_round=survey_round, cooperatives=cooperatives)
     safe_code = re.sub(r"[^\w.-]+", "-", survey_round.code, flags=re.ASCII).strip("-")
     stem = f"dot-khao-sat-{safe_code}-{timezone.localtime().strftime('%Y%m%d-%H%M')}"
+    filters = {"round": survey_round.code, **{key: value for key, value in request.GET.items() if value}}
+    rows = audited(rows, user=request.user, kind="round_list", fmt=fmt, filters=filters)
     return download(rows, fmt=fmt, stem=stem, sheet_name=survey_round.code)
 
 

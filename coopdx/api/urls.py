@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("surveys.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("directives.api.urls")),
+    path("", include("exports.api")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", not_found),

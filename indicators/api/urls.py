@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import timeliness, views
+from . import sdmx, timeliness, views
 
 urlpatterns = [
     path("indicators/", views.FigureList.as_view(), name="indicator-list"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("indicators/series/", views.FigureSeries.as_view(), name="indicator-series"),
     path("bulk/indicators.csv", views.FigureBulkCSV.as_view(), name="bulk-indicators-csv"),
     path("bulk/indicators.ndjson", views.FigureBulkNDJSON.as_view(), name="bulk-indicators-ndjson"),
+    path("bulk/indicators.sdmx.csv", sdmx.FigureBulkSDMX.as_view(), name="bulk-indicators-sdmx"),
 ]

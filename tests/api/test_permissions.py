@@ -163,6 +163,18 @@ CASES = [
     ),
     Case("bulk indicators csv", "GET", "/api/v1/bulk/indicators.csv", expect(**NATIONAL_OR_OFFICER)),
     Case("bulk indicators ndjson", "GET", "/api/v1/bulk/indicators.ndjson", expect(**NATIONAL_OR_OFFICER)),
+    # Export jobs: national readers and officers, each their own jobs (a made-up id is 404).
+    Case("export jobs", "GET", "/api/v1/exports/", expect(**NATIONAL_OR_OFFICER)),
+    Case(
+        "start an export job",
+        "POST",
+        "/api/v1/exports/",
+        expect(202, **NATIONAL_OR_OFFICER),
+        body=lambda world: {"kind": "indicators", "fmt": "sdmx-csv"},
+    ),
+    Case("export job", "GET", "/api/v1/exports/999999/", expect(404, **NATIONAL_OR_OFFICER)),
+    Case("export job file", "GET", "/api/v1/exports/999999/file/", expect(404, **NATIONAL_OR_OFFICER)),
+    Case("bulk indicators sdmx-csv", "GET", "/api/v1/bulk/indicators.sdmx.csv", expect(**NATIONAL_OR_OFFICER)),
     # Directive tracking
     Case("agencies", "GET", "/api/v1/directives/agencies/", expect(**NATIONAL_OR_OFFICER)),
     Case("documents", "GET", "/api/v1/directives/documents/", expect(**NATIONAL_OR_OFFICER)),

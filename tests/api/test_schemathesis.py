@@ -114,12 +114,32 @@ def test_the_api_keeps_its_schema_and_never_fails(case, callers):
 
 
 @pytest.fixture
-def known_objects(coop_a, coop_b, response_a, open_round, questionnaire, directive_tasks, province_a):
+def known_objects(
+    coop_a, coop_b, response_a, open_round, questionnaire, directive_tasks, province_a, officer_a, settings, tmp_path
+):
     """Path parameters naming rows that exist (generated ones rarely do), per path template; a
-    cooperative with a blank e-mail and website, as most are."""
+    cooperative with a blank e-mail and website, as most are; an officer's finished export."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from exports.models import ExportJob
+
     coop_a.email, coop_a.website = "", ""
     coop_a.save(update_fields=["email", "website"])
+    settings.MEDIA_ROOT = tmp_path
+    export = ExportJob.objects.create(
+        kind="registry",
+        fmt="csv",
+        created_by=officer_a,
+        status="done",
+        file=SimpleUploadedFile("htx.csv.gz", b"\x1f\x8b"),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     return {
+        "/api/v1/exports/{id}/": [{"id": export.pk}],
+        "/api/v1/exports/{id}/file/": [{"id": export.pk}],
         "/api/v1/cooperatives/{id}/": [{"id": coop_a.pk}, {"id": coop_b.pk}],
         "/api/v1/directives/documents/{id}/": [{"id": directive_tasks["document_a"].pk}],
         "/api/v1/directives/tasks/{id}/": [{"id": directive_tasks["task_a"].pk}],

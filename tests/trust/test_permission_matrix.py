@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cooperatives.models import DuplicateDismissal
+from exports.models import ExportJob
 from imports.models import ImportJob
 from notifications.models import Notification, NotificationKind
 from support.models import SupportKind, SupportProgramme, SupportReceived
@@ -319,6 +320,14 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("surveys:progress", "GET", "/surveys/cooperatives/{coop}/progress/", {A: 302, OB: 404, "*": 200}),
     # Support to cooperatives: the programme is province A's own; officer B sees neither it nor
     # A's cooperatives and their records.
+    # A round's responses with every answer (Excel): officers (their province's rows) and national readers.
+    ("surveys:microdata", "GET", "/surveys/rounds/{round}/responses.xlsx", {A: 302, M: 403, "*": 200}),
+    # Export jobs: started by national readers and officers; each sees only the jobs they started.
+    ("exports:list", "GET", "/exports/", {A: 302, M: 403, "*": 200}),
+    ("exports:detail", "GET", "/exports/{export}/", {A: 302, M: 403, OA: 200, "*": 404}),
+    ("exports:download", "GET", "/exports/{export}/download/", {A: 302, M: 403, OA: 200, "*": 404}),
+    ("exports:dictionary", "GET", "/exports/{export}/dictionary/", {A: 302, M: 403, OA: 200, "*": 404}),
+    ("exports:restart", "POST", "/exports/{export}/restart/", {A: 302, M: 403, OA: 302, "*": 404}),
     ("support:list", "GET", "/support/", {A: 302, M: 403, "*": 200}),
     ("support:programme", "GET", "/support/programmes/{programme}/", {A: 302, M: 403, OB: 404, "*": 200}),
     (
@@ -451,7 +460,17 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
     notification = Notification.objects.create(
         recipient=member_a, kind=NotificationKind.RESPONSE_RETURNED, key="matrix", subject="Trả lại", link="/"
     )
+    export = ExportJob.objects.create(
+        kind="registry",
+        fmt="csv",
+        created_by=officer_a,
+        status="done",
+        file=SimpleUploadedFile("htx.csv.gz", b"\x1f\x8b"),
+        dictionary=SimpleUploadedFile("tu-dien.csv", b"column"),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     return {
+        "export": export.pk,
         "notification": notification.pk,
         "coop": coop_a.pk,
         "programme": programme.code,
