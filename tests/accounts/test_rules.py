@@ -83,6 +83,8 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.delete_scoringscheme", NONE, {ADMIN}),
     ("surveys.view_roundrescoring", NONE, {ADMIN}),
     ("surveys.rescore_round", NONE, {ADMIN}),
+    # Webhooks ride on one's own API tokens: those who may hold tokens.
+    ("webhooks.manage_webhooks", NONE, {ANALYST, ADMIN}),
 ]
 
 
@@ -128,6 +130,9 @@ def test_rule(world, rule, target, caller, expected):
     assert user.has_perm(rule, objects[target]) is expected
 
 
+PREFIXES = ("surveys.", "indicators.", "webhooks.")
+
+
 def test_every_survey_and_indicator_rule_has_a_row():
-    registered = {name for name in rules.permissions.permissions if name.startswith(("surveys.", "indicators."))}
-    assert registered == {rule for rule, _target, _allowed in RULES if rule.startswith(("surveys.", "indicators."))}
+    registered = {name for name in rules.permissions.permissions if name.startswith(PREFIXES)}
+    assert registered == {rule for rule, _target, _allowed in RULES if rule.startswith(PREFIXES)}
