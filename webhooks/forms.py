@@ -21,7 +21,7 @@ class TokenChoiceField(forms.ModelChoiceField):
 
 class SubscriptionForm(forms.Form):
     token = TokenChoiceField(
-        label=_("API token"),
+        label=_("Token"),
         queryset=None,
         help_text=_("The webhook sees what this token reads: its province or the whole country, its scopes."),
     )

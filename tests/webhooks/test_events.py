@@ -4,6 +4,7 @@ subscription of its own province, never another province's; a rolled-back write 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import ApiScope
@@ -170,8 +171,9 @@ def test_a_webhook_receives_only_the_events_it_chose_and_its_token_reads(
         cooperative_update(cooperative=coop, by=officer_a, name="HTX Mới")
         cooperative_archive(cooperative=coop, by=officer_a)
     assert receiver.events() == ["cooperative.changed", "cooperative.changed"]
-    with pytest.raises(Exception, match="scopes"):
+    with pytest.raises(ValidationError) as refused:
         subscribe(national_admin, registry_only, receiver.url, events=["response.accepted"])
+    assert list(refused.value.message_dict) == ["events"]
 
 
 def test_a_revoked_token_stops_its_webhooks(
@@ -198,3 +200,20 @@ def test_an_event_of_a_rolled_back_transaction_sends_nothing(
         raise RuntimeError("the caller fails after the change")
     assert callbacks == []
     assert receiver.requests == [] and not Delivery.objects.exists()
+
+
+def test_a_merge_tells_its_province_which_cooperative_was_kept(
+    hooks, receiver, national_admin, province_a, django_capture_on_commit_callbacks
+):
+    from cooperatives.merging import cooperatives_merge
+
+    keep = CooperativeFactory(province=province_a, code="8200000701", name="HTX Hòa Lộc")
+    copy = CooperativeFactory(province=province_a, code="8200000702", name="HTX Hòa Lộc")
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperatives_merge(keep=keep, merged=[copy], by=national_admin)
+
+    changed = received(receiver, "cooperative.changed")
+    assert set(changed) == {"nation", "a"}
+    (data,) = changed["a"]
+    assert data["source"] == "merge" and data["kept"] == "8200000701" and data["merged"] == ["8200000702"]
+    assert {c["code"]: c["archived"] for c in data["cooperatives"]} == {"8200000701": False, "8200000702": True}
