@@ -43,9 +43,14 @@ def indicators_recomputed(
             national.append(row)
         elif figure["scope"] == Scope.PROVINCE and figure["province_id"] is not None:
             per_province.setdefault(figure["province_id"], []).append(row)
-    province_codes = dict(Province.objects.values_list("pk", "code"))
-    provinces = {
-        pk: {**base, "scope": "province", "province": province_codes.get(pk, ""), "coverage": rows}
-        for pk, rows in per_province.items()
-    }
+
+    def provinces(wanted: set[int]) -> dict[int, dict[str, Any]]:
+        # Only the provinces that have subscriptions: none, no query.
+        codes = dict(Province.objects.filter(pk__in=wanted).values_list("pk", "code"))
+        return {
+            pk: {**base, "scope": "province", "province": codes[pk], "coverage": per_province.get(pk, [])}
+            for pk in wanted
+            if pk in codes
+        }
+
     return webhooks.emit_by_province(EVENT, {**base, "scope": "nation", "coverage": national}, provinces)

@@ -6,7 +6,7 @@ their transaction; see ``webhooks.events``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -24,9 +24,14 @@ def emit_many(event: str, items: list[tuple[Mapping[str, Any], int | None]]) -> 
     return _emit_many(event, items)
 
 
-def emit_by_province(event: str, national: Mapping[str, Any] | None, provinces: Mapping[int, Mapping[str, Any]]) -> int:
+def emit_by_province(
+    event: str,
+    national: Mapping[str, Any] | None,
+    provinces: Mapping[int, Mapping[str, Any]] | Callable[[set[int]], Mapping[int, Mapping[str, Any]]],
+) -> int:
     """One event in two shapes: the whole country's for national subscriptions, each province's
-    own for that province's subscriptions."""
+    own for that province's subscriptions (``provinces`` may build them for the provinces that
+    have subscriptions)."""
     from .events import emit_by_province as _emit_by_province
 
     return _emit_by_province(event, national, provinces)

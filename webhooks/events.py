@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -61,16 +61,24 @@ def emit_many(event: str, items: list[tuple[Mapping[str, Any], int | None]]) -> 
     return made
 
 
-def emit_by_province(event: str, national: Mapping[str, Any] | None, provinces: Mapping[int, Mapping[str, Any]]) -> int:
+def emit_by_province(
+    event: str,
+    national: Mapping[str, Any] | None,
+    provinces: Mapping[int, Mapping[str, Any]] | Callable[[set[int]], Mapping[int, Mapping[str, Any]]],
+) -> int:
     """One event in two shapes: ``national`` (None: none) to national subscriptions, and
-    ``provinces[p]`` to the subscriptions of province ``p`` (none where ``p`` is missing)."""
+    ``provinces[p]`` to the subscriptions of province ``p`` (none where ``p`` is missing).
+    ``provinces`` may be a function of the provinces that have subscriptions, called only then."""
+    found = subscribers(event)
+    wanted = {s.province_id for s in found if s.province_id is not None}
+    shapes = (provinces(wanted) if wanted else {}) if callable(provinces) else provinces
     pairs: list[tuple[Subscription, Mapping[str, Any]]] = []
-    for subscription in subscribers(event):
+    for subscription in found:
         if subscription.province_id is None:
             if national is not None:
                 pairs.append((subscription, national))
-        elif subscription.province_id in provinces:
-            pairs.append((subscription, provinces[subscription.province_id]))
+        elif subscription.province_id in shapes:
+            pairs.append((subscription, shapes[subscription.province_id]))
     return _deliver(event, pairs)
 
 
