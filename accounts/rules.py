@@ -107,6 +107,8 @@ rules.add_perm("accounts.change_user", is_national_admin)
 # API tokens: national administrators issue them to organisations; ministries are the API's
 # users, so an analyst obtains read-only tokens for themselves (accounts.api.services).
 rules.add_perm("accounts.obtain_api_token", is_national_admin | is_ministry_analyst)
+# Webhooks are subscribed with one's own API tokens: the same people.
+rules.add_perm("webhooks.manage_webhooks", is_national_admin | is_ministry_analyst)
 
 # Notifications: everyone reads their own; officers see who in their province could not be
 # reached by any channel, national roles who in the country (notifications.selectors).

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "support",
     "directives",
     "notifications",
+    "webhooks",
     "audit",
     # The data set versions behind the API's validators and cached answers (coopdx.versions).
     "coopdx.apps.CoopdxConfig",
@@ -306,6 +307,18 @@ ZALO_ZNS_TIMEOUT = env.float("ZALO_ZNS_TIMEOUT", default=10.0)
 ZALO_ZNS_TEMPLATES: dict[str, str] = env.json("ZALO_ZNS_TEMPLATES", default={})
 # Members of cooperatives that have not submitted are reminded this many days before a round closes.
 ROUND_REMINDER_DAYS_BEFORE_CLOSE = env.int("ROUND_REMINDER_DAYS_BEFORE_CLOSE", default=7)
+
+# --- Webhooks --------------------------------------------------------------------------
+# Seconds before each retry of a delivery the receiver did not take (2xx); then it fails.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1500, 7200, 36000])
+# Deliveries failed in a row (after their last retry) that switch a webhook off, its owner told.
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=5)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+# Receivers on private, loopback or link-local addresses (a laptop, tests); never in production.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Plain http:// receivers; https is required otherwise (development, DEBUG, allows both).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
 
 # --- Surveys ---------------------------------------------------------------------------
 # Only accepted responses count in the indicators, unless provinces agree to count submitted ones.

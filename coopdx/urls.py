@@ -20,6 +20,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("exports/", include("exports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("figures/", include("indicators.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -38,6 +38,7 @@ from coopdx import versions
 from coopdx.history import record_by
 
 from .models import Cooperative
+from .webhook_events import CHANGED, cooperatives_emit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -208,4 +209,10 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
     for path in _AFTER_MERGE:
         import_string(path)(cooperative_ids=ids, by=by)
     versions.mark_changed(versions.REGISTRY)
+    cooperatives_emit(
+        event=CHANGED,
+        codes=[keep.code, *(c.code for c in merged)],
+        source="merge",
+        extra={"kept": keep.code, "merged": [c.code for c in merged]},
+    )
     return result

@@ -16,6 +16,7 @@ from coopdx.history import record_by
 
 from .duplicates import duplicate_groups
 from .models import Cooperative, DuplicateDismissal
+from .webhook_events import CHANGED, CREATED, cooperatives_emit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,6 +58,7 @@ def cooperative_create(*, by: User, **fields: Any) -> Cooperative:
     record_by(cooperative, by)
     cooperative.save()
     versions.mark_changed(versions.REGISTRY)
+    cooperatives_emit(event=CREATED, codes=[cooperative.code], source="edit")
     return cooperative
 
 
@@ -76,6 +78,7 @@ def cooperative_update(*, cooperative: Cooperative, by: User, **fields: Any) -> 
     record_by(cooperative, by)
     cooperative.save()
     versions.mark_changed(versions.REGISTRY)
+    cooperatives_emit(event=CHANGED, codes=[cooperative.code], source="edit")
     return cooperative
 
 
@@ -87,6 +90,7 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     record_by(cooperative, by)
     cooperative.save(update_fields=["is_archived", "updated_at"])
     versions.mark_changed(versions.REGISTRY)
+    cooperatives_emit(event=CHANGED, codes=[cooperative.code], source="archive")
     return cooperative
 
 

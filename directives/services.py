@@ -23,6 +23,7 @@ from . import files as file_rules
 from . import status as status_rules
 from .models import Agency, DirectiveTask, Document, EvidenceFile, TaskReport
 from .selectors import agency_current
+from .webhook_events import report_posted
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -298,4 +299,5 @@ def report_create(
         for evidence in stored:
             evidence.file.delete(save=False)
         raise
+    report_posted(report=report)  # webhooks, sent on commit
     return report

@@ -24,6 +24,7 @@ from surveys.models import SurveyRound
 
 from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus
+from .webhook_events import indicators_recomputed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,6 +84,7 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
             partitions_done=run.partitions_total,
         )
         versions.mark_changed(versions.INDICATORS)
+        indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
     return len(figures)
 
 

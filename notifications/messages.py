@@ -63,6 +63,13 @@ TEXTS: dict[str, tuple[Any, Any]] = {
         _("Directive report overdue since %(due)s"),
         _('The report on the task "%(task)s" (%(document)s) was due on %(due)s and has not come in.'),
     ),
+    Kind.WEBHOOK_DISABLED: (
+        _("Webhook switched off: %(url)s"),
+        _(
+            "Your webhook %(url)s was switched off because its deliveries kept failing (%(reason)s). "
+            "Fix the receiver, then switch it on again and retry the failed deliveries from its log."
+        ),
+    ),
 }
 
 

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     IMPORT_FAILED = "import_failed", _("Import failed")
     TASK_DUE = "task_due", _("Directive report due soon")
     TASK_OVERDUE = "task_overdue", _("Directive report overdue")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off")
 
 
 class Channel(models.TextChoices):

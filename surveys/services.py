@@ -36,6 +36,7 @@ from .models import (
 from .notices import response_reviewed
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
+from .webhook_events import response_accepted
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +260,8 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
     response.save()
     cooperatives_refresh_maturity(cooperative_ids=[response.cooperative_id], by=by)
     response_reviewed(response=response)  # the members are told, with the comment, on commit
+    if accept:
+        response_accepted(response=response)  # webhooks, sent on commit
     return response
 
 

@@ -90,6 +90,8 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.export_microdata", NONE, NATIONAL_OR_OFFICER),
     ("exports.start_export", NONE, NATIONAL_OR_OFFICER),
     ("audit.view_exportrecord", NONE, {ADMIN}),
+    # Webhooks ride on one's own API tokens: those who may hold tokens.
+    ("webhooks.manage_webhooks", NONE, {ANALYST, ADMIN}),
 ]
 
 
@@ -137,6 +139,9 @@ def test_rule(world, rule, target, caller, expected):
     assert user.has_perm(rule, objects[target]) is expected
 
 
+PREFIXES = ("surveys.", "indicators.", "webhooks.")
+
+
 def test_every_survey_and_indicator_rule_has_a_row():
-    registered = {name for name in rules.permissions.permissions if name.startswith(("surveys.", "indicators."))}
-    assert registered == {rule for rule, _target, _allowed in RULES if rule.startswith(("surveys.", "indicators."))}
+    registered = {name for name in rules.permissions.permissions if name.startswith(PREFIXES)}
+    assert registered == {rule for rule, _target, _allowed in RULES if rule.startswith(PREFIXES)}

@@ -362,6 +362,15 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("notifications:read_all", "POST", "/notifications/read-all/", {"*": 302}),
     ("notifications:settings", "GET", "/notifications/settings/", {A: 302, "*": 200}),
     ("notifications:unreached", "GET", "/notifications/unreached/", {A: 302, M: 403, "*": 200}),
+    # Webhooks: the owners of API tokens; each sees only their own (the national admin's here).
+    ("webhooks:list", "GET", "/webhooks/", {A: 302, MI: 200, AD: 200, "*": 403}),
+    ("webhooks:create", "GET", "/webhooks/new/", {A: 302, MI: 200, AD: 200, "*": 403}),
+    ("webhooks:detail", "GET", "/webhooks/{webhook}/", {A: 302, MI: 404, AD: 200, "*": 403}),
+    ("webhooks:ping", "POST", "/webhooks/{webhook}/ping/", {A: 302, MI: 404, AD: 302, "*": 403}),
+    ("webhooks:enable", "POST", "/webhooks/{webhook}/enable/", {A: 302, MI: 404, AD: 302, "*": 403}),
+    ("webhooks:disable", "POST", "/webhooks/{webhook}/disable/", {A: 302, MI: 404, AD: 302, "*": 403}),
+    ("webhooks:delete", "POST", "/webhooks/{webhook}/delete/", {A: 302, MI: 404, AD: 302, "*": 403}),
+    ("webhooks:retry", "POST", "/webhooks/deliveries/{webhook_delivery}/retry/", {A: 302, MI: 404, AD: 302, "*": 403}),
 ]
 
 # What a row posts besides the defaults, formatted with the objects like the paths.
@@ -380,7 +389,7 @@ def expected(statuses: dict[str, int], role: str) -> int:
 
 
 @pytest.fixture
-def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
+def objects(db, coop_a, officer_a, member_a, national_admin, open_round, tmp_path, settings):
     from directives.models import Agency, EvidenceFile
     from directives.upward import services as upward_services
     from tests.directives.conftest import DocumentFactory, TaskFactory, report
@@ -469,8 +478,11 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
         dictionary=SimpleUploadedFile("tu-dien.csv", b"column"),
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
+    webhook, webhook_delivery = _webhook(national_admin)
     return {
         "export": export.pk,
+        "webhook": webhook.pk,
+        "webhook_delivery": webhook_delivery.pk,
         "notification": notification.pk,
         "coop": coop_a.pk,
         "programme": programme.code,
@@ -493,6 +505,25 @@ def objects(db, coop_a, officer_a, member_a, open_round, tmp_path, settings):
         "other_ocop": other_ocop.pk,
         "listing": listing.pk,
     }
+
+
+def _webhook(owner):
+    """The national admin's webhook (through its national token) and a failed delivery of it."""
+    from accounts.api.services import api_token_issue
+    from webhooks.models import Delivery, DeliveryState, Subscription
+
+    token = api_token_issue(
+        by=owner,
+        organisation="Bộ",
+        role="ministry_analyst",
+        scopes=["registry:read"],
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    ).token
+    webhook = Subscription.objects.create(
+        owner=owner, token=token, url="https://hooks.example.org/coopdx", events=["cooperative.changed"], secret="s"
+    )
+    delivery = Delivery.objects.create(subscription=webhook, event="cooperative.changed", state=DeliveryState.FAILED)
+    return webhook, delivery
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0001_notifications_deliveries_preferences"),
+        ("notifications", "0002_alter_notification_kind"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
