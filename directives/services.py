@@ -77,9 +77,6 @@ def _only(fields: dict[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     return fields
 
 
-# --- Agencies ----------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def agency_save(*, by: User, agency: Agency | None = None, **fields: Any) -> Agency:
     """Create or change an agency (national administrators only); the change is kept in history.
@@ -96,9 +93,6 @@ def agency_save(*, by: User, agency: Agency | None = None, **fields: Any) -> Age
     record_by(agency, by)
     agency.save()
     return agency
-
-
-# --- Documents ---------------------------------------------------------------------------------
 
 
 def _attach_document_file(document: Document, uploaded: UploadedFile | None) -> None:
@@ -155,9 +149,6 @@ def document_update(*, document: Document, by: User, file: UploadedFile | None =
     return document
 
 
-# --- Tasks -------------------------------------------------------------------------------------
-
-
 def _prepare_task(task: DirectiveTask, by: User) -> None:
     lead = task.lead_agency if task.lead_agency_id else None
     if lead is not None and lead.province_id:
@@ -206,9 +197,6 @@ def task_update(
     if cooperating_agencies is not None:
         task.cooperating_agencies.set(list(cooperating_agencies))
     return task
-
-
-# --- Reports -----------------------------------------------------------------------------------
 
 
 def report_periods(*, task: DirectiveTask, today: datetime.date | None = None) -> list[status_rules.Period]:
