@@ -550,6 +550,7 @@ VERSIONED_ENDPOINTS = [
     "/api/v1/indicators/timeliness/KS2026/",
     "/api/v1/bulk/indicators.csv",
     "/api/v1/bulk/indicators.ndjson",
+    "/api/v1/bulk/indicators.sdmx.csv",
 ]
 
 
