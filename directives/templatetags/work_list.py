@@ -7,8 +7,9 @@ due: directives; people no notification reached: notifications); this tag only c
 so it lives in the top app, the one that may import all the others.
 An item leaves the list when its work is done, because every selector reads the current state.
 
-Only provincial officers have a work list: national roles' dashboard is the nation's, and their
-work (managing accounts, rounds, the questionnaire) is elsewhere.
+Provincial officers have the whole list; agency accounts (a ministry's, a province's body's, the
+Cooperative Alliance's) the reports their agency owes, the one work they do here. Other national
+roles' dashboard is the nation's, and their work (accounts, rounds, the questionnaire) is elsewhere.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ SHOWN = 5
 @register.inclusion_tag("directives/_work_list.html", takes_context=True)
 def officer_work_list(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
+    if user.is_authenticated and user.is_agency_bound:
+        owed = list(directives.task_list_to_report(user=user))
+        return {"shown": True, "tasks": owed[:SHOWN], "tasks_count": len(owed), "nothing": not owed}
     if not user.is_authenticated or not user.is_officer or user.province_id is None:
         return {"shown": False}
     review_rounds = list(surveys.rounds_with_responses_to_review(user=user))

@@ -167,6 +167,38 @@ def test_national_roles_and_members_get_no_panel(work, national_admin, ministry_
         assert 'data-testid="work-list"' not in render_panel(user)
 
 
+def test_an_agency_account_sees_the_reports_its_agency_owes_and_nothing_else(work, agency_officer, alliance_officer):
+    """Agency accounts report on their agency's tasks: the panel lists those due or overdue (the
+    factory's tasks are due on 30/6/2025), and none of a province's work."""
+    from directives.models import Agency
+    from tests.directives.conftest import AgencyFactory
+
+    work(1)
+    own = TaskFactory(lead_agency=Agency.objects.get(code="BNNMT"), content="Việc của bộ")
+    other = TaskFactory(lead_agency=AgencyFactory(), content="Việc của cơ quan khác")
+    html = render_panel(agency_officer)
+    assert 'data-testid="work-reports"' in html
+    assert [kind for kind in KINDS if f'data-testid="{kind}"' in html] == ["work-reports"]
+    owed = selectors.task_list_to_report(user=agency_officer)
+    assert own.pk in {task.pk for task in owed} and other.pk not in {task.pk for task in owed}
+    count = html[html.index('data-testid="work-reports"') :]
+    assert f'<span class="badge text-bg-warning me-1">{len(owed)}</span>' in count
+    assert f'href="/directives/tasks/{other.pk}/"' not in html
+    alliance = render_panel(alliance_officer)
+    assert 'data-testid="work-list"' in alliance and f'href="/directives/tasks/{own.pk}/"' not in alliance
+
+
+def test_an_agency_accounts_dashboard_shows_its_panel(login, agency_officer, work):
+    from directives.models import Agency
+    from indicators import services as indicator_services
+
+    work(1)
+    TaskFactory(lead_agency=Agency.objects.get(code="BNNMT"), content="Việc của bộ")  # due 30/6/2025
+    indicator_services.aggregate_indicators()
+    page = login(agency_officer).get("/", follow=True).content.decode()
+    assert 'data-testid="work-list"' in page and 'data-testid="work-reports"' in page
+
+
 def test_the_panel_costs_nine_queries_however_much_is_waiting(work, officer_a, django_assert_num_queries):
     # Eight kinds of work (the last: notifications that reached nobody), and the dismissed
     # duplicates read once a possible duplicate is found.

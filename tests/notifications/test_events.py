@@ -181,6 +181,24 @@ def test_a_national_tasks_report_is_due_from_the_national_administrators(nationa
     assert _received(NotificationKind.TASK_DUE, f"task_due:{task.pk}:") == ["admin"]
 
 
+def test_a_report_due_from_an_agency_tells_its_agency_accounts_and_those_of_no_other(
+    national_admin, agency_officer, alliance_officer, officer_a
+):
+    """An agency account reports on the tasks its agency leads, a dissolved predecessor's too, so
+    it is told when one is due; the Alliance's account hears nothing of a ministry's task."""
+    from directives.models import Agency
+
+    ministry = Agency.objects.get(code="BNNMT")
+    merged = AgencyFactory(code="TEST-BO-CU", successor=ministry)
+    own = TaskFactory(lead_agency=ministry, deadline=TODAY + datetime.timedelta(days=3))
+    predecessors = TaskFactory(lead_agency=merged, deadline=TODAY - datetime.timedelta(days=1))
+    another = TaskFactory(lead_agency=AgencyFactory(), deadline=TODAY + datetime.timedelta(days=3))
+    task_notices_send(today=TODAY)
+    assert _received(NotificationKind.TASK_DUE, f"task_due:{own.pk}:") == ["admin", "agency_officer"]
+    assert _received(NotificationKind.TASK_OVERDUE, f"task_overdue:{predecessors.pk}:") == ["admin", "agency_officer"]
+    assert _received(NotificationKind.TASK_DUE, f"task_due:{another.pk}:") == ["admin"]
+
+
 def test_round_notices_are_scheduled_daily_in_beat():
     entry = PeriodicTask.objects.get(name="surveys: daily round notices")
     assert entry.task == "surveys.send_round_notices"
