@@ -38,7 +38,10 @@ def subscribers(event: str) -> list[Subscription]:
     """The active subscriptions that chose ``event`` and whose token may read it (any province)."""
     scope = EVENT_SCOPES[event]
     found = Subscription.objects.filter(
-        active=True, token__revoked_at__isnull=True, token__expires_at__gt=timezone.now()
+        active=True,
+        token__revoked_at__isnull=True,
+        token__expires_at__gt=timezone.now(),
+        token__user__is_active=True,  # as the API itself refuses a switched-off account's token
     ).select_related("token")
     # A handful of rows: the events and scopes are checked here, the same on every database.
     return [s for s in found if event in s.events and scope in s.token.scopes]

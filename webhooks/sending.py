@@ -89,12 +89,14 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         connection.sock.settimeout(settings.WEBHOOK_READ_TIMEOUT)
         connection.request("POST", path, body=body, headers=headers)
         reply = connection.getresponse()
-        excerpt = reply.read(EXCERPT_CHARS * 2).decode("utf-8", errors="replace")[:EXCERPT_CHARS]
+        # The receiver's words are stored: NUL is refused by PostgreSQL, and a row that cannot be
+        # written would leave the delivery half-sent.
+        excerpt = reply.read(EXCERPT_CHARS * 2).decode("utf-8", errors="replace").replace("\x00", "")[:EXCERPT_CHARS]
         return Outcome(status_code=reply.status, response_ms=_ms(started), excerpt=excerpt)
     except TimeoutError:
         return Outcome(response_ms=_ms(started), error="timed out")
     except (OSError, http.client.HTTPException) as error:
-        return Outcome(response_ms=_ms(started), error=f"{type(error).__name__}: {error}"[:500])
+        return Outcome(response_ms=_ms(started), error=f"{type(error).__name__}: {error}".replace("\x00", "")[:500])
     finally:
         connection.close()
 

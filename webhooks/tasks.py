@@ -1,9 +1,13 @@
 """Celery tasks of webhooks: thin, by id, safe to repeat (the delivery row is claimed)."""
 
+import logging
+
 from celery import shared_task
 
 from . import sending
 from .models import DeliveryState
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="webhooks.deliver")
@@ -21,5 +25,8 @@ def send_due() -> int:
     """The sweep (every few minutes, by beat): deliveries due whose queued task was lost."""
     due = sending.deliveries_due()
     for delivery_id in due:
-        deliver(delivery_id)
+        try:
+            deliver(delivery_id)
+        except Exception:  # one delivery's failure must not hold up the others
+            logger.exception("webhook delivery %s could not be tried", delivery_id)
     return len(due)

@@ -30,6 +30,7 @@ ALL_EVENTS = list(EventType.values)
 class Receiver:
     url: str = ""
     statuses: list[int] = field(default_factory=lambda: [200])
+    refusal: bytes = b"receiver says no"  # the body of a non-2xx answer
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def answer(self, *statuses: int) -> None:
@@ -60,7 +61,7 @@ def receiver():
             status = state.statuses[min(len(state.requests), len(state.statuses) - 1)]
             headers = {name.lower(): value for name, value in self.headers.items()}
             state.requests.append({"path": self.path, "headers": headers, "body": body, "status": status})
-            answer = b'{"ok": true}' if status < 300 else b"receiver says no"
+            answer = b'{"ok": true}' if status < 300 else state.refusal
             self.send_response(status)
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()

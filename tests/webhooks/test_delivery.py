@@ -229,3 +229,16 @@ def test_the_body_is_the_envelope_of_the_event(national_hook):
         "created_at": delivery.created_at.isoformat(),
         "data": {"source": "edit"},
     }
+
+
+def test_a_reply_holding_nul_characters_is_logged_without_them_and_retried(
+    national_hook, receiver, django_capture_on_commit_callbacks
+):
+    """A hostile receiver's answer is kept as text the database can store (PostgreSQL refuses
+    NUL), so the delivery is counted as a failure and retried instead of sticking half-sent."""
+    receiver.answer(500)
+    receiver.refusal = b"no\x00 way\x00"
+    delivery = ping(national_hook, django_capture_on_commit_callbacks)
+    assert delivery.state == DeliveryState.PENDING and delivery.attempts == 1
+    assert delivery.status_code == 500 and delivery.response_excerpt == "no way"
+    assert delivery.attempt_log.count() == 1

@@ -187,6 +187,18 @@ def test_a_revoked_token_stops_its_webhooks(
     assert receiver.requests == [] and not Delivery.objects.exists()
 
 
+def test_a_token_whose_account_is_switched_off_stops_its_webhooks(
+    national_hook, receiver, officer_a, coop_a, django_capture_on_commit_callbacks
+):
+    """The API refuses such a token; its webhooks must not go on carrying the data."""
+    from accounts.models import User
+
+    User.objects.filter(pk=national_hook.subscription.token.user_id).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperative_update(cooperative=coop_a, by=officer_a, name="HTX Khác")
+    assert receiver.requests == [] and not Delivery.objects.exists()
+
+
 def test_an_event_of_a_rolled_back_transaction_sends_nothing(
     hooks, receiver, officer_a, coop_a, django_capture_on_commit_callbacks
 ):
