@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopdx.forms import BlankChoiceLabels
+
 from .models import EventType
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ class TokenChoiceField(forms.ModelChoiceField):
         return f"{obj.organisation} ({obj.prefix}…) · {scope}"
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(BlankChoiceLabels, forms.Form):
     token = TokenChoiceField(
         label=_("Token"),
         queryset=None,

@@ -112,3 +112,8 @@ def test_the_log_page_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(f"/webhooks/{national_hook.subscription.pk}/")
     assert page.content.decode().count('data-testid="delivery-row"') == 5
+
+
+def test_the_new_webhook_forms_token_choice_reads_in_vietnamese(login, national_admin):
+    page = login(national_admin).get("/webhooks/new/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "---------" not in page and "— Chọn —" in page
