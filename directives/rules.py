@@ -50,7 +50,7 @@ def user_agency_lineage(user: User) -> set[int]:
     cached: tuple[int, set[int]] | None = getattr(user, "_agency_lineage", None)
     if cached is None or cached[0] != user.agency_id:
         cached = (user.agency_id, agency_lineage_ids(user.agency_id))
-        user._agency_lineage = cached  # type: ignore[attr-defined]
+        setattr(user, "_agency_lineage", cached)  # noqa: B010 - a per-request cache, not a field
     return cached[1]
 
 

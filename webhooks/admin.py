@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Delivery, Subscription
 
@@ -12,10 +15,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Subscription._meta.fields if field.name != "secret"]
     exclude = ["secret"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -24,8 +27,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["event", "subscription", "state", "attempts", "status_code", "response_ms", "created_at"]
     list_filter = ["state", "event"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coopdx.forms import BlankChoiceLabels
+from coopdx.forms import BlankChoiceLabels, field_of
 
 from .models import EventType
 
@@ -39,4 +39,4 @@ class SubscriptionForm(BlankChoiceLabels, forms.Form):
 
     def __init__(self, *args: Any, tokens: QuerySet[ApiToken], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["token"].queryset = tokens.select_related("province")  # type: ignore[attr-defined]
+        field_of(self, "token", TokenChoiceField).queryset = tokens.select_related("province")

@@ -48,6 +48,6 @@ def upward_html(content: UpwardContent) -> str:
 
 
 def upward_pdf(content: UpwardContent) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     return bytes(HTML(string=upward_html(content)).write_pdf())
