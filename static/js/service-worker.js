@@ -79,16 +79,29 @@ function post(request) {
   });
 }
 
-// The pages of a response, fetched again when their kept copy is older than the revision.
+// The pages of a response, fetched again when their kept copy is older than the revision; resolves
+// to the number of pages asked of the server. Redirects are not followed: a page that answers with
+// one (the session is over) ends the round, so the worker never fetches the sign-in page behind the
+// member's back, which would give the browser a new CSRF cookie and make the sign-in form already
+// open fail.
 function refresh(urls, revision) {
+  var fetched = 0;
+  var signedOut = false;
   return urls.reduce(function (done, url) {
-    return done.then(function () { return keptPage(url); }).then(function (hit) {
-      if (hit && hit.headers.get(CONFIG.headers.revision) === revision) return null;
-      return fetch(url, { credentials: "same-origin" })
-        .then(function (response) { return keep(url, response); })
+    return done.then(function () { return signedOut ? null : keptPage(url); }).then(function (hit) {
+      if (signedOut || (hit && hit.headers.get(CONFIG.headers.revision) === revision)) return null;
+      fetched += 1;
+      return fetch(url, { credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+            signedOut = true;
+            return null;
+          }
+          return keep(url, response);
+        })
         .catch(function () { return null; });
     });
-  }, Promise.resolve());
+  }, Promise.resolve()).then(function () { return fetched; });
 }
 
 self.addEventListener("fetch", function (event) {
@@ -118,7 +131,10 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "keep-pages" && Array.isArray(data.urls)) {
-    event.waitUntil(refresh(data.urls, String(data.revision)));
+    event.waitUntil(refresh(data.urls, String(data.revision)).then(function (fetched) {
+      // Tells the page the worker is done (the form does not wait for it).
+      if (event.source) event.source.postMessage({ type: "pages-kept", fetched: fetched });
+    }));
   } else if (data.type === "forget-pages") {
     event.waitUntil(forgetPages());
   }

@@ -216,3 +216,33 @@ def test_another_user_of_the_same_browser_never_sees_the_previous_users_kept_for
     page.wait_for_timeout(1000)
     assert coop_a.name not in page.locator("html").inner_text()
     assert page.locator("[data-testid=pillar-form]").count() == 0
+
+
+def test_a_member_whose_session_ended_while_pages_were_being_kept_signs_in_again_at_once(
+    page, live_server, member_a, coop_a, open_round
+):
+    """The worker keeps the form's pages in the background. If the session ends meanwhile (cookies
+    cleared, a session expired), it must not fetch the sign-in page in their place: that page
+    would give the browser a new CSRF cookie behind the back of the sign-in form already open,
+    and the member's next sign-in would be refused (403)."""
+    response = response_start(survey_round=open_round, cooperative=coop_a, by=member_a)
+    open_form(page, live_server.url, member_a, response)
+    page.context.clear_cookies()
+    # The form asks for its pages again, as it does on every opening (an older revision: every
+    # page is fetched), and waits for the worker to be done with them.
+    done = page.evaluate(
+        """(urls) => new Promise((resolve) => {
+            setTimeout(() => resolve('no answer'), 15000);
+            navigator.serviceWorker.addEventListener('message', (event) => {
+                if (event.data && event.data.type === 'pages-kept') resolve(event.data.fetched);
+            });
+            navigator.serviceWorker.controller.postMessage({type: 'keep-pages', urls: urls, revision: 'old'});
+        })""",
+        [f"{live_server.url}/surveys/responses/{response.pk}/page/{n}/" for n in (1, 2, 3)],
+    )
+    assert done == 1  # the first page told it the session was over; it asked for no other
+    assert [c["name"] for c in page.context.cookies()] == []
+    log_in(page, live_server.url, member_a.username, PASSWORD)
+    assert "/accounts/login/" not in page.url
+    page.goto(f"{live_server.url}/surveys/responses/{response.pk}/page/1/")
+    assert page.get_by_test_id("pillar-form").is_visible()
