@@ -22,12 +22,13 @@ identically on each path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -85,12 +86,19 @@ class Finding:
         return sorted(self.rule.codes)
 
 
-def question_facts(questionnaire_id: int) -> dict[str, QuestionFacts]:
-    """The version's questions as expressions need them: kind and option codes (two queries)."""
-    from .models import Question
-
-    questions = Question.objects.filter(questionnaire_id=questionnaire_id).prefetch_related("options")
+def question_facts_of(questions: Iterable[Any]) -> dict[str, QuestionFacts]:
+    """Facts for parsing, from questions whose options are prefetched."""
     return {q.code: QuestionFacts(kind=q.kind, options=frozenset(o.code for o in q.options.all())) for q in questions}
+
+
+def question_facts(questionnaire_id: int) -> dict[str, QuestionFacts]:
+    """The version's questions as expressions need them: kind and option codes (two queries;
+    only those columns, so data migrations can call it before later columns exist)."""
+    from .models import Option, Question
+
+    options = Prefetch("options", queryset=Option.objects.only("pk", "code", "question_id"))
+    questions = Question.objects.filter(questionnaire_id=questionnaire_id).only("pk", "code", "kind")
+    return question_facts_of(questions.prefetch_related(options))
 
 
 def rule_expressions(

@@ -9,6 +9,7 @@ survey teams write XLSForm ``relevant`` and ``constraint`` columns::
 
 What is understood (a subset of ODK XPath, enough for rules between answers):
 
+* ``.`` in a question's constraint: that question's own answer;
 * ``${CODE}``: the answer to a question of the version: a number question's number, a single
   choice's option code, a multiple choice's codes separated by spaces, a text; ``''`` when
   unanswered;
@@ -49,6 +50,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<ref>\$\{(?P<code>[A-Za-z_][A-Za-z0-9_]*)\})
       | (?P<number>\d+(?:\.\d+)?|\.\d+)
+      | (?P<dot>\.)
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<op><=|>=|!=|=|<|>|\+|-|\(|\)|,)
       | (?P<name>[A-Za-z][A-Za-z0-9_-]*)
@@ -93,6 +95,24 @@ class Expression:
         return _truth(_evaluate(self.tree, answers))
 
 
+def mentioned_codes(text: str) -> set[str]:
+    """The question codes ``${CODE}`` a text names, without parsing it."""
+    return set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", text or ""))
+
+
+def tree_json(node: Node) -> list[Any]:
+    """The tree as JSON for the browser's evaluator (static/js/skip-logic.js): numbers as
+    numbers, the rest as they are."""
+    if node[0] == "literal":
+        value = node[1]
+        return ["literal", float(value) if isinstance(value, Decimal) else value]
+    if node[0] == "ref":
+        return ["ref", node[1]]
+    if node[0] == "call":
+        return ["call", node[1], [tree_json(arg) for arg in node[2]]]
+    return ["op", node[1], tree_json(node[2]), tree_json(node[3])]
+
+
 def _refs(node: Node) -> list[str]:
     if node[0] == "ref":
         return [node[1]]
@@ -128,9 +148,10 @@ def _tokens(text: str) -> list[Token]:
 
 
 class _Parser:
-    def __init__(self, text: str, questions: Mapping[str, QuestionFacts]) -> None:
+    def __init__(self, text: str, questions: Mapping[str, QuestionFacts], itself: str | None = None) -> None:
         self.text = text
         self.questions = questions
+        self.itself = itself
         self.tokens = _tokens(text)
         self.index = 0
         self.depth = 0
@@ -229,6 +250,11 @@ class _Parser:
             if token.value not in self.questions:
                 raise self._error(_("No question %(code)s in this version.") % {"code": token.value}, token)
             return ("ref", token.value)
+        if token.kind == "dot":
+            if self.itself is None:
+                raise self._error(_("“.” (this question's own answer) can only be used in a question's constraint."))
+            self.index += 1
+            return ("ref", self.itself)
         if self._is("op", "("):
             self.index += 1
             node = self._or()
@@ -276,14 +302,15 @@ class _Parser:
                 )
 
 
-def parse(text: str, questions: Mapping[str, QuestionFacts]) -> Expression:
-    """Parse ``text`` against the questions of a version (code → facts); ValidationError if not."""
+def parse(text: str, questions: Mapping[str, QuestionFacts], itself: str | None = None) -> Expression:
+    """Parse ``text`` against the questions of a version (code → facts); ValidationError if not.
+    ``itself``: the code of the question whose constraint this is, which ``.`` stands for."""
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("The expression is empty."))
     if len(text) > MAX_LENGTH:
         raise ValidationError(_("The expression is longer than %(max)s characters.") % {"max": MAX_LENGTH})
-    return Expression(text, _Parser(text, questions).parse())
+    return Expression(text, _Parser(text, questions, itself).parse())
 
 
 # Evaluation ----------------------------------------------------------------------------------

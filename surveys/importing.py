@@ -32,8 +32,9 @@ from .flags import flags_raise
 from .lifecycle import change_refusal, mark_entered, mark_submitted
 from .models import Answer, PillarScore, Question, Response, ScoringScheme, SurveyRound
 from .questionnaires import questionnaire_spec
-from .scoring import AnswerValue, ScoreResult, score_response
+from .scoring import AnswerValue, ScoreResult, hidden_codes, score_response
 from .services import cooperatives_refresh_maturity
+from .skip_logic import constraint_errors, has_logic
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -162,6 +163,7 @@ class ResponseRowReader:
         self.spec = questionnaire_spec(survey_round.questionnaire)
         self.scheme = survey_round.scheme.spec()
         self.required = [q.code for p in self.spec for q in p.questions if q.required]
+        self.logic = has_logic(self.spec)
         self.code_column: int | None = None
         self.columns: dict[int, Question] = {}
         self.cooperatives: dict[str, Cooperative] = {}
@@ -210,7 +212,8 @@ class ResponseRowReader:
             self.errors.append(RowError(number, CODE_HEADER, refusal))
         self._first_row_of_code.setdefault(code, number)
         values, refused = self._answers(number, cells)
-        self._check_required(number, values, refused)
+        exempt = self._apply_logic(number, values, refused) if self.logic else refused
+        self._check_required(number, values, exempt)
         findings = [] if len(self.errors) > errors_before else answers_check(self.rules, values)
         for finding in findings:
             target = self.errors if finding.is_error else self.warnings
@@ -255,6 +258,28 @@ class ResponseRowReader:
                 self.errors.append(RowError(number, question.code, " ".join(error.messages)))
                 refused.add(question.code)
         return values, refused
+
+    def _apply_logic(self, number: int, values: dict[str, AnswerValue], refused: set[str]) -> set[str]:
+        """The version's skip logic and constraints on a row, as on the browser's save: an answer
+        to a question the row's answers hide is left out (a warning), a broken constraint is
+        refused. Returns the codes the required check passes over (refused or hidden)."""
+        hidden = hidden_codes(self.spec, values)
+        for pillar in self.spec:
+            for question in pillar.questions:
+                value = values.get(question.code)
+                if question.code in hidden and value is not None and not value.is_empty:
+                    values[question.code] = AnswerValue()
+                    self.warnings.append(
+                        RowError(
+                            number,
+                            question.code,
+                            _("Not asked after this row's earlier answers: the answer is left out."),
+                        )
+                    )
+        for code, messages in constraint_errors(self.spec, values).items():
+            if code not in refused:
+                self.errors.append(RowError(number, code, " ".join(messages)))
+        return refused | hidden
 
     def _check_required(self, number: int, values: dict[str, AnswerValue], refused: set[str]) -> None:
         # A refused cell has its own error; it is not also "unanswered".

@@ -219,6 +219,24 @@ class Question(QuestionnairePart):
     min_value = models.DecimalField(_("smallest answer"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("largest answer"), max_digits=12, decimal_places=2, null=True, blank=True)
     integer_only = models.BooleanField(_("whole numbers only"), default=False)
+    # Skip logic and constraints, in XLSForm's expression language (surveys.skip_logic).
+    relevant = models.TextField(
+        _("shown only when"),
+        blank=True,
+        help_text=_(
+            "An XLSForm condition on earlier answers, e.g. not(selected(${ONLINE_CHANNELS}, 'none')). "
+            "Empty: always shown."
+        ),
+    )
+    constraint = models.TextField(
+        _("answer allowed when"),
+        blank=True,
+        help_text=_(
+            "An XLSForm condition the answer must meet; “.” is this answer, e.g. . = 0 or ${DIGITAL_SKILLS} != 'none'."
+        ),
+    )
+    constraint_message_vi = models.CharField(_("message when not allowed (Vietnamese)"), max_length=255, blank=True)
+    constraint_message_en = models.CharField(_("message when not allowed (English)"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -245,10 +263,18 @@ class Question(QuestionnairePart):
     def owning_questionnaire(self) -> Questionnaire:
         return self.questionnaire
 
+    @property
+    def constraint_message(self) -> str:
+        return self.localized("constraint_message")
+
     def clean(self) -> None:
         super().clean()
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             raise ValidationError({"max_value": _("The largest answer cannot be below the smallest.")})
+        if self.relevant.strip() or self.constraint.strip():
+            from .skip_logic import question_expressions
+
+            question_expressions(self)
 
 
 class Option(QuestionnairePart):

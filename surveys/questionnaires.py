@@ -241,9 +241,13 @@ def questionnaire_publish(*, questionnaire: Any) -> Any:
 
 @lru_cache(maxsize=32)
 def _spec_cached(questionnaire_id: int, published_at: Any) -> tuple[PillarSpec, ...]:
+    from .consistency import question_facts_of
     from .models import Pillar
+    from .skip_logic import question_logic
 
-    pillars = Pillar.objects.filter(questionnaire_id=questionnaire_id).prefetch_related("questions__options")
+    pillars = list(Pillar.objects.filter(questionnaire_id=questionnaire_id).prefetch_related("questions__options"))
+    questions = [q for pillar in pillars for q in pillar.questions.all()]
+    facts = question_facts_of(questions)
     return tuple(
         PillarSpec(
             code=pillar.code,
@@ -258,6 +262,7 @@ def _spec_cached(questionnaire_id: int, published_at: Any) -> tuple[PillarSpec, 
                     max_score=q.max_score,
                     bands=tuple((Decimal(str(minimum)), int(score)) for minimum, score in q.bands),
                     options=tuple(OptionSpec(o.code, o.score, o.exclusive) for o in q.options.all()),
+                    **question_logic(q, facts),
                 )
                 for q in pillar.questions.all()
             ),

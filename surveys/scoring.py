@@ -7,7 +7,9 @@ The rules (documented for users in docs/scoring.md):
    - multiple choice: the chosen options' scores added up, capped at ``max_score``, ÷ ``max_score``;
    - number: the score of the highest band whose minimum the number reaches, ÷ 5;
    - unanswered: 0.
-2. A pillar's score (0-100) is the weighted mean of its questions' fractions × 100.
+2. A pillar's score (0-100) is the weighted mean of its questions' fractions × 100. A question
+   hidden by its skip logic (``relevant``, see ``hidden_codes``) counts neither in the fractions
+   nor in the weights, as if it were not in the questionnaire.
 3. The overall score (0-100) is the weighted mean of the pillar scores.
 4. A pillar's level follows its score and the scoring scheme's pillar bounds (the lower bounds of
    levels 1…5; in the first scheme 10, 20, 40, 60, 80).
@@ -28,9 +30,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .expressions import Expression
 
 TWO_PLACES = Decimal("0.01")
 LEVELS = 5  # levels 0…5: a scheme gives the lower bounds of levels 1…5
@@ -109,6 +114,11 @@ class QuestionSpec:
     max_score: int | None = None
     bands: tuple[tuple[Decimal, int], ...] = ()
     options: tuple[OptionSpec, ...] = ()
+    # Skip logic and constraint (XLSForm relevant / constraint), parsed; None when there is none.
+    relevant: Expression | None = None
+    constraint: Expression | None = None
+    constraint_message_vi: str = ""
+    constraint_message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,21 @@ def next_level_gap(
     )
 
 
+def hidden_codes(pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue]) -> frozenset[str]:
+    """The questions the answers hide: those whose ``relevant`` condition is false. As in ODK, an
+    answer to a hidden question counts as no answer, so a question hidden by another hidden one
+    is evaluated with that answer empty (a condition reads earlier questions only)."""
+    hidden: set[str] = set()
+    visible: dict[str, AnswerValue] = {}
+    for pillar in pillars:
+        for question in pillar.questions:
+            if question.relevant is not None and not question.relevant.evaluate(visible):
+                hidden.add(question.code)
+            elif question.code in answers:
+                visible[question.code] = answers[question.code]
+    return frozenset(hidden)
+
+
 def score_response(
     pillars: Sequence[PillarSpec], answers: Mapping[str, AnswerValue], scheme: SchemeSpec
 ) -> ScoreResult:
@@ -233,8 +258,9 @@ def score_response(
     pillar_levels: dict[str, int] = {}
     weighted_total = Decimal(0)
     weight_sum = Decimal(0)
+    hidden = hidden_codes(pillars, answers)
     for pillar in pillars:
-        scored = [q for q in pillar.questions if q.scored and q.weight > 0]
+        scored = [q for q in pillar.questions if q.scored and q.weight > 0 and q.code not in hidden]
         weights = sum((q.weight for q in scored), Decimal(0))
         if weights:
             value = sum((q.weight * question_fraction(q, answers.get(q.code)) for q in scored), Decimal(0))

@@ -36,6 +36,7 @@ from .models import (
 from .notices import response_reviewed
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, score_response
+from .skip_logic import answers_with_logic, constraints_refusal, has_logic, required_unanswered
 from .webhook_events import response_accepted
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,9 @@ def response_save_answers(
             errors.setdefault(code, []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
+    spec = questionnaire_spec(response.round.questionnaire)
+    if has_logic(spec):
+        parsed = answers_with_logic(spec, response_answer_values(response), questions, parsed)
     _write_answers(response, parsed)
     mark_entered(response, by=by)
     record_by(response, by)
@@ -156,12 +160,7 @@ def response_answer_values(response: Response) -> dict[str, AnswerValue]:
 def response_unanswered(response: Response, values: Mapping[str, AnswerValue] | None = None) -> list[str]:
     """Codes of required questions still without an answer, in questionnaire order."""
     values = response_answer_values(response) if values is None else values
-    return [
-        q.code
-        for pillar in questionnaire_spec(response.round.questionnaire)
-        for q in pillar.questions
-        if q.required and (q.code not in values or values[q.code].is_empty)
-    ]
+    return required_unanswered(questionnaire_spec(response.round.questionnaire), values)
 
 
 def response_compute(response: Response, values: Mapping[str, AnswerValue] | None = None) -> ScoreResult:
@@ -209,6 +208,9 @@ def response_submit(
         raise ValidationError(
             _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"
         )
+    broken = constraints_refusal(questionnaire_spec(response.round.questionnaire), values)
+    if broken:
+        raise broken
     findings = response_findings(response, values)
     inconsistent = submission_refusal(findings, warnings_confirmed=confirm_warnings)
     if inconsistent:

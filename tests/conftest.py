@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from surveys.models import Questionnaire, SurveyRound
-from tests.factories import CooperativeFactory, UserFactory, complete_answers, province
+from tests.factories import CooperativeFactory, UserFactory, complete_answers, logic_version, province
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Redis databases of the shared server: 0 the broker, 1 the cache, 15 the real-worker test;
@@ -194,16 +194,20 @@ def questionnaire(db):
     return Questionnaire.objects.get(code="NATIONAL", version=1)
 
 
-@pytest.fixture
-def open_round(questionnaire):
+def _round_open_now(code, name, questionnaire):
     today = timezone.localdate()
     return SurveyRound.objects.create(
-        code="KS2026",
-        name_vi="Khảo sát 2026",
+        code=code,
+        name_vi=name,
         questionnaire=questionnaire,
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=30),
     )
+
+
+@pytest.fixture
+def open_round(questionnaire):
+    return _round_open_now("KS2026", "Khảo sát 2026", questionnaire)
 
 
 @pytest.fixture
@@ -240,3 +244,9 @@ def run_on_commit_after_post(monkeypatch, django_capture_on_commit_callbacks):
             return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Client, "post", post)
+
+
+@pytest.fixture
+def logic_round(questionnaire):
+    """A round open now on a version with skip logic and a constraint (factories.logic_version)."""
+    return _round_open_now("KS2027", "Khảo sát 2027", logic_version(questionnaire))

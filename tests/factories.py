@@ -85,3 +85,47 @@ def complete_answers(questionnaire, pick="best"):
         else:
             result[question.code] = "Thiếu vốn"
     return result
+
+
+STAFF_MESSAGE_VI = "Đã có người được tập huấn thì phải có người biết dùng máy tính."
+STAFF_MESSAGE_EN = "Staff were trained, so someone must use computers."
+
+
+def set_logic(version, code, **fields):
+    from surveys.models import Question
+
+    question = Question.objects.get(questionnaire=version, code=code)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.full_clean()
+    question.save()
+    return question
+
+
+def logic_version(questionnaire):
+    """The national questionnaire's next version with skip logic and a constraint:
+    ONLINE_ORDERS only for a cooperative with an online channel; DX_PLAN only when digital
+    transformation is not judged unneeded, DX_BUDGET only with an approved or running plan
+    (hidden in turn when DX_PLAN is); STAFF_TRAINED above 0 only if someone uses computers."""
+    from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
+
+    draft = questionnaire_new_version(questionnaire=questionnaire)
+    set_logic(draft, "ONLINE_ORDERS", relevant="not(selected(${ONLINE_CHANNELS}, 'none'))")
+    set_logic(draft, "DX_PLAN", relevant="${DX_NEED} != 'no'")
+    set_logic(draft, "DX_BUDGET", relevant="${DX_PLAN} = 'approved' or ${DX_PLAN} = 'implementing'")
+    set_logic(
+        draft,
+        "STAFF_TRAINED",
+        constraint=". = 0 or ${DIGITAL_SKILLS} != 'none'",
+        constraint_message_vi=STAFF_MESSAGE_VI,
+        constraint_message_en=STAFF_MESSAGE_EN,
+    )
+    return questionnaire_publish(questionnaire=draft)
+
+
+# No online channel, and the answers that go with it (the version's consistency rules hold).
+NO_CHANNEL = {
+    "ONLINE_CHANNELS": ["none"],
+    "PRODUCT_INFO_ONLINE": "none",
+    "DIGITAL_PAYMENT": ["bank_transfer", "qr_code"],
+}

@@ -50,6 +50,10 @@ class QuestionSerializer(serializers.ModelSerializer):
             "min_value",
             "max_value",
             "integer_only",
+            "relevant",
+            "constraint",
+            "constraint_message_vi",
+            "constraint_message_en",
             "position",
             "options",
         ]
