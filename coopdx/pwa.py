@@ -40,6 +40,7 @@ OFFLINE_ASSETS = (
     "vendor/htmx/htmx.min.js",
     "js/coopdx.js",
     "js/offline-form.js",
+    "js/skip-logic.js",
     "img/favicon.svg",
     "img/icon-192.png",
     "img/icon-512.png",

@@ -18,18 +18,25 @@ from .models import Pillar, Response
 from .scoring import AnswerValue
 
 
-def _answered(pillar: Pillar, values: Mapping[str, AnswerValue]) -> int:
-    return sum(1 for q in pillar.questions.all() if q.code in values and not values[q.code].is_empty)
+def _asked(pillar: Pillar, hidden: frozenset[str]) -> list[str]:
+    return [q.code for q in pillar.questions.all() if q.code not in hidden]
 
 
-def fill_progress(pillars: list[Pillar], pillar: Pillar, values: Mapping[str, AnswerValue]) -> dict[str, int]:
+def fill_progress(
+    pillars: list[Pillar], pillar: Pillar, values: Mapping[str, AnswerValue], hidden: frozenset[str] = frozenset()
+) -> dict[str, int]:
     """Answered questions out of all, on this part and over the whole questionnaire (any answer
-    counts, required or not: it is how far the member has come, not what submission needs)."""
+    counts, required or not: it is how far the member has come, not what submission needs). A
+    question the saved answers hide (skip logic) counts in neither."""
+
+    def answered(part: Pillar) -> int:
+        return sum(1 for code in _asked(part, hidden) if code in values and not values[code].is_empty)
+
     return {
-        "part_answered": _answered(pillar, values),
-        "part_total": len(pillar.questions.all()),
-        "all_answered": sum(_answered(p, values) for p in pillars),
-        "all_total": sum(len(p.questions.all()) for p in pillars),
+        "part_answered": answered(pillar),
+        "part_total": len(_asked(pillar, hidden)),
+        "all_answered": sum(answered(p) for p in pillars),
+        "all_total": sum(len(_asked(p, hidden)) for p in pillars),
     }
 
 

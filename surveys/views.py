@@ -33,6 +33,9 @@ from . import exports, flags, lifecycle, offline, paper_form, reminders, report,
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
 from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
+from .questionnaires import questionnaire_spec
+from .scoring import hidden_codes
+from .skip_logic import has_logic, page_logic
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -221,6 +224,8 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
         if saved is not None:
             return saved
     unanswered = set(services.response_unanswered(response, values))
+    spec = questionnaire_spec(response.round.questionnaire)
+    hidden = hidden_codes(spec, values) if has_logic(spec) else frozenset()
     page_html = render(
         request,
         "surveys/fill.html",
@@ -232,8 +237,9 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             "steps": _fill_steps(pillars, unanswered),
             "last_page": len(pillars),
             "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
-            "progress": offline.fill_progress(pillars, pillar, values),
+            "progress": offline.fill_progress(pillars, pillar, values, hidden),
             "offline": offline.offline_context(request, response, pages=len(pillars)),
+            "logic": page_logic(spec, pillar.code, values) if has_logic(spec) else None,
         },
         status=status,
     )

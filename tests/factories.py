@@ -106,13 +106,15 @@ def logic_version(questionnaire):
     """The national questionnaire's next version with skip logic and a constraint:
     ONLINE_ORDERS only for a cooperative with an online channel; DX_PLAN only when digital
     transformation is not judged unneeded, DX_BUDGET only with an approved or running plan
-    (hidden in turn when DX_PLAN is); STAFF_TRAINED above 0 only if someone uses computers."""
+    (hidden in turn when DX_PLAN is); E_FILING (part 4) only with an Internet connection (part 3);
+    STAFF_TRAINED above 0 only if someone uses computers."""
     from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
 
     draft = questionnaire_new_version(questionnaire=questionnaire)
     set_logic(draft, "ONLINE_ORDERS", relevant="not(selected(${ONLINE_CHANNELS}, 'none'))")
     set_logic(draft, "DX_PLAN", relevant="${DX_NEED} != 'no'")
     set_logic(draft, "DX_BUDGET", relevant="${DX_PLAN} = 'approved' or ${DX_PLAN} = 'implementing'")
+    set_logic(draft, "E_FILING", relevant="${INTERNET} != 'none'")  # a part on a part before it
     set_logic(
         draft,
         "STAFF_TRAINED",

@@ -439,6 +439,8 @@
       Object.keys(draft.answers).forEach(function (code) {
         if (current[code]) write(current[code], draft.answers[code].value);
       });
+      // The skip logic reads the other parts' answers waiting on the device too.
+      if (window.CoopDXSkipLogic) window.CoopDXSkipLogic.setDeviceAnswers(draft.answers);
       progress();
     }).then(sync);
   }

@@ -168,3 +168,24 @@ def test_the_paper_import_applies_the_same_conditions_naming_row_and_column(
     assert [(e.row, e.column, e.message) for e in plan.errors][0] == (2, "STAFF_TRAINED", STAFF_MESSAGE_VI)
     assert [(e.row, e.column) for e in plan.errors][1] == (3, "ONLINE_ORDERS")
     assert not Response.objects.filter(cooperative__in=[broken, missing]).exists()
+
+
+def test_the_part_page_carries_its_logic_and_counts_only_the_questions_asked(
+    login, member_a, coop_a, logic_round, best_answers
+):
+    response = response_start(survey_round=logic_round, cooperative=coop_a, by=member_a)
+    response_save_answers(response=response, answers={**best_answers, "INTERNET": "none"}, by=member_a)
+    page = login(member_a).get(f"/surveys/responses/{response.pk}/page/4/")
+    # E_FILING is hidden by part 3's answer: 4 of the part's 5 questions are asked, 32 of 33 in all.
+    assert page.context["progress"] == {"part_answered": 4, "part_total": 4, "all_answered": 32, "all_total": 32}
+    logic = page.context["logic"]
+    assert logic["relevant"] == {"E_FILING": ["op", "!=", ["ref", "INTERNET"], ["literal", "none"]]}
+    assert logic["others"]["INTERNET"] == "none" and "E_FILING" not in logic["others"]
+    assert 'id="skip-logic"' in page.content.decode()
+
+
+def test_a_version_without_logic_sends_none_to_the_page(login, member_a, coop_a, open_round):
+    response = response_start(survey_round=open_round, cooperative=coop_a, by=member_a)
+    page = login(member_a).get(f"/surveys/responses/{response.pk}/page/1/")
+    assert page.context["logic"] is None and 'id="skip-logic"' not in page.content.decode()
+    assert page.context["progress"]["all_total"] == 33
