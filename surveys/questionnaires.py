@@ -23,8 +23,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_FILE = DATA_DIR / "questionnaire_national_v1.json"
 
 
-def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
-    """Create (once) and publish a questionnaire version from its JSON description.
+def questionnaire_load(data: dict[str, Any], apps: Any = global_apps, *, publish: bool = True) -> Any:
+    """Create (once) and publish a questionnaire version from its JSON description (or leave it
+    a draft, for the national team to preview and compare before publishing: an XLSForm upload).
 
     Idempotent: an existing (code, version) is left as it is, since a published version
     never changes. Indicator definitions are upserted by code. ``apps`` lets a data
@@ -83,6 +84,7 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                         bands=q.get("bands", []),
                         position=q_index,
                         **_bounds(Question, q),
+                        **_logic(Question, q),
                     )
                     Option.objects.bulk_create(
                         [
@@ -99,8 +101,9 @@ def questionnaire_load(data: dict[str, Any], apps: Any = global_apps) -> Any:
                         ]
                     )
             consistency_rules_load(data, apps, questionnaire=questionnaire)
-            questionnaire.published_at = timezone.now()
-            questionnaire.save(update_fields=["published_at"])
+            if publish:
+                questionnaire.published_at = timezone.now()
+                questionnaire.save(update_fields=["published_at"])
         for position, indicator in enumerate(data.get("indicators", [])):
             IndicatorDefinition.objects.update_or_create(
                 code=indicator["code"],
@@ -130,6 +133,19 @@ def _bounds(model: Any, q: dict[str, Any]) -> dict[str, Any]:
         "min_value": _decimal(q.get("min")),
         "max_value": _decimal(q.get("max")),
         "integer_only": q.get("integer", False),
+    }
+
+
+def _logic(model: Any, q: dict[str, Any]) -> dict[str, Any]:
+    """A question's skip logic and constraint, for a registry that has them (not the early migrations')."""
+    if not any(f.name == "relevant" for f in model._meta.get_fields()):
+        return {}
+    message = q.get("constraint_message", {})
+    return {
+        "relevant": q.get("relevant", ""),
+        "constraint": q.get("constraint", ""),
+        "constraint_message_vi": message.get("vi", ""),
+        "constraint_message_en": message.get("en", ""),
     }
 
 

@@ -54,18 +54,28 @@ def question_expressions(
     """Parse a question's condition and constraint; ValidationError per field. Without ``facts``
     the condition may read only the questions before it."""
     if facts is None:
-        facts = _earlier_facts(question)
+        earlier = _earlier_facts(question)
         itself = QuestionFacts(
             kind=question.kind,
             options=frozenset(o.code for o in question.options.all()) if question.pk else frozenset(),
         )
     else:
         itself = facts.get(question.code, QuestionFacts(kind=question.kind))
-        facts = {code: fact for code, fact in facts.items() if code != question.code}
+        earlier = {code: fact for code, fact in facts.items() if code != question.code}
+    return logic_expressions(
+        code=question.code, relevant=question.relevant, constraint=question.constraint, earlier=earlier, itself=itself
+    )
+
+
+def logic_expressions(
+    *, code: str, relevant: str, constraint: str, earlier: Mapping[str, QuestionFacts], itself: QuestionFacts
+) -> tuple[Expression | None, Expression | None]:
+    """Parse a condition (on the ``earlier`` questions) and a constraint (``.`` is the question
+    ``code`` itself); ValidationError with a message per field."""
     errors: dict[str, list[str]] = {}
-    relevant = constraint = None
-    if question.relevant.strip():
-        later = sorted(mentioned_codes(question.relevant) - set(facts))
+    parsed_relevant = parsed_constraint = None
+    if relevant.strip():
+        later = sorted(mentioned_codes(relevant) - set(earlier))
         if later:
             errors["relevant"] = [
                 _("%(code)s is not a question before this one: a condition can read only earlier answers.")
@@ -73,17 +83,17 @@ def question_expressions(
             ]
         else:
             try:
-                relevant = parse(question.relevant, facts)
+                parsed_relevant = parse(relevant, earlier)
             except ValidationError as error:
                 errors["relevant"] = error.messages
-    if question.constraint.strip():
+    if constraint.strip():
         try:
-            constraint = parse(question.constraint, {**facts, question.code: itself}, itself=question.code)
+            parsed_constraint = parse(constraint, {**earlier, code: itself}, itself=code)
         except ValidationError as error:
             errors["constraint"] = error.messages
     if errors:
         raise ValidationError(errors)
-    return relevant, constraint
+    return parsed_relevant, parsed_constraint
 
 
 def question_logic(question: Question, facts: Mapping[str, QuestionFacts]) -> dict[str, Any]:
