@@ -24,9 +24,10 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
+from surveys.continuity import indicator_option_ids
 from surveys.evidence import resolved_checks, sql_any_mismatch, sql_choice_flags
 from surveys.lifecycle import counted_statuses
-from surveys.models import Answer, IndicatorDefinition, Option, Response, SurveyRound
+from surveys.models import Answer, IndicatorDefinition, Response, SurveyRound
 
 from .models import Scope
 
@@ -82,17 +83,9 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     definitions = list(
         IndicatorDefinition.objects.filter(is_active=True).values_list("code", "question_code", "option_codes")
     )
-    # Each indicator's options as ids, whatever the questionnaire version (the same question and
-    # option codes in each): one query.
-    candidates = Option.objects.filter(question__code__in={question for _code, question, _options in definitions})
-    ids_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for pk, question_code, option_code in candidates.values_list("pk", "question__code", "code"):
-        ids_of[(question_code, option_code)].append(pk)
-    options_of = {
-        # str(): the codes are JSON an administrator edits, where 1 and "1" mean the same option.
-        code: sorted(pk for option_code in option_codes for pk in ids_of.get((question_code, str(option_code)), []))
-        for code, question_code, option_codes in definitions
-    }
+    # Each indicator's options as ids in every questionnaire version (the same codes, or the
+    # version's mapping where it dropped or changed the question): two queries.
+    options_of = indicator_option_ids(definitions)
     # The evidence checks' options join the same fold: one more 0/1 flag per check.
     checks = resolved_checks()
     option_ids = sorted({pk for ids in options_of.values() for pk in ids} | {pk for r in checks for pk in r.option_ids})

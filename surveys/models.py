@@ -403,6 +403,33 @@ class IndicatorDefinition(Bilingual):
         return self.localized("name")
 
 
+class IndicatorMapping(models.Model):
+    """An indicator's question in one questionnaire version, when that version drops or changes
+    the question the indicator names (``surveys.continuity``): the series goes on with these."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="indicator_mappings", verbose_name=_("questionnaire")
+    )
+    indicator = models.ForeignKey(
+        IndicatorDefinition, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("indicator")
+    )
+    question_code = models.CharField(_("question code"), max_length=48)
+    option_codes = models.JSONField(_("option codes"), default=list)
+    note = models.CharField(_("why"), max_length=255, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator mapping")
+        verbose_name_plural = _("indicator mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "indicator"], name="indicator_mapping_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} → {self.question_code}"
+
+
 class SurveyRound(Bilingual):
     """A round of self-assessment (e.g. "Khảo sát 2026"), national or for one province."""
 

@@ -244,12 +244,18 @@ def questionnaire_new_version(*, questionnaire: Any) -> Any:
 
 
 def questionnaire_publish(*, questionnaire: Any) -> Any:
+    """Publish a draft version. Refused while an indicator's question is dropped or changed with
+    no mapping saying how its series goes on (``surveys.continuity``)."""
+    from .continuity import indicator_breaks
     from .models import Questionnaire
 
     if questionnaire.is_published:
         raise ValidationError(_("This version is already published."))
     if not questionnaire.questions.exists():
         raise ValidationError(_("A questionnaire needs at least one question before it is published."))
+    breaks = indicator_breaks(questionnaire)
+    if breaks:
+        raise ValidationError([ValidationError(str(b), code="indicator_breaks") for b in breaks])
     Questionnaire.objects.filter(pk=questionnaire.pk).update(published_at=timezone.now())
     questionnaire.refresh_from_db()
     return questionnaire

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from surveys.continuity import indicator_mapping_set
 from surveys.models import IndicatorDefinition, Option, Question, Questionnaire
 from surveys.questionnaires import questionnaire_new_version, questionnaire_publish
 
@@ -74,6 +75,16 @@ def test_changes_make_a_new_version_that_can_be_edited_then_published(questionna
     question.text_vi = "Theo HTX, chuyển đổi số có cần thiết không?"
     question.full_clean()
     question.save()
+    # DX_NEED feeds an indicator: its rewording is published once the team says the series goes on.
+    with pytest.raises(ValidationError):
+        questionnaire_publish(questionnaire=draft)
+    indicator_mapping_set(
+        questionnaire=draft,
+        indicator=IndicatorDefinition.objects.get(code="dx_necessary"),
+        question_code="DX_NEED",
+        option_codes=["yes"],
+        by=None,
+    )
     questionnaire_publish(questionnaire=draft)
     assert Questionnaire.objects.get(pk=draft.pk).is_published
     assert Question.objects.get(questionnaire=questionnaire, code="DX_NEED").text_vi != question.text_vi
