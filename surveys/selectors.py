@@ -23,6 +23,7 @@ from .models import (
     Answer,
     FlagStatus,
     IndicatorDefinition,
+    IndicatorMapping,
     Option,
     Pillar,
     PillarScore,
@@ -433,5 +434,8 @@ def questionnaire_get(*, user: User, pk: int) -> Questionnaire:
 
 
 def indicator_definition_list() -> QuerySet[IndicatorDefinition]:
-    """The national indicators (data, not scoped)."""
-    return IndicatorDefinition.objects.order_by("position", "code")
+    """The national indicators (data, not scoped), with the published versions' mappings that
+    carry a series on where a version dropped or changed its question (``surveys.continuity``)."""
+    published = IndicatorMapping.objects.filter(questionnaire__published_at__isnull=False)
+    mappings = Prefetch("mappings", queryset=published.select_related("questionnaire").order_by("questionnaire_id"))
+    return IndicatorDefinition.objects.order_by("position", "code").prefetch_related(mappings)

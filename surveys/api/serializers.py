@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from surveys.models import (
     IndicatorDefinition,
+    IndicatorMapping,
     Option,
     Pillar,
     PillarScore,
@@ -80,8 +81,27 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
         fields = [*QuestionnaireSerializer.Meta.fields, "source", "pillars"]
 
 
+class QuestionnaireRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "code", "version"]
+
+
+class IndicatorMappingSerializer(serializers.ModelSerializer):
+    questionnaire = QuestionnaireRefSerializer(read_only=True)
+
+    class Meta:
+        model = IndicatorMapping
+        fields = ["questionnaire", "question_code", "option_codes"]
+
+
 class IndicatorDefinitionSerializer(serializers.ModelSerializer):
     metric = serializers.SerializerMethodField(help_text="The metric name in /indicators/ figures.")
+    mappings = IndicatorMappingSerializer(
+        many=True,
+        read_only=True,
+        help_text="Versions that dropped or changed the question: there the series counts these instead.",
+    )
 
     class Meta:
         model = IndicatorDefinition
@@ -94,18 +114,13 @@ class IndicatorDefinitionSerializer(serializers.ModelSerializer):
             "description_en",
             "question_code",
             "option_codes",
+            "mappings",
             "position",
             "is_active",
         ]
 
     def get_metric(self, definition: IndicatorDefinition) -> str:
         return f"{definition.code}_pct"
-
-
-class QuestionnaireRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Questionnaire
-        fields = ["id", "code", "version"]
 
 
 class RoundSerializer(serializers.ModelSerializer):
