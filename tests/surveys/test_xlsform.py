@@ -244,12 +244,12 @@ def test_a_form_written_in_excel_becomes_a_draft_whose_conditions_apply(member_a
     ("content", "where", "words"),
     [
         (
-            maturity_form(["geopoint", "LOCATION", "Vị trí", "Location", "no", "", "", ""]),
+            lambda: maturity_form(["geopoint", "LOCATION", "Vị trí", "Location", "no", "", "", ""]),
             [("survey", 6, "type")],
             "CoopDX cannot ask a question of type “geopoint”",
         ),
         (
-            maturity_form(
+            lambda: maturity_form(
                 ["integer", "EARLY", "Sớm", "Early", "yes", "${LATE} > 1", "", ""],
                 ["integer", "LATE", "Muộn", "Late", "yes", "", "", ""],
             ),
@@ -257,7 +257,7 @@ def test_a_form_written_in_excel_becomes_a_draft_whose_conditions_apply(member_a
             "LATE is not a question before this one",
         ),
         (
-            maturity_form(
+            lambda: maturity_form(
                 choices=[
                     ["list_name", "name", LABEL_VI, "coopdx_score"],
                     ["yesno", "yes", "Có", 7],
@@ -268,20 +268,21 @@ def test_a_form_written_in_excel_becomes_a_draft_whose_conditions_apply(member_a
             "A choice's score is a whole number from 0 to 5.",
         ),
         (
-            maturity_form(["integer", "BAD_REF", "Sai", "Wrong", "yes", "${NOWHERE} > 1", "", ""]),
+            lambda: maturity_form(["integer", "BAD_REF", "Sai", "Wrong", "yes", "${NOWHERE} > 1", "", ""]),
             [("survey", 6, None)],
             "Could not find the name 'NOWHERE'",
         ),
         (
-            maturity_form(["integer", "=SUM(1,2)", "Công thức", "Formula", "yes", "", "", ""]),
+            lambda: maturity_form(["integer", "=SUM(1,2)", "Công thức", "Formula", "yes", "", "", ""]),
             [("", None, None)],
             "contains a formula",
         ),
     ],
+    ids=["geopoint", "condition-on-a-later-question", "score-above-5", "unknown-reference", "formula"],
 )
 def test_what_coopdx_cannot_take_is_refused_with_its_place(content, where, words):
     with translation.override("en"), pytest.raises(XLSFormRefused) as refused:
-        questionnaire_import_xlsform(filename="form.xlsx", content=content)
+        questionnaire_import_xlsform(filename="form.xlsx", content=content())
     assert [(p.sheet, p.row, p.column) for p in refused.value.problems] == where
     assert words in " ".join(p.message for p in refused.value.problems)
 
