@@ -148,6 +148,9 @@ for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"surveys.{action}_scoringscheme", is_national_admin)
 rules.add_perm("surveys.view_roundrescoring", is_national_admin)
 rules.add_perm("surveys.rescore_round", is_national_admin)
+# Questionnaire versions (drafts, XLSForm in and out, preview, comparison, the indicator mappings a
+# new version needs, publishing) are the national team's, on their own pages.
+rules.add_perm("surveys.author_questionnaire", is_national_admin)
 # The self-assessments the registry contradicts (surveys.evidence): national roles and officers,
 # each within their scope (surveys.evidence_selectors).
 rules.add_perm("surveys.view_evidence_mismatches", is_national | is_officer)

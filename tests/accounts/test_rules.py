@@ -86,6 +86,7 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.delete_scoringscheme", NONE, {ADMIN}),
     ("surveys.view_roundrescoring", NONE, {ADMIN}),
     ("surveys.rescore_round", NONE, {ADMIN}),
+    ("surveys.author_questionnaire", NONE, {ADMIN}),
     # Microdata and export jobs: national readers and officers (each within their scope).
     ("surveys.export_microdata", NONE, NATIONAL_OR_OFFICER),
     ("exports.start_export", NONE, NATIONAL_OR_OFFICER),
