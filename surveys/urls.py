@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_evidence, views_microdata
+from . import views, views_continuity, views_evidence, views_microdata
 
 app_name = "surveys"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("responses/<int:pk>/submit/", views.response_submit, name="submit"),
     path("responses/<int:pk>/review/", views.response_review, name="review"),
     path("flags/<int:pk>/confirm/", views.flag_confirm, name="flag_confirm"),
+    path(
+        "questionnaires/<int:pk>/indicators/",
+        views_continuity.questionnaire_indicators,
+        name="questionnaire_indicators",
+    ),
 ]

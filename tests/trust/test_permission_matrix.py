@@ -371,12 +371,26 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     ("webhooks:disable", "POST", "/webhooks/{webhook}/disable/", {A: 302, MI: 404, AD: 302, "*": 403}),
     ("webhooks:delete", "POST", "/webhooks/{webhook}/delete/", {A: 302, MI: 404, AD: 302, "*": 403}),
     ("webhooks:retry", "POST", "/webhooks/deliveries/{webhook_delivery}/retry/", {A: 302, MI: 404, AD: 302, "*": 403}),
+    # Questionnaire versions are the national team's; a published one records no new mapping (400).
+    (
+        "surveys:questionnaire_indicators",
+        "GET",
+        "/surveys/questionnaires/{questionnaire}/indicators/",
+        {A: 302, AD: 200, "*": 403},
+    ),
+    (
+        "surveys:questionnaire_indicators",
+        "POST",
+        "/surveys/questionnaires/{questionnaire}/indicators/",
+        {A: 302, AD: 400, "*": 403},
+    ),
 ]
 
 # What a row posts besides the defaults, formatted with the objects like the paths.
 POST_DATA: dict[str, dict[str, list[str] | str]] = {
     "cooperatives:duplicates_merge": {"cooperatives": ["{coop}", "{copy}"], "keep": "{coop}"},
     "cooperatives:duplicates_dismiss": {"cooperatives": ["{coop}", "{copy}"], "note": "Hai HTX khác nhau"},
+    "surveys:questionnaire_indicators": {"indicator": "digital_signature", "question": "E_FILING", "options": ["yes"]},
     "directives:task": {"status": "in_progress", "percent_done": "40", "narrative": "Đã tập huấn 12 hợp tác xã."},
 }
 
@@ -498,6 +512,7 @@ def objects(db, coop_a, officer_a, member_a, national_admin, open_round, tmp_pat
         "upward": upward.pk,
         "flag": flag.pk,
         "submitted": submitted.pk,
+        "questionnaire": open_round.questionnaire_id,
         "copy": copy_a.pk,
         "dismissal": dismissal.pk,
         "ocop": ocop.pk,
