@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.exports import export_record
 from coopdx.heartbeat import beating, claim, stale_before
 from coopdx.queue import enqueue_on_commit, queue_available
+from coopdx.replicas import replica_reads
 
 from .models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from .sources import source_for
@@ -87,12 +88,13 @@ def export_job_run(*, job_id: int) -> ExportJob:
             with beating(ExportJob, job.pk), tempfile.TemporaryFile() as data, tempfile.TemporaryFile() as words:
                 if not job.created_by.is_active or not job.created_by.has_perm("exports.start_export"):
                     raise PermissionDenied
-                source = source_for(job, user=job.created_by)
-                ExportJob.objects.filter(pk=job.pk).update(progress_total=source.total)
-                written = write_rows(
-                    data, source.rows, fmt=_plain_format(job.fmt), progress=_progress(job.pk, source.total)
-                )
-                write_dictionary(words, source.dictionary)
+                with replica_reads():  # the rows may be seconds old; the job's own row is read above
+                    source = source_for(job, user=job.created_by)
+                    ExportJob.objects.filter(pk=job.pk).update(progress_total=source.total)
+                    written = write_rows(
+                        data, source.rows, fmt=_plain_format(job.fmt), progress=_progress(job.pk, source.total)
+                    )
+                    write_dictionary(words, source.dictionary)
                 stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
                 stem = f"coopdx-{job.kind}-{job.pk}-{stamp}"
                 extension = "ndjson" if job.fmt == ExportFormat.NDJSON else "csv"
