@@ -203,3 +203,29 @@ def addon_review_part(response: Response, *, page: int) -> dict[str, Any] | None
             }
         )
     return {"page": page, "name": addon_part_name(response.round), "provincial": True, "rows": rows}
+
+
+def addon_bulk_replace(survey_round: SurveyRound, rows: Sequence[tuple[int, Mapping[str, AnswerValue]]]) -> None:
+    """Replace the add-on answers of many responses at once (the paper import's bulk write):
+    a few queries whatever the number of rows."""
+    questions = {q.code: q for q in addon_questions(survey_round)}
+    if not questions or not rows:
+        return
+    AddOnAnswer.objects.filter(response_id__in=[pk for pk, _values in rows]).delete()
+    option_ids = {(q.code, o.code): o.pk for q in questions.values() for o in q.options.all()}
+    answers: list[AddOnAnswer] = []
+    chosen: list[tuple[int, list[int]]] = []
+    for response_id, values in rows:
+        for code, value in values.items():
+            if value.is_empty:
+                continue
+            answers.append(
+                AddOnAnswer(response_id=response_id, question=questions[code], number=value.number, text=value.text)
+            )
+            chosen.append((len(answers) - 1, [option_ids[(code, c)] for c in value.options]))
+    AddOnAnswer.objects.bulk_create(answers, batch_size=2000)
+    through = AddOnAnswer.options.through
+    through.objects.bulk_create(
+        [through(addonanswer_id=answers[i].pk, addonoption_id=o) for i, options in chosen for o in options],
+        batch_size=10000,
+    )
