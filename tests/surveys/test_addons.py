@@ -223,3 +223,10 @@ def test_the_nightly_figures_are_the_same_with_add_on_answers(with_addons, offic
     assert with_answers
     AddOnAnswer.objects.all().delete()
     assert figures() == with_answers
+
+
+def test_the_offline_form_keeps_the_add_ons_page_too(login, with_addons, member_a, questionnaire):
+    response = response_start(survey_round=with_addons, cooperative=member_a.cooperative, by=member_a)
+    page = login(member_a).get(reverse("surveys:fill", args=[response.pk, 1])).content.decode()
+    last = questionnaire.pillars.count() + 1
+    assert reverse("surveys:fill", args=[response.pk, last]) in page  # among the pages the worker keeps
