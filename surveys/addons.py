@@ -96,6 +96,8 @@ def addon_question_save(
         question = AddOnQuestion(round=survey_round, position=0 if last is None else last + 1)
     elif question.round_id != survey_round.pk:
         raise PermissionDenied
+    if question.pk and question.kind != kind:
+        question.answers.all().delete()  # drafts' answers of the old kind no longer fit the question
     question.code, question.kind, question.required = code.strip(), kind, required
     question.text_vi, question.text_en = text_vi.strip(), text_en.strip()
     rows = _option_rows(kind, options)

@@ -230,3 +230,13 @@ def test_the_offline_form_keeps_the_add_ons_page_too(login, with_addons, member_
     page = login(member_a).get(reverse("surveys:fill", args=[response.pk, 1])).content.decode()
     last = questionnaire.pillars.count() + 1
     assert reverse("surveys:fill", args=[response.pk, last]) in page  # among the pages the worker keeps
+
+
+def test_a_question_whose_kind_changes_loses_the_drafts_answers_of_the_old_kind(with_addons, officer_a, coop_a):
+    response = response_start(survey_round=with_addons, cooperative=coop_a, by=officer_a)
+    response_save_answers(response=response, answers={"HOMESTAY_ROOMS": "4", "TOURISM": "2"}, by=officer_a)
+    rooms = AddOnQuestion.objects.get(code="HOMESTAY_ROOMS")
+    addons.addon_question_save(
+        survey_round=with_addons, by=officer_a, question=rooms, code="HOMESTAY_ROOMS", kind="text", text_vi="Homestay?"
+    )
+    assert set(addons.addon_answer_values(response)) == {"TOURISM"}
