@@ -151,6 +151,9 @@ rules.add_perm("surveys.rescore_round", is_national_admin)
 # Questionnaire versions (drafts, XLSForm in and out, preview, comparison, the indicator mappings a
 # new version needs, publishing) are the national team's, on their own pages.
 rules.add_perm("surveys.author_questionnaire", is_national_admin)
+# A provincial round's add-on questions (surveys.addons), asked after the national ones and never
+# scored: the officers of the round's province, or a national administrator, on the round's page.
+rules.add_perm("surveys.manage_addon_questions", is_national_admin | (is_officer & is_officer_of_object_province))
 # The self-assessments the registry contradicts (surveys.evidence): national roles and officers,
 # each within their scope (surveys.evidence_selectors).
 rules.add_perm("surveys.view_evidence_mismatches", is_national | is_officer)

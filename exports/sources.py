@@ -79,7 +79,10 @@ def source_for(job: ExportJob, *, user: User) -> Source:
         responses = surveys.response_list(user=user).filter(round__in=rounds.values("pk"))
         if job.provinces:
             responses = responses.filter(cooperative__province__code__in=job.provinces)
-        layout = microdata_layout(questionnaire_ids=set(rounds.values_list("questionnaire_id", flat=True)))
+        layout = microdata_layout(
+            questionnaire_ids=set(rounds.values_list("questionnaire_id", flat=True)),
+            round_ids=set(rounds.values_list("pk", flat=True)),
+        )
         return Source(
             rows=microdata_rows(responses=responses, layout=layout),
             total=responses.count(),

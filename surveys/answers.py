@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils import formats
@@ -18,13 +19,33 @@ from django.utils.translation import gettext as _
 
 from coopdx.validators import validate_visible_text
 
-from .models import CHOICE_KINDS, Option, Question, QuestionKind
+from .models import CHOICE_KINDS, NUMBER_KINDS, AddOnAnswer, Answer, QuestionKind
 from .scoring import AnswerValue
 
 RawAnswer = str | Sequence[str] | int | float | Decimal | None
 
 
-def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
+class AskedQuestion(Protocol):
+    """What the reader asks of a question: a national one (``Question``) or a province's add-on
+    (``AddOnQuestion``), read by the same rules."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text_vi(self) -> str: ...
+    @property
+    def options(self) -> Any: ...
+    @property
+    def min_value(self) -> Decimal | None: ...
+    @property
+    def max_value(self) -> Decimal | None: ...
+    @property
+    def integer_only(self) -> bool: ...
+
+
+def parse_answer(question: AskedQuestion, raw: RawAnswer) -> AnswerValue:
     """Turn a raw value (option codes, a number, a text) into an answer, or say what is wrong."""
     if raw is None or raw == "" or raw == []:
         return AnswerValue()
@@ -53,7 +74,7 @@ def parse_answer(question: Question, raw: RawAnswer) -> AnswerValue:
                 % {"label": next(valid[c].label for c in codes if valid[c].exclusive)}
             )
         return AnswerValue(options=codes)
-    if question.kind == QuestionKind.NUMBER:
+    if question.kind in NUMBER_KINDS:
         return AnswerValue(number=parse_number(question, raw))
     text = str(raw).strip()
     if len(text) > 500:
@@ -66,7 +87,7 @@ def _label_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _option_codes(valid: Mapping[str, Option], parts: list[str]) -> list[str]:
+def _option_codes(valid: Mapping[str, Any], parts: list[str]) -> list[str]:
     """Option codes from cells holding codes or labels (as the paper form's drop-down lists
     write them, in Vietnamese or English), several separated by ";"; a label that itself holds
     a ";" is read whole first."""
@@ -93,7 +114,7 @@ def _shown(value: Decimal) -> str:
     return formats.number_format(exact)
 
 
-def number_bounds_message(question: Question) -> str:
+def number_bounds_message(question: AskedQuestion) -> str:
     """What a number question accepts, said as the error for anything else."""
     low, high = question.min_value, question.max_value
     values = {"min": _shown(low) if low is not None else "", "max": _shown(high) if high is not None else ""}
@@ -114,7 +135,7 @@ def number_bounds_message(question: Question) -> str:
     return _("Enter a number of zero or more.")
 
 
-def parse_number(question: Question, raw: RawAnswer) -> Decimal:
+def parse_number(question: AskedQuestion, raw: RawAnswer) -> Decimal:
     """A number answer checked against its question's bounds and integer-ness.
 
     The one check of number answers: the browser form, the API and the paper import all call
@@ -153,3 +174,23 @@ def answers_signature(values: Mapping[str, AnswerValue]) -> str:
         number = "" if value.number is None else format(Decimal(value.number).quantize(Decimal("0.01")), "f")
         parts.append([code, sorted(value.options), number, value.text.strip()])
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def store_answers(model: type[Answer] | type[AddOnAnswer], response: Any, parsed: Mapping[Any, AnswerValue]) -> None:
+    """Store read answers of a response: national ones (``Answer``) or the round's add-ons
+    (``AddOnAnswer``), each in its own table; an empty answer removes the stored one."""
+    if not parsed:
+        return
+    existing = {a.question_id: a for a in model.objects.filter(response=response, question__in=list(parsed))}
+    for question, value in parsed.items():
+        answer = existing.get(question.pk)
+        if value.is_empty:
+            if answer:
+                answer.delete()
+            continue
+        answer = answer or model(response=response, question=question)
+        answer.number, answer.text = value.number, value.text
+        answer.save()
+        if question.kind in CHOICE_KINDS:
+            options = {o.code: o for o in question.options.all()}
+            answer.options.set([options[code] for code in value.options])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pillar, Question, QuestionKind, ResponseFlag, ResponseStatus
+from .models import NUMBER_KINDS, AddOnKind, Pillar, QuestionKind, ResponseFlag, ResponseStatus
 from .scoring import AnswerValue
+
+if TYPE_CHECKING:
+    from .answers import AskedQuestion
 
 DAMAGED_PAGE = _("This page is out of date or damaged. Reload it and enter your answers again.")
 
@@ -39,7 +43,7 @@ class NumberAnswerField(forms.Field):
     The input carries the question's bounds and step so the browser helps, in plain digits.
     """
 
-    def __init__(self, *, question: Question, **kwargs: Any) -> None:
+    def __init__(self, *, question: AskedQuestion, **kwargs: Any) -> None:
         self.question = question
         attrs = {
             "inputmode": "numeric" if question.integer_only else "decimal",
@@ -63,33 +67,45 @@ class NumberAnswerField(forms.Field):
         return plain_number(value) if isinstance(value, Decimal) else value
 
 
+def answer_field(question: AskedQuestion, value: AnswerValue | None) -> forms.Field:
+    """The input of one question, national or a province's add-on, holding its saved answer.
+    Nothing is required on a draft page; submission checks completeness."""
+    options = [(o.code, o.label) for o in question.options.all()]
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
+        field: forms.Field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, required=False)
+        field.initial = value.options[0] if value and value.options else None
+    elif question.kind == QuestionKind.MULTIPLE:
+        field = forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, required=False)
+        field.initial = list(value.options) if value else []
+    elif question.kind in NUMBER_KINDS:
+        field = NumberAnswerField(question=question)
+        field.initial = value.number if value else None
+    else:
+        field = forms.CharField(max_length=500, required=False)
+        field.initial = value.text if value else ""
+    field.label = question.text
+    return field
+
+
 class PillarForm(forms.Form):
-    """One pillar's questions. Nothing is required on a draft page; submission checks completeness."""
+    """One pillar's questions (or, with ``questions``, a provincial round's add-on questions)."""
 
     revision = RevisionField()
 
-    def __init__(self, *args: Any, pillar: Pillar, values: dict[str, AnswerValue], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pillar: Pillar | None = None,
+        values: dict[str, AnswerValue],
+        questions: Sequence[AskedQuestion] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.questions = list(pillar.questions.all())
+        self.questions: list[Any] = list(pillar.questions.all()) if pillar is not None else list(questions)
         for question in self.questions:
-            value = values.get(question.code)
-            label = question.text
-            options = [(o.code, o.label) for o in question.options.all()]
-            if question.kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-                field: forms.Field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, required=False)
-                initial: Any = value.options[0] if value and value.options else None
-            elif question.kind == QuestionKind.MULTIPLE:
-                field = forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, required=False)
-                initial = list(value.options) if value else []
-            elif question.kind == QuestionKind.NUMBER:
-                field = NumberAnswerField(question=question)
-                initial = value.number if value else None
-            else:
-                field = forms.CharField(max_length=500, required=False)
-                initial = value.text if value else ""
-            field.label = label
-            field.help_text = " ".join(filter(None, [question.help, f"({question.unit})" if question.unit else ""]))
-            field.initial = initial
+            field = answer_field(question, values.get(question.code))
+            if pillar is not None:
+                field.help_text = " ".join(filter(None, [question.help, f"({question.unit})" if question.unit else ""]))
             self.fields[question.code] = field
 
     def clean(self) -> dict[str, Any]:
@@ -152,3 +168,36 @@ class RoundFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"][:100]  # a search of any length reads; only its start counts
+
+
+class AddOnQuestionForm(forms.Form):
+    """An add-on question as the province writes it; the service (``surveys.addons``) checks it."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=48,
+        help_text=_("Letters without accents, digits and “_”, e.g. TOURISM. It names the column of the paper form."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=AddOnKind.choices)
+    text_vi = forms.CharField(label=_("Question (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = forms.CharField(
+        label=_("Question (English)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Optional: without it, English readers see the Vietnamese."),
+    )
+    options = forms.CharField(
+        label=_("Options (single or multiple choice)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One option a line: the Vietnamese label, then “|” and the English label if you have it."),
+    )
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+
+    def option_labels(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data.get("options", "").splitlines():
+            vi, _bar, en = line.partition("|")
+            if vi.strip():
+                rows.append((vi.strip(), en.strip()))
+        return rows

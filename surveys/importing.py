@@ -11,6 +11,7 @@ to bottom; the blank template is in ``exports``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +27,12 @@ from imports.cells import parse_code
 from imports.files import Cell, Sheet
 from imports.kinds import MAX_STORED_ERRORS, RowError
 
-from .answers import parse_answer
+from .addons import addon_bulk_replace, addon_questions
+from .answers import AskedQuestion, parse_answer
 from .consistency import answers_check, confirmed_codes, questionnaire_rules
 from .flags import flags_raise
 from .lifecycle import change_refusal, mark_entered, mark_submitted
-from .models import Answer, PillarScore, Question, Response, ScoringScheme, SurveyRound
+from .models import AddOnQuestion, Answer, PillarScore, Question, Response, ScoringScheme, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, hidden_codes, score_response
 from .services import cooperatives_refresh_maturity
@@ -52,6 +54,8 @@ class ResponseRow:
     values: dict[str, AnswerValue]
     result: ScoreResult
     existing: Response | None = None
+    # The answers to a provincial round's add-on questions: stored apart, never scored.
+    addon_values: dict[str, AnswerValue] = field(default_factory=dict)
     # Consistency warnings the row's answers raise: confirming the import confirms them, as the
     # cooperative's signature on the paper form does.
     confirmed_warnings: list[str] = field(default_factory=list)
@@ -163,6 +167,8 @@ class ResponseRowReader:
         self.spec = questionnaire_spec(survey_round.questionnaire)
         self.scheme = survey_round.scheme.spec()
         self.required = [q.code for p in self.spec for q in p.questions if q.required]
+        self.addons = {q.code.upper(): q for q in addon_questions(survey_round)}
+        self.addon_columns: dict[int, AddOnQuestion] = {}
         self.logic = has_logic(self.spec)
         self.code_column: int | None = None
         self.columns: dict[int, Question] = {}
@@ -179,6 +185,8 @@ class ResponseRowReader:
                 continue  # the template's names, for the reader: the code says which cooperative
             elif header.strip().upper() in self.questions:
                 self.columns[index] = self.questions[header.strip().upper()]
+            elif header.strip().upper() in self.addons:
+                self.addon_columns[index] = self.addons[header.strip().upper()]
             elif header.strip():
                 self.errors.append(
                     RowError(
@@ -211,9 +219,11 @@ class ResponseRowReader:
         if refusal:
             self.errors.append(RowError(number, CODE_HEADER, refusal))
         self._first_row_of_code.setdefault(code, number)
-        values, refused = self._answers(number, cells)
+        values, refused = self._answers(number, cells, self.columns)
         exempt = self._apply_logic(number, values, refused) if self.logic else refused
         self._check_required(number, values, exempt)
+        addon_values, addon_refused = self._answers(number, cells, self.addon_columns)
+        self._check_required(number, addon_values, addon_refused, [q.code for q in self.addons.values() if q.required])
         findings = [] if len(self.errors) > errors_before else answers_check(self.rules, values)
         for finding in findings:
             target = self.errors if finding.is_error else self.warnings
@@ -222,7 +232,7 @@ class ResponseRowReader:
             return None
         existing = self.existing.get(cooperative.pk)
         result = score_response(self.spec, values, self.scheme)
-        return ResponseRow(number, cooperative.pk, values, result, existing, confirmed_codes(findings))
+        return ResponseRow(number, cooperative.pk, values, result, existing, addon_values, confirmed_codes(findings))
 
     def _cooperative_refusal(self, code: str, cooperative: Cooperative | None) -> str | None:
         """Why the row's cooperative cannot be answered for in this import, or None."""
@@ -242,13 +252,17 @@ class ResponseRowReader:
 
     def unanswered(self, cells: list[Cell]) -> bool:
         """No question's cell holds anything (a row the template pre-filled and nobody filled in)."""
-        return all(cells[i] is None or not str(cells[i]).strip() for i in self.columns if i < len(cells))
+        columns = [*self.columns, *self.addon_columns]
+        return all(cells[i] is None or not str(cells[i]).strip() for i in columns if i < len(cells))
 
-    def _answers(self, number: int, cells: list[Cell]) -> tuple[dict[str, AnswerValue], set[str]]:
-        """Each question's cell read by the browser's rules: the values, and the codes refused."""
+    def _answers(
+        self, number: int, cells: list[Cell], columns: Mapping[int, AskedQuestion]
+    ) -> tuple[dict[str, AnswerValue], set[str]]:
+        """Each question's cell (national or add-on) read by the browser's rules: the values, and
+        the codes refused."""
         values: dict[str, AnswerValue] = {}
         refused: set[str] = set()
-        for index, question in self.columns.items():
+        for index, question in columns.items():
             raw = cells[index] if index < len(cells) else None
             if isinstance(raw, float) and raw.is_integer():
                 raw = int(raw)
@@ -281,9 +295,12 @@ class ResponseRowReader:
                 self.errors.append(RowError(number, code, " ".join(messages)))
         return refused | hidden
 
-    def _check_required(self, number: int, values: dict[str, AnswerValue], refused: set[str]) -> None:
+    def _check_required(
+        self, number: int, values: dict[str, AnswerValue], refused: set[str], required: list[str] | None = None
+    ) -> None:
         # A refused cell has its own error; it is not also "unanswered".
-        missing = [c for c in self.required if c not in refused and (c not in values or values[c].is_empty)]
+        codes = self.required if required is None else required
+        missing = [c for c in codes if c not in refused and (c not in values or values[c].is_empty)]
         if missing:
             self.errors.append(
                 RowError(
@@ -383,6 +400,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
             batch_size=BATCH * 5,
         )
         PillarScore.objects.bulk_create(pillar_scores, batch_size=BATCH)
+        addon_bulk_replace(survey_round, [(row.existing.pk, row.addon_values) for row in plan.rows if row.existing])
         flags_raise(response_ids=[row.existing.pk for row in plan.rows if row.existing], by=by, now=now)
         cooperatives_refresh_maturity(cooperative_ids=[row.cooperative_id for row in plan.rows], by=by)
     return {"created": len(creates), "updated": len(updates), "unchanged": 0}

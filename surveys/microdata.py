@@ -3,8 +3,10 @@ says what each column holds.
 
 A row: the round, the cooperative (code, name, province, ward, sector), status, dates, score,
 level and the pillar scores, then one column per question (codes of the chosen options, several
-joined by ``;``, a number or a text). The rows are read in four ordered streams (responses,
-answers, chosen options, pillar scores) with ``values_list().iterator(chunk_size=)`` and merged
+joined by ``;``, a number or a text), then, for a provincial round, one column per add-on question
+of the province, named ``addon_<code>`` (never scored: docs/scoring.md). The rows are read in
+ordered streams (responses, answers, chosen options, pillar scores, add-on answers and their
+options) with ``values_list().iterator(chunk_size=)`` and merged
 by response: a handful of queries and bounded memory whatever the number of responses, never a
 model object per row. Used by the officers' Excel download and by the export jobs (CSV, NDJSON).
 """
@@ -20,7 +22,17 @@ from django.db.models import QuerySet
 
 from coopdx.exports import neutralise
 
-from .models import Answer, PillarScore, Question, QuestionKind, Response, ResponseStatus
+from .models import (
+    AddOnAnswer,
+    AddOnKind,
+    AddOnQuestion,
+    Answer,
+    PillarScore,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+)
 
 CHUNK_SIZE = 2000
 DICTIONARY_SHEET = "Từ điển dữ liệu"
@@ -66,19 +78,38 @@ class Layout:
 
     pillars: list[str] = field(default_factory=list)
     questions: list[dict[str, Any]] = field(default_factory=list)
+    # A provincial round's add-on questions: (round id, code) → column, after the national ones.
+    addons: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
 
     @property
     def header(self) -> list[str]:
-        return [name for name, *_rest in FIXED] + [f"pillar_{code}" for code in self.pillars] + self.question_codes
+        fixed = [name for name, *_rest in FIXED] + [f"pillar_{code}" for code in self.pillars]
+        return fixed + self.question_codes + [a["column"] for a in self.addons.values()]
 
     @property
     def question_codes(self) -> list[str]:
         return [q["code"] for q in self.questions]
 
 
-def microdata_layout(*, questionnaire_ids: Iterable[int]) -> Layout:
-    """The columns of the questionnaires' questions (a code shared by versions is one column)."""
+def microdata_layout(*, questionnaire_ids: Iterable[int], round_ids: Iterable[int] = ()) -> Layout:
+    """The columns of the questionnaires' questions (a code shared by versions is one column), and
+    of the add-on questions of the rounds among ``round_ids`` that have some."""
     layout = Layout()
+    addons = list(
+        AddOnQuestion.objects.filter(round_id__in=list(round_ids))
+        .select_related("round")
+        .prefetch_related("options")
+        .order_by("round__code", "position", "pk")
+    )
+    shared = {q.code for q in addons if sum(1 for other in addons if other.code == q.code) > 1}
+    for addon in addons:
+        layout.addons[(addon.round_id, addon.code)] = {
+            "column": f"addon_{addon.round.code}_{addon.code}" if addon.code in shared else f"addon_{addon.code}",
+            "text_vi": f"[Câu hỏi bổ sung của tỉnh, không tính điểm] {addon.text_vi}",
+            "text_en": f"[Provincial add-on question, not scored] {addon.text_en or addon.text_vi}",
+            "kind": addon.kind,
+            "options": [(o.code, o.label_vi, o.label_en) for o in addon.options.all()],
+        }
     questions = (
         Question.objects.filter(questionnaire_id__in=list(questionnaire_ids))
         .select_related("pillar")
@@ -112,11 +143,17 @@ def microdata_dictionary(layout: Layout) -> Iterator[list[object]]:
         yield [name, text_vi, text_en, kind, statuses if name == "status" else ""]
     for code in layout.pillars:
         yield [f"pillar_{code}", f"Điểm trụ cột {code}", f"Pillar {code} score (0-100)", "number", ""]
-    kinds = {QuestionKind.NUMBER: "number", QuestionKind.TEXT: "text", QuestionKind.MULTIPLE: "codes (;)"}
-    for question in layout.questions:
+    kinds = {
+        QuestionKind.NUMBER: "number",
+        QuestionKind.TEXT: "text",
+        QuestionKind.MULTIPLE: "codes (;)",
+        AddOnKind.INTEGER: "integer",
+        AddOnKind.DECIMAL: "number",
+    }
+    for question in [*layout.questions, *layout.addons.values()]:
         codes = "; ".join(f"{code} = {vi}" + (f" / {en}" if en else "") for code, vi, en in question["options"])
         yield [
-            question["code"],
+            question.get("column", question.get("code")),
             question["text_vi"],
             question["text_en"],
             kinds.get(question["kind"], "code"),
@@ -162,6 +199,22 @@ def microdata_rows(*, responses: QuerySet[Response], layout: Layout) -> Iterator
         .values_list("response_id", "pillar_code", "score")
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    addon_answers = _Stream(
+        AddOnAnswer.objects.filter(response__in=ids)
+        .order_by("response_id", "pk")
+        .values_list("response_id", "pk", "response__round_id", "question__code", "number", "text")
+        .iterator(chunk_size=CHUNK_SIZE)
+        if layout.addons
+        else iter(())
+    )
+    addon_chosen = _Stream(
+        AddOnAnswer.options.through.objects.filter(addonanswer__response__in=ids)
+        .order_by("addonanswer__response_id", "addonanswer_id", "addonoption__position", "addonoption__code")
+        .values_list("addonanswer__response_id", "addonanswer_id", "addonoption__code")
+        .iterator(chunk_size=CHUNK_SIZE)
+        if layout.addons
+        else iter(())
+    )
     header: list[object] = [*layout.header]
     yield header
     question_codes = layout.question_codes
@@ -172,14 +225,27 @@ def microdata_rows(*, responses: QuerySet[Response], layout: Layout) -> Iterator
             codes.setdefault(answer_id, []).append(option_code)
         answered: dict[str, object] = {}
         for _response, answer_id, question_code, number, text in answers.take(pk):
-            if answer_id in codes:
-                answered[question_code] = ";".join(codes[answer_id])
-            else:
-                answered[question_code] = number if number is not None else (text or None)
+            answered[question_code] = _cell(codes.get(answer_id), number, text)
         scores = {code: score for _response, code, score in pillars.take(pk)}
         row = [*values[1:], *(scores.get(code) for code in layout.pillars)]
         row += [answered.get(code) for code in question_codes]
+        if layout.addons:
+            addon_codes: dict[int, list[str]] = {}
+            for _response, answer_id, option_code in addon_chosen.take(pk):
+                addon_codes.setdefault(answer_id, []).append(option_code)
+            provincial = {
+                (round_id, code): _cell(addon_codes.get(answer_id), number, text)
+                for _response, answer_id, round_id, code, number, text in addon_answers.take(pk)
+            }
+            row += [provincial.get(key) for key in layout.addons]
         yield [neutralise(value) for value in row]
+
+
+def _cell(options: list[str] | None, number: object, text: str) -> object:
+    """An answer's cell: the chosen options' codes joined by ";", else the number or the text."""
+    if options:
+        return ";".join(options)
+    return number if number is not None else (text or None)
 
 
 def microdata_workbook(*, responses: QuerySet[Response], layout: Layout, rows: Iterator[list[object]] | None = None):

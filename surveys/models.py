@@ -8,11 +8,13 @@ constraints refer to each other, and an app keeps its models in one module, as D
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from coopdx.validators import validate_visible_text
 
 from .scoring import LEVELS, SchemeError, SchemeSpec
 
@@ -778,3 +780,119 @@ class RoundRescoring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.from_scheme_id} → {self.to_scheme_id}"
+
+
+class AddOnKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    YES_NO = "yes_no", _("Yes / no")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Number with decimals")
+    TEXT = "text", _("Short text")
+
+
+# The kinds answered by a number: the national "number", an add-on's whole or decimal number.
+NUMBER_KINDS = (QuestionKind.NUMBER, AddOnKind.INTEGER, AddOnKind.DECIMAL)
+
+ADDON_CODE = RegexValidator(
+    r"^[A-Za-z][A-Za-z0-9_]{0,47}$",
+    _("Start with a letter; use only letters without accents, digits and “_”."),
+)
+
+
+class AddOnQuestion(Bilingual):
+    """A provincial round's own question, asked after the national questionnaire
+    (``surveys.addons``). Kept apart from ``Question`` on purpose: the scoring, the aggregation,
+    the version diff and the XLSForm read only the national questionnaire, so an add-on can never
+    count in the national index (docs/scoring.md)."""
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="addon_questions"
+    )
+    code = models.CharField(_("code"), max_length=48, validators=[ADDON_CODE])
+    kind = models.CharField(_("kind"), max_length=16, choices=AddOnKind.choices)
+    text_vi = models.TextField(_("question (Vietnamese)"), validators=[validate_visible_text])
+    text_en = models.TextField(_("question (English)"), blank=True, validators=[validate_visible_text])
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # What the answer reader (``surveys.answers``) asks of a question: add-on numbers are zero or
+    # more, whole for the integer kind.
+    min_value = None
+    max_value = None
+    unit = unit_vi = ""  # the review pages and the paper form show a national number's unit
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("provincial add-on question")
+        verbose_name_plural = _("provincial add-on questions")
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="addon_question_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text_vi[:60]}"
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
+
+    @property
+    def integer_only(self) -> bool:
+        return self.kind == AddOnKind.INTEGER
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in (AddOnKind.INTEGER, AddOnKind.DECIMAL)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (AddOnKind.SINGLE, AddOnKind.MULTIPLE, AddOnKind.YES_NO)
+
+    def clean(self) -> None:
+        if not self.round_id:
+            return
+        if self.round.province_id is None:
+            raise ValidationError(_("A national round has no provincial add-on questions."))
+        code = (self.code or "").strip()
+        if Question.objects.filter(questionnaire_id=self.round.questionnaire_id, code__iexact=code).exists():
+            raise ValidationError({"code": _("The national questionnaire already has a question with this code.")})
+        if AddOnQuestion.objects.filter(round_id=self.round_id, code__iexact=code).exclude(pk=self.pk).exists():
+            raise ValidationError({"code": _("This round already has an add-on question with this code.")})
+
+
+class AddOnOption(Bilingual):
+    question = models.ForeignKey(AddOnQuestion, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("code"), max_length=48)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=255, validators=[validate_visible_text])
+    label_en = models.CharField(_("label (English)"), max_length=255, blank=True, validators=[validate_visible_text])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    exclusive = False  # no add-on option excludes the others (``surveys.answers`` reads it)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("add-on option")
+        verbose_name_plural = _("add-on options")
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="addon_option_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label_vi}"
+
+    @property
+    def label(self) -> str:
+        return self.localized("label")
+
+
+class AddOnAnswer(models.Model):
+    """The answer to one add-on question: never read by the scoring or the aggregation."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="addon_answers")
+    question = models.ForeignKey(AddOnQuestion, on_delete=models.CASCADE, related_name="answers")
+    options = models.ManyToManyField(AddOnOption, related_name="+", blank=True)
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="addon_answer_response_question")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.question_id}"

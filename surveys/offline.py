@@ -6,7 +6,7 @@ the revision check), the one path of every answer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from coopdx.pwa import offline_page_headers, user_key
 
-from .models import Pillar, Response
+from .models import AddOnQuestion, Pillar, Response
 from .scoring import AnswerValue
 
 
@@ -23,20 +23,28 @@ def _asked(pillar: Pillar, hidden: frozenset[str]) -> list[str]:
 
 
 def fill_progress(
-    pillars: list[Pillar], pillar: Pillar, values: Mapping[str, AnswerValue], hidden: frozenset[str] = frozenset()
+    pillars: list[Pillar],
+    pillar: Pillar | None,
+    values: Mapping[str, AnswerValue],
+    hidden: frozenset[str] = frozenset(),
+    provincial: Sequence[AddOnQuestion] = (),
+    addon_values: Mapping[str, AnswerValue] | None = None,
 ) -> dict[str, int]:
     """Answered questions out of all, on this part and over the whole questionnaire (any answer
     counts, required or not: it is how far the member has come, not what submission needs). A
-    question the saved answers hide (skip logic) counts in neither."""
+    question the saved answers hide (skip logic) counts in neither. A provincial round's add-ons
+    count as their own last part (``pillar`` None)."""
 
     def answered(part: Pillar) -> int:
         return sum(1 for code in _asked(part, hidden) if code in values and not values[code].is_empty)
 
+    extra = addon_values or {}
+    addons_answered = sum(1 for q in provincial if q.code in extra and not extra[q.code].is_empty)
     return {
-        "part_answered": answered(pillar),
-        "part_total": len(_asked(pillar, hidden)),
-        "all_answered": sum(answered(p) for p in pillars),
-        "all_total": sum(len(_asked(p, hidden)) for p in pillars),
+        "part_answered": answered(pillar) if pillar else addons_answered,
+        "part_total": len(_asked(pillar, hidden)) if pillar else len(provincial),
+        "all_answered": sum(answered(p) for p in pillars) + addons_answered,
+        "all_total": sum(len(_asked(p, hidden)) for p in pillars) + len(provincial),
     }
 
 

@@ -17,6 +17,7 @@ from coopdx.collation import vietnamese
 from coopdx.disclosure import enough
 from cooperatives.models import Cooperative, CooperativeStatus
 
+from .addons import addon_review_part
 from .lifecycle import counted_statuses, expected_to_answer
 from .models import (
     Advice,
@@ -336,8 +337,9 @@ def response_review(*, response: Response) -> list[dict[str, Any]]:
                     "answered": not value.is_empty,  # the rule the required check uses
                 }
             )
-        parts.append({"page": page, "pillar": pillar, "rows": rows})
-    return parts
+        parts.append({"page": page, "pillar": pillar, "name": pillar.name, "rows": rows})
+    provincial = addon_review_part(response, page=len(parts) + 1)  # a provincial round's add-ons, last
+    return parts if provincial is None else [*parts, provincial]
 
 
 def response_pillars(*, response: Response) -> list[dict[str, Any]]:

@@ -18,12 +18,13 @@ from coopdx.history import record_by
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperatives_set_maturity
 
-from .answers import RawAnswer, parse_answer
+from .addons import addon_parse, addon_unanswered
+from .answers import RawAnswer, parse_answer, store_answers
 from .consistency import Finding, answers_check, confirmed_codes, questionnaire_rules, submission_refusal
 from .flags import flags_raise, flags_resolve
 from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted, may_accept
 from .models import (
-    CHOICE_KINDS,
+    AddOnAnswer,
     Answer,
     FlagStatus,
     PillarScore,
@@ -105,13 +106,11 @@ def response_save_answers(
         raise ValidationError(_("This survey round is closed."))
     _check_revision(response, revision)
     questions = _questions(response)
-    errors: dict[str, list[str]] = {}
+    # The codes that are no national question are the round's add-ons, kept apart (never scored).
+    addon_values, errors = addon_parse(response, {c: raw for c, raw in answers.items() if c not in questions})
     parsed: dict[Question, AnswerValue] = {}
-    for code, raw in answers.items():
-        question = questions.get(code)
-        if question is None:
-            errors.setdefault(code, []).append(_("Unknown question."))
-            continue
+    for code, raw in ((c, raw) for c, raw in answers.items() if c in questions):
+        question = questions[code]
         try:
             parsed[question] = parse_answer(question, raw)
         except ValidationError as error:
@@ -121,29 +120,12 @@ def response_save_answers(
     spec = questionnaire_spec(response.round.questionnaire)
     if has_logic(spec):
         parsed = answers_with_logic(spec, response_answer_values(response), questions, parsed)
-    _write_answers(response, parsed)
+    store_answers(Answer, response, parsed)
+    store_answers(AddOnAnswer, response, addon_values)
     mark_entered(response, by=by)
     record_by(response, by)
     response.save()
     return response
-
-
-def _write_answers(response: Response, parsed: Mapping[Question, AnswerValue]) -> None:
-    existing = {a.question_id: a for a in Answer.objects.filter(response=response, question__in=list(parsed))}
-    for question, value in parsed.items():
-        answer = existing.get(question.pk)
-        if value.is_empty:
-            if answer:
-                answer.delete()
-            continue
-        if answer is None:
-            answer = Answer(response=response, question=question)
-        answer.number = value.number
-        answer.text = value.text
-        answer.save()
-        if question.kind in CHOICE_KINDS:
-            options = {o.code: o for o in question.options.all()}
-            answer.options.set([options[code] for code in value.options])
 
 
 def response_answer_values(response: Response) -> dict[str, AnswerValue]:
@@ -203,7 +185,7 @@ def response_submit(
         raise ValidationError(_("This survey round is closed."))
     _check_revision(response, revision)
     values = response_answer_values(response)
-    missing = response_unanswered(response, values)
+    missing = response_unanswered(response, values) + addon_unanswered(response)
     if missing:
         raise ValidationError(
             _("%(count)s required questions are still unanswered.") % {"count": len(missing)}, code="incomplete"

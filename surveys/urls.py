@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_continuity, views_evidence, views_microdata
+from . import views, views_addons, views_continuity, views_evidence, views_microdata
 
 app_name = "surveys"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("rounds/<str:code>/remind/", views.round_remind, name="remind"),
     path("rounds/<str:code>/reminders/", views.round_reminded, name="reminded"),
     path("rounds/<str:code>/evidence/", views_evidence.round_evidence, name="evidence"),
+    path("rounds/<str:code>/addons/", views_addons.addon_list, name="addons"),
+    path("rounds/<str:code>/addons/<int:pk>/", views_addons.addon_edit, name="addon_edit"),
+    path("rounds/<str:code>/addons/<int:pk>/delete/", views_addons.addon_delete, name="addon_delete"),
+    path("rounds/<str:code>/addons/<int:pk>/move/", views_addons.addon_move, name="addon_move"),
     path("rounds/<str:code>/template.xlsx", views.round_template, name="template"),
     path("rounds/<str:code>/responses.xlsx", views_microdata.round_microdata, name="microdata"),
     re_path(r"^rounds/(?P<code>[^/]+)/export\.(?P<fmt>csv|xlsx)$", views.round_export, name="export"),

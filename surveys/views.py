@@ -29,12 +29,12 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
+from . import addons, exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
-from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
+from .models import AddOnQuestion, Pillar, Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
-from .scoring import hidden_codes
+from .scoring import AnswerValue, hidden_codes
 from .skip_logic import has_logic, page_logic
 
 ROUND_PAGE_SIZE = 100
@@ -80,6 +80,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "counts": selectors.round_counts(survey_round=survey_round, user=user),
             # National readers choose a province for the responses' workbook (all, by default).
             "provinces": registry.province_list(user=user).order_by("name") if user.is_national else None,
+            "may_manage_addons": survey_round.province_id is not None and user.has_perm(addons.MANAGE, survey_round),
             "state": state,
             "search": search,
         },
@@ -209,37 +210,47 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     if not request.user.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied  # read-only roles see the result page, never the form
     pillars = list(response.round.questionnaire.pillars.prefetch_related("questions__options"))
-    if not 1 <= page <= len(pillars):
+    # A provincial round's add-on questions are a last part of their own (surveys.addons).
+    provincial = addons.addon_questions(response.round)
+    last_page = len(pillars) + (1 if provincial else 0)
+    if not 1 <= page <= last_page:
         raise Http404
     if not response.is_editable or not response.round.is_open():
         return redirect("surveys:result", pk=response.pk)
-    pillar = pillars[page - 1]
-    values = services.response_answer_values(response)
-    form = PillarForm(request.POST or None, pillar=pillar, values=values, initial={"revision": response.revision})
+    pillar = pillars[page - 1] if page <= len(pillars) else None
+    values, addon_values = services.response_answer_values(response), addons.addon_answer_values(response)
+    form = PillarForm(
+        request.POST or None,
+        pillar=pillar,
+        questions=provincial,
+        values=addon_values if pillar is None else values,
+        initial={"revision": response.revision},
+    )
     status = 200
     if request.method == "POST" and form.damaged:
         status = 400
     elif request.method == "POST" and form.is_valid():
-        saved = _save_pillar(request, response, form, page=page, last_page=len(pillars))
+        saved = _save_pillar(request, response, form, page=page, last_page=last_page)
         if saved is not None:
             return saved
     unanswered = set(services.response_unanswered(response, values))
     spec = questionnaire_spec(response.round.questionnaire)
     hidden = hidden_codes(spec, values) if has_logic(spec) else frozenset()
+    part_name = pillar.name if pillar else addons.addon_part_name(response.round)
     page_html = render(
         request,
         "surveys/fill.html",
         {
             "response": response,
             "form": form,
-            "pillar": pillar,
+            "part_name": part_name,
+            "provincial": pillar is None,
             "page": page,
-            "steps": _fill_steps(pillars, unanswered),
-            "last_page": len(pillars),
-            "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
-            "progress": offline.fill_progress(pillars, pillar, values, hidden),
-            "offline": offline.offline_context(request, response, pages=len(pillars)),
-            "logic": page_logic(spec, pillar.code, values) if has_logic(spec) else None,
+            "steps": _fill_steps(pillars, unanswered, response, provincial, addon_values),
+            "last_page": last_page,
+            "progress": offline.fill_progress(pillars, pillar, values, hidden, provincial, addon_values),
+            "offline": offline.offline_context(request, response, pages=last_page),
+            "logic": page_logic(spec, pillar.code, values) if pillar and has_logic(spec) else None,
         },
         status=status,
     )
@@ -288,12 +299,23 @@ def _may_open_parts(request: HttpRequest, response: Response) -> bool:
     )
 
 
-def _fill_steps(pillars: list[Pillar], unanswered: set[str]) -> list[dict[str, Any]]:
-    """The step bar: each pillar with its number and how many of its questions are unanswered."""
-    return [
-        {"number": i, "pillar": p, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
+def _fill_steps(
+    pillars: list[Pillar],
+    unanswered: set[str],
+    response: Response,
+    provincial: list[AddOnQuestion],
+    addon_values: dict[str, AnswerValue],
+) -> list[dict[str, Any]]:
+    """The step bar: each part with its number and how many of its required questions are
+    unanswered (the add-ons' part last, if the round has one)."""
+    steps = [
+        {"number": i, "name": p.name, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
         for i, p in enumerate(pillars, start=1)
     ]
+    if provincial:
+        missing = len(addons.addon_unanswered(response, addon_values))
+        steps.append({"number": len(pillars) + 1, "name": addons.addon_part_name(response.round), "missing": missing})
+    return steps
 
 
 @login_required
@@ -338,12 +360,25 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     findings = services.response_findings(response, values)
     questions = {q.code: q for q in response.round.questionnaire.questions.select_related("pillar")}
     parts = selectors.response_review(response=response)
+    missing = [
+        {"page": q.pillar.position + 1, "part": q.pillar.name, "text": q.text}
+        for q in map(questions.get, unanswered)
+        if q
+    ]
+    if parts and parts[-1].get("provincial"):
+        addon_missing = set(addons.addon_unanswered(response))
+        part = parts[-1]
+        missing += [
+            {"page": part["page"], "part": part["name"], "text": row["question"].text}
+            for row in part["rows"]
+            if row["question"].code in addon_missing
+        ]
     page_html = render(
         request,
         "surveys/submit.html",
         {
             "response": response,
-            "unanswered": [questions[code] for code in unanswered],
+            "unanswered": missing,
             "errors": [_finding_row(f, questions) for f in findings if f.is_error],
             "warnings": [_finding_row(f, questions) for f in findings if not f.is_error],
             "confirm_asked": request.method == "POST" and status == 400,

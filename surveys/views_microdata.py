@@ -38,7 +38,7 @@ def round_microdata(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
             return bad_request_response(request, _("Unknown province: %(code)s.") % {"code": province_code[:20]})
         responses = responses.filter(cooperative__province=province)
         filters["province"] = province.code
-    layout = microdata_layout(questionnaire_ids=[survey_round.questionnaire_id])
+    layout = microdata_layout(questionnaire_ids=[survey_round.questionnaire_id], round_ids=[survey_round.pk])
     rows = audited(
         microdata_rows(responses=responses, layout=layout), user=user, kind="responses", fmt="xlsx", filters=filters
     )

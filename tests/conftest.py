@@ -250,3 +250,13 @@ def run_on_commit_after_post(monkeypatch, django_capture_on_commit_callbacks):
 def logic_round(questionnaire):
     """A round open now on a version with skip logic and a constraint (factories.logic_version)."""
     return _round_open_now("KS2027", "Khảo sát 2027", logic_version(questionnaire))
+
+
+@pytest.fixture
+def addon_round(province_a, officer_a):
+    """A provincial round of Đồng Tháp open now, with the add-on questions of factories.add_addons."""
+    from tests.factories import add_addons, provincial_round
+
+    survey_round = provincial_round(province_a)
+    add_addons(survey_round, officer_a)
+    return survey_round

@@ -131,3 +131,52 @@ NO_CHANNEL = {
     "PRODUCT_INFO_ONLINE": "none",
     "DIGITAL_PAYMENT": ["bank_transfer", "qr_code"],
 }
+
+
+def provincial_round(province, code="KS2026-DT", questionnaire=None):
+    """A provincial round of ``province`` on the national questionnaire, open now."""
+    import datetime
+
+    from django.utils import timezone
+
+    from surveys.models import Questionnaire, SurveyRound
+
+    today = timezone.localdate()
+    return SurveyRound.objects.create(
+        code=code,
+        name_vi=f"Khảo sát tỉnh {province.short_name}",
+        name_en=f"{province.short_name} province survey",
+        questionnaire=questionnaire or Questionnaire.objects.get(code="NATIONAL", version=1),
+        province=province,
+        opens_on=today - datetime.timedelta(days=5),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+
+
+def add_addons(survey_round, by):
+    """Three add-on questions on the round, written through the service: a required single
+    choice (TOURISM: 1, 2, 3), an optional whole number (HOMESTAY_ROOMS) and an optional text."""
+    from surveys.addons import addon_question_save
+
+    tourism = addon_question_save(
+        survey_round=survey_round,
+        by=by,
+        code="TOURISM",
+        kind="single",
+        text_vi="Hợp tác xã có làm du lịch cộng đồng không?",
+        text_en="Does the cooperative run community tourism?",
+        required=True,
+        options=[("Chưa", "Not yet"), ("Đang chuẩn bị", "Preparing"), ("Đã làm", "Running")],
+    )
+    rooms = addon_question_save(
+        survey_round=survey_round,
+        by=by,
+        code="HOMESTAY_ROOMS",
+        kind="integer",
+        text_vi="Số phòng homestay",
+        text_en="Homestay rooms",
+    )
+    note = addon_question_save(
+        survey_round=survey_round, by=by, code="TOURISM_NOTE", kind="text", text_vi="Ghi chú về du lịch"
+    )
+    return tourism, rooms, note

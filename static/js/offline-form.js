@@ -280,17 +280,20 @@
       if (!reply.ok) throw reply;
       return reply.json();
     }).then(function (server) {
+      // A provincial round's add-on answers come apart from the national ones (never scored):
+      // the device keeps both by code, as the form names them.
+      var answered = Object.assign({}, server.answers, server.provincial_answers || {});
       return update(function (draft) {
         Object.keys(draft.answers).forEach(function (code) {
           var entry = draft.answers[code];
-          var theirs = serverValue(entry.kind, server.answers[code]);
+          var theirs = serverValue(entry.kind, answered[code]);
           if (same(entry.kind, theirs, entry.value)) delete draft.answers[code];
           else if (!entry.baseUnknown && !same(entry.kind, theirs, entry.base)) entry.conflict = { server: theirs };
         });
         draft.revision = server.revision;
         // A page from the device's cache may be older than the server: its other answers too.
         pageStale = Object.keys(current).some(function (code) {
-          return !draft.answers[code] && !same(current[code].kind, serverValue(current[code].kind, server.answers[code]), base[code]);
+          return !draft.answers[code] && !same(current[code].kind, serverValue(current[code].kind, answered[code]), base[code]);
         });
       });
     });

@@ -15,7 +15,6 @@ from surveys.models import (
     IndicatorMapping,
     Option,
     Pillar,
-    PillarScore,
     Question,
     Questionnaire,
     Response,
@@ -123,21 +122,6 @@ class IndicatorDefinitionSerializer(serializers.ModelSerializer):
         return f"{definition.code}_pct"
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    questionnaire = QuestionnaireRefSerializer(read_only=True)
-    province = serializers.CharField(
-        source="province.code", read_only=True, allow_null=True, default=None, help_text="Null: a national round."
-    )
-    is_open = serializers.SerializerMethodField()
-
-    class Meta:
-        model = SurveyRound
-        fields = ["code", "name_vi", "name_en", "questionnaire", "province", "opens_on", "closes_on", "is_open"]
-
-    def get_is_open(self, survey_round: SurveyRound) -> bool:
-        return survey_round.is_open()
-
-
 class UserRefSerializer(serializers.Serializer):
     """Who did something to a response: the account's user name and its full name."""
 
@@ -196,41 +180,6 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PillarScoreSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PillarScore
-        fields = ["pillar_code", "score", "level"]
-
-
-class AnswerSerializer(serializers.Serializer):
-    options = serializers.ListField(child=serializers.CharField(), help_text="Chosen option codes.")
-    # Sent as a JSON number (the answers are rendered as they are stored), so documented as one.
-    number = serializers.FloatField(allow_null=True, help_text="The number answered, or null.")
-    text = serializers.CharField(allow_blank=True)
-
-
-class ResponseDetailSerializer(ResponseSerializer):
-    answers = serializers.SerializerMethodField(help_text="Saved answers by question code.")
-    pillar_scores = PillarScoreSerializer(many=True, read_only=True)
-    confirmed_warnings = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
-        help_text="Codes of the consistency rules whose warnings the submitter confirmed when sending.",
-    )
-
-    class Meta(ResponseSerializer.Meta):
-        fields = [*ResponseSerializer.Meta.fields, "review_comment", "confirmed_warnings", "answers", "pillar_scores"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.DictField(child=AnswerSerializer()))
-    def get_answers(self, response: Response) -> dict[str, Any]:
-        values = self.context["answers"]
-        return {
-            code: {"options": list(value.options), "number": value.number, "text": value.text}
-            for code, value in values.items()
-        }
-
-
 @extend_schema_field(
     {
         "oneOf": [
@@ -284,7 +233,13 @@ class ResponseAnswersSerializer(serializers.Serializer):
     revision = serializers.IntegerField(
         min_value=0, help_text="The revision you read; a stale one is refused with 409 (optimistic locking)."
     )
-    answers = serializers.DictField(child=AnswerValueField(), help_text="Answers by question code.")
+    answers = serializers.DictField(
+        child=AnswerValueField(),
+        help_text=(
+            "Answers by question code: the national questionnaire's, and a provincial round's add-on "
+            "questions by their codes (kept apart, never scored)."
+        ),
+    )
 
 
 class ResponseSubmitSerializer(serializers.Serializer):

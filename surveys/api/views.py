@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -23,21 +23,22 @@ from coopdx.api.views import SignedInGenericAPIView
 from coopdx.http import AuthenticatedRequest
 from cooperatives import selectors as registry
 from surveys import selectors, services
+from surveys.addons import addon_answer_values
 from surveys.consistency import AnswersInconsistent
-from surveys.models import Questionnaire, SurveyRound
+from surveys.models import AddOnQuestion, Questionnaire, SurveyRound
 from surveys.models import Response as SurveyResponse
 
 from .filters import ResponseFilter
+from .response_detail import ResponseDetailSerializer
+from .rounds import RoundSerializer
 from .serializers import (
     IndicatorDefinitionSerializer,
     QuestionnaireDetailSerializer,
     QuestionnaireSerializer,
     ResponseAnswersSerializer,
-    ResponseDetailSerializer,
     ResponseSerializer,
     ResponseStartSerializer,
     ResponseSubmitSerializer,
-    RoundSerializer,
 )
 
 SURVEY_SCOPES = (ApiScope.RESPONSES_READ, ApiScope.RESPONSES_WRITE, ApiScope.INDICATORS_READ)
@@ -47,6 +48,7 @@ RESPONSE_READ_SCOPES = (ApiScope.RESPONSES_READ, ApiScope.RESPONSES_WRITE)
 MAY_ANSWER = "surveys.answer_surveys"
 TAG_SURVEYS = ["Questionnaires and rounds"]
 TAG_RESPONSES = ["Self-assessments"]
+ADDONS = Prefetch("addon_questions", queryset=AddOnQuestion.objects.prefetch_related("options"))
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="Questionnaire versions (published ones; drafts too for admins)")
@@ -93,7 +95,7 @@ class RoundList(SignedInGenericAPIView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[SurveyRound]:
         if getattr(self, "swagger_fake_view", False):
             return SurveyRound.objects.none()
-        return selectors.round_list(user=self.request.user)
+        return selectors.round_list(user=self.request.user).prefetch_related(ADDONS)
 
 
 @extend_schema(tags=TAG_SURVEYS, summary="One survey round (404 outside the caller's scope)")
@@ -110,7 +112,11 @@ class RoundDetail(SignedInGenericAPIView, generics.RetrieveAPIView):
 def _detail(request: AuthenticatedRequest, response: SurveyResponse) -> dict[str, Any]:
     """The response as the caller may see it now (read again through the selector)."""
     response = selectors.response_get(user=request.user, pk=response.pk)
-    context = {"request": request, "answers": services.response_answer_values(response)}
+    context = {
+        "request": request,
+        "answers": services.response_answer_values(response),
+        "provincial_answers": addon_answer_values(response),
+    }
     return ResponseDetailSerializer(response, context=context).data
 
 

@@ -16,7 +16,7 @@ import rules
 
 from accounts.models import Role
 from surveys.models import Response
-from tests.factories import CooperativeFactory, UserFactory
+from tests.factories import CooperativeFactory, UserFactory, provincial_round
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,9 @@ COOP_A2 = "cooperative A2"
 COOP_B = "cooperative B"
 RESPONSE_A1 = "response of A1"
 RESPONSE_B = "response of B"
+ROUND_NATIONAL = "national round"
+ROUND_A = "provincial round of A"
+ROUND_B = "provincial round of B"
 
 NATIONAL_OR_OFFICER = {OFFICER_A, OFFICER_B, ANALYST, ADMIN, AGENCY, ALLIANCE}
 ADMIN_OR_OFFICER = {OFFICER_A, OFFICER_B, ADMIN}
@@ -87,6 +90,12 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.view_roundrescoring", NONE, {ADMIN}),
     ("surveys.rescore_round", NONE, {ADMIN}),
     ("surveys.author_questionnaire", NONE, {ADMIN}),
+    # A provincial round's add-on questions: the officers of its province and national admins
+    # (a national round has none: the service refuses it, whoever asks).
+    ("surveys.manage_addon_questions", ROUND_A, {OFFICER_A, ADMIN}),
+    ("surveys.manage_addon_questions", ROUND_B, {OFFICER_B, ADMIN}),
+    ("surveys.manage_addon_questions", ROUND_NATIONAL, {ADMIN}),
+    ("surveys.manage_addon_questions", NONE, {ADMIN}),
     # Microdata and export jobs: national readers and officers (each within their scope).
     ("surveys.export_microdata", NONE, NATIONAL_OR_OFFICER),
     ("exports.start_export", NONE, NATIONAL_OR_OFFICER),
@@ -120,6 +129,9 @@ def world(province_a, province_b, open_round, agency_officer, alliance_officer):
         COOP_B: coop_b,
         RESPONSE_A1: Response.objects.create(round=open_round, cooperative=coop_a1),
         RESPONSE_B: Response.objects.create(round=open_round, cooperative=coop_b),
+        ROUND_NATIONAL: open_round,
+        ROUND_A: provincial_round(province_a, code="KS2026-A"),
+        ROUND_B: provincial_round(province_b, code="KS2026-B"),
     }
     return users, objects
 

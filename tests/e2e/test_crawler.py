@@ -23,6 +23,7 @@ from directives.seed import directive_seed_load
 from indicators import services as indicator_services
 from indicators.models import IndicatorTarget
 from surveys import services as survey_services
+from surveys.addons import addon_question_save
 from surveys.models import Questionnaire, SurveyRound
 from tests.conftest import ensure_reference_data
 from tests.e2e.axe import axe_violations, describe
@@ -139,6 +140,23 @@ def _build_world():
     some = dict(list(complete_answers(questionnaire, "worst").items())[:3])
     survey_services.response_save_answers(response=draft, answers=some, by=officer)
     indicator_services.aggregate_indicators()
+    # Đồng Tháp's own round, with an add-on question of the province (its page is the officer's).
+    provincial = SurveyRound.objects.create(
+        code="KS2026-DT",
+        name_vi="Khảo sát tỉnh Đồng Tháp 2026",
+        questionnaire=questionnaire,
+        province=dong_thap,
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    addon_question_save(
+        survey_round=provincial,
+        by=officer,
+        code="DU_LICH",
+        kind="single",
+        text_vi="Hợp tác xã có làm du lịch cộng đồng không?",
+        options=[("Chưa", ""), ("Đang chuẩn bị", ""), ("Đã làm", "")],
+    )
 
     committee = Agency.objects.get(code="UBND-82")
     document = directive_services.document_create(

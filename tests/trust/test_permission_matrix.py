@@ -24,7 +24,7 @@ from imports.models import ImportJob
 from notifications.models import Notification, NotificationKind
 from support.models import SupportKind, SupportProgramme, SupportReceived
 from surveys.models import FlagKind, Response, ResponseFlag
-from tests.factories import CooperativeFactory
+from tests.factories import CooperativeFactory, add_addons, provincial_round
 from tests.sheets import row, xlsx_bytes
 
 ROLES = (
@@ -204,6 +204,31 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         "POST",
         "/surveys/rounds/{round}/start/{coop}/",
         {A: 302, OB: 404, MI: 403, AG: 403, AL: 403, "*": 302},
+    ),
+    # A provincial round's add-on questions: its province's officers and national administrators.
+    (
+        "surveys:addons",
+        "GET",
+        "/surveys/rounds/{addon_round}/addons/",
+        {A: 302, OA: 200, AD: 200, OB: 404, "*": 403},
+    ),
+    (
+        "surveys:addon_edit",
+        "GET",
+        "/surveys/rounds/{addon_round}/addons/{addon}/",
+        {A: 302, OA: 200, AD: 200, OB: 404, "*": 403},
+    ),
+    (
+        "surveys:addon_move",
+        "POST",
+        "/surveys/rounds/{addon_round}/addons/{addon}/move/",
+        {A: 302, OA: 302, AD: 302, OB: 404, "*": 403},
+    ),
+    (
+        "surveys:addon_delete",
+        "POST",
+        "/surveys/rounds/{addon_round}/addons/{addon}/delete/",
+        {A: 302, OA: 302, AD: 302, OB: 404, "*": 403},
     ),
     ("surveys:result", "GET", "/surveys/responses/{response}/", {A: 302, OB: 404, "*": 200}),
     (
@@ -493,7 +518,11 @@ def objects(db, coop_a, officer_a, member_a, national_admin, open_round, tmp_pat
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
     webhook, webhook_delivery = _webhook(national_admin)
+    addon_round = provincial_round(coop_a.province, code="KS2026-DT")
+    addon = add_addons(addon_round, national_admin)[0]
     return {
+        "addon_round": addon_round.code,
+        "addon": addon.pk,
         "export": export.pk,
         "webhook": webhook.pk,
         "webhook_delivery": webhook_delivery.pk,
