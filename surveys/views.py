@@ -31,11 +31,10 @@ from cooperatives.models import Cooperative
 
 from . import exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
+from .fill_parts import part_context
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
-from .models import Pillar, Question, Response, ResponseStatus, SurveyRound
+from .models import Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
-from .scoring import hidden_codes
-from .skip_logic import has_logic, page_logic
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -225,21 +224,14 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             return saved
     unanswered = set(services.response_unanswered(response, values))
     spec = questionnaire_spec(response.round.questionnaire)
-    hidden = hidden_codes(spec, values) if has_logic(spec) else frozenset()
     page_html = render(
         request,
         "surveys/fill.html",
         {
             "response": response,
             "form": form,
-            "pillar": pillar,
-            "page": page,
-            "steps": _fill_steps(pillars, unanswered),
-            "last_page": len(pillars),
-            "unanswered_here": [q for q in pillar.questions.all() if q.code in unanswered],
-            "progress": offline.fill_progress(pillars, pillar, values, hidden),
+            **part_context(pillars=pillars, page=page, spec=spec, values=values, unanswered=unanswered),
             "offline": offline.offline_context(request, response, pages=len(pillars)),
-            "logic": page_logic(spec, pillar.code, values) if has_logic(spec) else None,
         },
         status=status,
     )
@@ -286,14 +278,6 @@ def _may_open_parts(request: HttpRequest, response: Response) -> bool:
         and response.round.is_open()
         and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative)
     )
-
-
-def _fill_steps(pillars: list[Pillar], unanswered: set[str]) -> list[dict[str, Any]]:
-    """The step bar: each pillar with its number and how many of its questions are unanswered."""
-    return [
-        {"number": i, "pillar": p, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
-        for i, p in enumerate(pillars, start=1)
-    ]
 
 
 @login_required
