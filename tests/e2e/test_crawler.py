@@ -24,6 +24,7 @@ from indicators import services as indicator_services
 from indicators.models import IndicatorTarget
 from surveys import services as survey_services
 from surveys.models import Questionnaire, SurveyRound
+from surveys.questionnaires import questionnaire_new_version
 from tests.conftest import ensure_reference_data
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import log_in
@@ -139,6 +140,8 @@ def _build_world():
     some = dict(list(complete_answers(questionnaire, "worst").items())[:3])
     survey_services.response_save_answers(response=draft, answers=some, by=officer)
     indicator_services.aggregate_indicators()
+    # The national team's next version, a draft not yet published (its pages: preview, publish).
+    questionnaire_new_version(questionnaire=questionnaire)
 
     committee = Agency.objects.get(code="UBND-82")
     document = directive_services.document_create(
