@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             (reverse("surveys:home"), _("Self-assessment") if getattr(user, "is_member", False) else _("Surveys"))
         )
+        if user.has_perm("surveys.author_questionnaire"):
+            items.append((reverse("surveys:questionnaire_list"), _("Questionnaires")))
         if user.has_perm("accounts.obtain_api_token"):
             items.append((reverse("accounts:tokens"), _("API tokens")))
         if user.is_staff:

@@ -20,6 +20,31 @@ class Change:
     before: str = ""
     after: str = ""
 
+    @property
+    def kind_label(self) -> Any:
+        return CHANGE_KINDS.get(self.kind, self.kind)
+
+
+# What each kind of change is called on the comparison page.
+CHANGE_KINDS = {
+    "added": _("Question added"),
+    "removed": _("Question removed"),
+    "reworded": _("Reworded"),
+    "moved": _("Moved"),
+    "options": _("Options"),
+    "scores": _("Scores"),
+    "condition": _("Condition"),
+    "scoring": _("Scoring"),
+    "settings": _("Settings"),
+    "part": _("Part changed"),
+    "part_added": _("Part added"),
+    "part_removed": _("Part removed"),
+    "option_added": _("Option added"),
+    "option_removed": _("Option removed"),
+    "rule": _("Rule changed"),
+    "rule_added": _("Rule added"),
+    "rule_removed": _("Rule removed"),
+}
 
 QUESTION_TEXT = {
     "text_vi": _("question (Vietnamese)"),

@@ -201,3 +201,50 @@ class AddOnQuestionForm(forms.Form):
             if vi.strip():
                 rows.append((vi.strip(), en.strip()))
         return rows
+
+
+XLSFORM_MAX_BYTES = 5 * 1024 * 1024  # a questionnaire's workbook is tens of kilobytes
+
+
+class XLSFormUploadForm(forms.Form):
+    """An XLSForm workbook to become a draft version. The name and size are checked here, before
+    anything is read; the content by ``surveys.xlsform`` (the guarded reader, then pyxform)."""
+
+    file = forms.FileField(
+        label=_("XLSForm workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={
+            "required": _("Choose an XLSForm workbook (.xlsx) to upload."),
+            "empty": _("The file is empty."),
+            "invalid": _("No file was received. Choose the workbook again."),
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Only an .xlsx workbook (Excel) can become a questionnaire version."))
+        if upload.size > XLSFORM_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB; a questionnaire's workbook is much smaller.")
+                % {"limit": XLSFORM_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        state = _("Published") if obj.is_published else _("Draft")
+        return f"{obj.code} v{obj.version} — {state}"
+
+
+class CompareForm(forms.Form):
+    """The version to compare a version with (the previous published one unless chosen)."""
+
+    other = VersionChoiceField(queryset=None, label=_("Compare with"), empty_label=None)
+
+    def __init__(self, *args: Any, versions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        other = self.fields["other"]
+        assert isinstance(other, forms.ModelChoiceField)
+        other.queryset = versions

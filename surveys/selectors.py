@@ -435,6 +435,18 @@ def questionnaire_get(*, user: User, pk: int) -> Questionnaire:
     )
 
 
+def questionnaire_versions(*, user: User) -> QuerySet[Questionnaire]:
+    """Every version the user may see, newest first within each questionnaire, with its number
+    of questions and the rounds that use it (two queries)."""
+    rounds = Prefetch("rounds", queryset=SurveyRound.objects.order_by("-opens_on", "code"))
+    return (
+        questionnaire_list(user=user)
+        .annotate(question_count=Count("questions", distinct=True))
+        .prefetch_related(rounds)
+        .order_by("code", "-version")
+    )
+
+
 def indicator_definition_list() -> QuerySet[IndicatorDefinition]:
     """The national indicators (data, not scoped), with the published versions' mappings that
     carry a series on where a version dropped or changed its question (``surveys.continuity``)."""

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_addons, views_continuity, views_evidence, views_microdata
+from . import views, views_addons, views_authoring, views_continuity, views_evidence, views_microdata
 
 app_name = "surveys"
 
@@ -26,6 +26,12 @@ urlpatterns = [
     path("responses/<int:pk>/submit/", views.response_submit, name="submit"),
     path("responses/<int:pk>/review/", views.response_review, name="review"),
     path("flags/<int:pk>/confirm/", views.flag_confirm, name="flag_confirm"),
+    path("questionnaires/", views_authoring.questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/new/", views_authoring.questionnaire_upload, name="questionnaire_upload"),
+    path("questionnaires/<int:pk>/xlsform.xlsx", views_authoring.questionnaire_xlsform, name="questionnaire_xlsform"),
+    path("questionnaires/<int:pk>/preview/", views_authoring.questionnaire_preview, name="questionnaire_preview"),
+    path("questionnaires/<int:pk>/compare/", views_authoring.questionnaire_compare, name="questionnaire_compare"),
+    path("questionnaires/<int:pk>/publish/", views_authoring.questionnaire_publish, name="questionnaire_publish"),
     path(
         "questionnaires/<int:pk>/indicators/",
         views_continuity.questionnaire_indicators,

@@ -31,11 +31,10 @@ from cooperatives.models import Cooperative
 
 from . import addons, exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
+from .fill_parts import AddOnPart, part_context
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
-from .models import AddOnQuestion, Pillar, Question, Response, ResponseStatus, SurveyRound
+from .models import Question, Response, ResponseStatus, SurveyRound
 from .questionnaires import questionnaire_spec
-from .scoring import AnswerValue, hidden_codes
-from .skip_logic import has_logic, page_logic
 
 ROUND_PAGE_SIZE = 100
 UNREACHABLE_PAGE_SIZE = 500
@@ -235,22 +234,28 @@ def response_fill(request: HttpRequest, pk: int, page: int) -> HttpResponse:
             return saved
     unanswered = set(services.response_unanswered(response, values))
     spec = questionnaire_spec(response.round.questionnaire)
-    hidden = hidden_codes(spec, values) if has_logic(spec) else frozenset()
-    part_name = pillar.name if pillar else addons.addon_part_name(response.round)
     page_html = render(
         request,
         "surveys/fill.html",
         {
             "response": response,
             "form": form,
-            "part_name": part_name,
-            "provincial": pillar is None,
-            "page": page,
-            "steps": _fill_steps(pillars, unanswered, response, provincial, addon_values),
-            "last_page": last_page,
-            "progress": offline.fill_progress(pillars, pillar, values, hidden, provincial, addon_values),
+            **part_context(
+                pillars=pillars,
+                page=page,
+                spec=spec,
+                values=values,
+                unanswered=unanswered,
+                addons=AddOnPart(
+                    name=addons.addon_part_name(response.round),
+                    questions=provincial,
+                    values=addon_values,
+                    missing=len(addons.addon_unanswered(response, addon_values)),
+                )
+                if provincial
+                else None,
+            ),
             "offline": offline.offline_context(request, response, pages=last_page),
-            "logic": page_logic(spec, pillar.code, values) if pillar and has_logic(spec) else None,
         },
         status=status,
     )
@@ -297,25 +302,6 @@ def _may_open_parts(request: HttpRequest, response: Response) -> bool:
         and response.round.is_open()
         and request.user.has_perm("surveys.answer_for_cooperative", response.cooperative)
     )
-
-
-def _fill_steps(
-    pillars: list[Pillar],
-    unanswered: set[str],
-    response: Response,
-    provincial: list[AddOnQuestion],
-    addon_values: dict[str, AnswerValue],
-) -> list[dict[str, Any]]:
-    """The step bar: each part with its number and how many of its required questions are
-    unanswered (the add-ons' part last, if the round has one)."""
-    steps = [
-        {"number": i, "name": p.name, "missing": sum(1 for q in p.questions.all() if q.code in unanswered)}
-        for i, p in enumerate(pillars, start=1)
-    ]
-    if provincial:
-        missing = len(addons.addon_unanswered(response, addon_values))
-        steps.append({"number": len(pillars) + 1, "name": addons.addon_part_name(response.round), "missing": missing})
-    return steps
 
 
 @login_required

@@ -8,7 +8,9 @@
 (function () {
   "use strict";
   var source = document.getElementById("skip-logic");
-  var form = document.querySelector("form[data-offline-form]");
+  // The cooperative's form and the national team's preview of a version both carry
+  // data-skip-logic-form; a page kept offline by an older worker may only have data-offline-form.
+  var form = document.querySelector("form[data-skip-logic-form]") || document.querySelector("form[data-offline-form]");
   if (!source || !form) return;
   var logic = JSON.parse(source.textContent);
   var device = {}; // answers of other parts kept on the device by the offline form

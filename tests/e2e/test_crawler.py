@@ -25,6 +25,7 @@ from indicators.models import IndicatorTarget
 from surveys import services as survey_services
 from surveys.addons import addon_question_save
 from surveys.models import Questionnaire, SurveyRound
+from surveys.questionnaires import questionnaire_new_version
 from tests.conftest import ensure_reference_data
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import log_in
@@ -157,6 +158,8 @@ def _build_world():
         text_vi="Hợp tác xã có làm du lịch cộng đồng không?",
         options=[("Chưa", ""), ("Đang chuẩn bị", ""), ("Đã làm", "")],
     )
+    # The national team's next version, a draft not yet published (its pages: preview, publish).
+    questionnaire_new_version(questionnaire=questionnaire)
 
     committee = Agency.objects.get(code="UBND-82")
     document = directive_services.document_create(

@@ -24,6 +24,7 @@ from imports.models import ImportJob
 from notifications.models import Notification, NotificationKind
 from support.models import SupportKind, SupportProgramme, SupportReceived
 from surveys.models import FlagKind, Response, ResponseFlag
+from surveys.questionnaires import questionnaire_new_version
 from tests.factories import CooperativeFactory, add_addons, provincial_round
 from tests.sheets import row, xlsx_bytes
 
@@ -347,6 +348,27 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     # A's cooperatives and their records.
     # A round's responses with every answer (Excel): officers (their province's rows) and national readers.
     ("surveys:microdata", "GET", "/surveys/rounds/{round}/responses.xlsx", {A: 302, M: 403, "*": 200}),
+    # Questionnaire versions (a draft from XLSForm, its workbook, preview, comparison, publishing):
+    # the national administrator's alone, whatever the version; publishing a published one is 409.
+    ("surveys:questionnaire_list", "GET", "/surveys/questionnaires/", {A: 302, AD: 200, "*": 403}),
+    ("surveys:questionnaire_upload", "GET", "/surveys/questionnaires/new/", {A: 302, AD: 200, "*": 403}),
+    ("surveys:questionnaire_upload", "POST", "/surveys/questionnaires/new/", {A: 302, AD: 400, "*": 403}),
+    (
+        "surveys:questionnaire_xlsform",
+        "GET",
+        "/surveys/questionnaires/{questionnaire}/xlsform.xlsx",
+        {A: 302, AD: 200, "*": 403},
+    ),
+    ("surveys:questionnaire_preview", "GET", "/surveys/questionnaires/{draft}/preview/", {A: 302, AD: 200, "*": 403}),
+    ("surveys:questionnaire_compare", "GET", "/surveys/questionnaires/{draft}/compare/", {A: 302, AD: 200, "*": 403}),
+    ("surveys:questionnaire_publish", "GET", "/surveys/questionnaires/{draft}/publish/", {A: 302, AD: 200, "*": 403}),
+    ("surveys:questionnaire_publish", "POST", "/surveys/questionnaires/{draft}/publish/", {A: 302, AD: 302, "*": 403}),
+    (
+        "surveys:questionnaire_publish",
+        "POST",
+        "/surveys/questionnaires/{questionnaire}/publish/",
+        {A: 302, AD: 409, "*": 403},
+    ),
     # Export jobs: started by national readers and officers; each sees only the jobs they started.
     ("exports:list", "GET", "/exports/", {A: 302, M: 403, "*": 200}),
     ("exports:detail", "GET", "/exports/{export}/", {A: 302, M: 403, OA: 200, "*": 404}),
@@ -520,9 +542,12 @@ def objects(db, coop_a, officer_a, member_a, national_admin, open_round, tmp_pat
     webhook, webhook_delivery = _webhook(national_admin)
     addon_round = provincial_round(coop_a.province, code="KS2026-DT")
     addon = add_addons(addon_round, national_admin)[0]
+    draft = questionnaire_new_version(questionnaire=open_round.questionnaire)
     return {
         "addon_round": addon_round.code,
         "addon": addon.pk,
+        "questionnaire": open_round.questionnaire_id,
+        "draft": draft.pk,
         "export": export.pk,
         "webhook": webhook.pk,
         "webhook_delivery": webhook_delivery.pk,
@@ -541,7 +566,6 @@ def objects(db, coop_a, officer_a, member_a, national_admin, open_round, tmp_pat
         "upward": upward.pk,
         "flag": flag.pk,
         "submitted": submitted.pk,
-        "questionnaire": open_round.questionnaire_id,
         "copy": copy_a.pk,
         "dismissal": dismissal.pk,
         "ocop": ocop.pk,
