@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,21 +31,11 @@ from .skip_logic import required_unanswered
 from .xlsform import XLSFormRefused, questionnaire_export_xlsform, questionnaire_import_xlsform
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The indicator mappings of a draft have their own page; linked to when it exists.
-INDICATORS_PAGE = "surveys:questionnaire_indicators"
 
 
 def authoring(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed in (else the sign-in page), and allowed to author versions (else 403)."""
     return login_required(permission_required("surveys.author_questionnaire", raise_exception=True)(view))
-
-
-def url_or_none(name: str, *args: Any) -> str | None:
-    """The URL of a page that another change may not have brought in yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @authoring
@@ -165,7 +155,7 @@ def questionnaire_publish(request: HttpRequest, pk: int) -> HttpResponse:
         refusals = error.error_list
         context["breaks"] = [" ".join(e.messages) for e in refusals if e.code == "indicator_breaks"]
         context["refusals"] = [" ".join(e.messages) for e in refusals if e.code != "indicator_breaks"]
-        context["indicators_url"] = url_or_none(INDICATORS_PAGE, questionnaire.pk)
+        context["indicators_url"] = reverse("surveys:questionnaire_indicators", args=[questionnaire.pk])
         return render(request, "surveys/questionnaire_publish.html", context, status=400)
     messages.success(request, _("%(version)s is published: rounds may now use it.") % {"version": questionnaire})
     return redirect("surveys:questionnaire_list")

@@ -95,6 +95,8 @@ def questionnaire_indicators(request: AuthenticatedHttpRequest, pk: int) -> Http
         status = 400
     context = {
         "questionnaire": questionnaire,
+        "heading": _("Indicator series"),
+        "current": "indicators",
         "previous": previous_version(questionnaire),
         "breaks": breaks,
         "mappings": mappings,
