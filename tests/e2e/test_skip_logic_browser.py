@@ -74,7 +74,10 @@ def test_questions_appear_and_disappear_and_a_hidden_one_is_not_required(
     note = screen.locator("#div_id_STAFF_TRAINED [data-constraint-message]")
     assert note.inner_text() == message
     screen.screenshot(path=str(ARTIFACTS / f"skip-logic-constraint-{device}-{language}.png"), full_page=True)
-    screen.click("[data-testid=next-page]")  # the server refuses it too, with the same words
+    # The server refuses it too, with the same words: wait for its answer before going on, or the
+    # next steps would act on the page being replaced.
+    with screen.expect_navigation():
+        screen.click("[data-testid=next-page]")
     assert re.search(r"/page/5/$", screen.url)
     assert message in screen.locator("#div_id_STAFF_TRAINED").inner_text()
     screen.fill("input[name=STAFF_TRAINED]", "0")
