@@ -78,8 +78,11 @@ def test_member_fills_in_leaves_resumes_and_submits_on_a_phone(
     phone.wait_for_selector("[data-testid=continue-survey]")
     response = Response.objects.get(cooperative=coop_a)
     assert response.answers.exists()
-    # Log out and back in: the draft is waiting.
-    phone.context.clear_cookies()
+    # Log out (the phone's menu, as the member does) and back in: the draft is waiting.
+    phone.click(".navbar-toggler")
+    phone.get_by_test_id("user-menu").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Đăng xuất").click()
     log_in(phone, live_server.url, member_a.username, PASSWORD)
     phone.goto(f"{live_server.url}/surveys/")
     phone.click("[data-testid=continue-survey]")
