@@ -72,6 +72,13 @@ def is_officer_of_response_province(user: object, response: object) -> bool:
 
 
 @rules.predicate
+def entered_response(user: object, response: object) -> bool:
+    """The user entered the response (``surveys.models.Response.entered_by_user``)."""
+    was_entered_by = getattr(response, "was_entered_by", None)
+    return isinstance(user, User) and callable(was_entered_by) and bool(was_entered_by(user))
+
+
+@rules.predicate
 def is_officer_of_every_province(user: object, objects: object) -> bool:
     """Every object given (the cooperatives of a possible duplicate, a dismissal) is of the
     officer's province."""
@@ -125,9 +132,12 @@ rules.add_perm(
     is_national_admin | (is_officer & is_officer_of_object_province) | (is_member & is_member_of_cooperative),
 )
 # Reviewing (accepting or returning) a submitted response: a national administrator, or an
-# officer of the response's cooperative's province. Whoever entered it still cannot accept it
-# (the four-eyes check in surveys.services).
-rules.add_perm("surveys.review_response", is_national_admin | (is_officer & is_officer_of_response_province))
+# officer of the response's cooperative's province. Accepting it (and confirming its flagged
+# figures) also needs four eyes: not whoever entered it. The work lists ask the same fact of many
+# responses at once (surveys.selectors.response_list_to_review).
+may_review = is_national_admin | (is_officer & is_officer_of_response_province)
+rules.add_perm("surveys.review_response", may_review)
+rules.add_perm("surveys.accept_response", may_review & ~entered_response)
 # Following a round: its page of cooperatives and their states, and its export. Members see
 # their own responses only.
 rules.add_perm("surveys.view_round_progress", is_national | is_officer)

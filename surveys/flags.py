@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from coopdx.history import record_by
 
-from .lifecycle import counted_statuses, may_accept
+from .lifecycle import counted_statuses
 from .models import FlagKind, FlagStatus, Pillar, PillarScore, Response, ResponseFlag
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def _identical_answers(rows: list[dict[str, Any]], now: datetime.datetime) -> li
 def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> ResponseFlag:
     """The reviewing officer confirms that a flagged response's figures are right (with a note
     saying why, if they wish). The one who entered or submitted the response does not: another
-    officer does, as for its acceptance (``may_accept``)."""
+    officer does, as for its acceptance (the rule ``surveys.accept_response``)."""
     flag = ResponseFlag.objects.select_for_update().select_related("response").get(pk=flag.pk)
     if not by.has_perm("surveys.review_response", flag.response):
         raise PermissionDenied
@@ -183,7 +183,7 @@ def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> Re
             _("This flag was already resolved (%(status)s); there is nothing left to confirm.")
             % {"status": flag.get_status_display()}
         )
-    if not may_accept(by, flag.response):
+    if not by.has_perm("surveys.accept_response", flag.response):
         raise ValidationError(
             _("You entered this self-assessment, so another officer needs to confirm its flagged figures.")
         )

@@ -91,23 +91,3 @@ def mark_submitted(
     response.submitted_at = now
     response.submitted_by = by
     response.revision = (response.revision or 0) + 1
-
-
-def may_accept(user: User, response: Response) -> bool:
-    """Four eyes: whoever entered or submitted a response (on the cooperative's behalf, or by
-    import) cannot also accept it; another officer or a national administrator does."""
-    if user.pk in (response.entered_by_id, response.submitted_by_id):
-        return False
-    return not _entered_answers(user, response)
-
-
-def _entered_answers(user: User, response: Response) -> bool:
-    """Whether the user ever started the response or saved answers to it.
-
-    ``entered_by`` names the last to save, so an officer who began an entry that a member then
-    completed would otherwise pass as a reviewer. Saving answers always leaves the response a
-    draft; a review leaves it returned or accepted, so returning a response is not entering it.
-    """
-    return (
-        response.history.filter(history_user=user).filter(Q(history_type="+") | Q(status=ResponseStatus.DRAFT)).exists()
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -582,6 +583,21 @@ class Response(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (ResponseStatus.DRAFT, ResponseStatus.RETURNED, ResponseStatus.SUBMITTED)
+
+    @staticmethod
+    def entered_by_user(user: object) -> Q:
+        """The responses the user entered: saved last, submitted, started, or ever saved answers to
+        (a history row of theirs that created it or left it a draft; a review leaves it returned or
+        accepted, so returning a response is not entering it). Four eyes: such a response is
+        accepted by someone else (the rule ``surveys.accept_response``, and the work lists)."""
+        entries = Response.history.model.objects.filter(id=OuterRef("pk"), history_user=user).filter(
+            Q(history_type="+") | Q(status=ResponseStatus.DRAFT)
+        )
+        return Q(entered_by=user) | Q(submitted_by=user) | Q(Exists(entries))
+
+    def was_entered_by(self, user: object) -> bool:
+        """:meth:`entered_by_user` asked of this response."""
+        return Response.objects.filter(pk=self.pk).filter(Response.entered_by_user(user)).exists()
 
 
 class Answer(models.Model):

@@ -175,15 +175,14 @@ def round_unreachable(*, user: User, cooperative_ids: list[int]) -> QuerySet[Coo
 
 def response_list_to_review(*, user: User) -> QuerySet[Response]:
     """Submitted responses waiting for the user's review, oldest submission first: in the
-    officer's province (every one for a national administrator), except those the user entered
-    or submitted, which another person accepts (``lifecycle.may_accept``)."""
+    officer's province (every one for a national administrator), except those the user entered,
+    which another person accepts (the rule ``surveys.accept_response``, set-wise)."""
     if not (user.is_national_admin or user.is_officer):
         return Response.objects.none()
     return (
         response_list(user=user)
         .filter(status=ResponseStatus.SUBMITTED)
-        .exclude(entered_by=user)
-        .exclude(submitted_by=user)
+        .exclude(Response.entered_by_user(user))
         .order_by("submitted_at", "pk")
     )
 

@@ -5,8 +5,8 @@ other caller is refused. Callers: nobody, a member of cooperative A1 and one of 
 Đồng Tháp, A), officers of Đồng Tháp (A) and Đắk Lắk (B), a deactivated officer of A, a
 ministry analyst, a national administrator, and the officers of a ministry's and of the
 Cooperative Alliance's agency (national readers who change nothing here). Objects: the two
-cooperatives of A and one of B, and a response of A1 and one of B. The rules are asked through ``User.has_perm``, as the
-pages, services and API ask them.
+cooperatives of A and one of B, a response of A1, one of B and one of A2 that officer A entered.
+The rules are asked through ``User.has_perm``, as the pages, services and API ask them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ COOP_A2 = "cooperative A2"
 COOP_B = "cooperative B"
 RESPONSE_A1 = "response of A1"
 RESPONSE_B = "response of B"
+RESPONSE_A2_ENTERED = "response of A2 entered by officer A"
 ROUND_NATIONAL = "national round"
 ROUND_A = "provincial round of A"
 ROUND_B = "provincial round of B"
@@ -59,6 +60,12 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.review_response", RESPONSE_A1, {OFFICER_A, ADMIN}),
     ("surveys.review_response", RESPONSE_B, {OFFICER_B, ADMIN}),
     ("surveys.review_response", NONE, {ADMIN}),
+    ("surveys.review_response", RESPONSE_A2_ENTERED, {OFFICER_A, ADMIN}),
+    # Accepting one: the same, except whoever entered it (four eyes).
+    ("surveys.accept_response", RESPONSE_A1, {OFFICER_A, ADMIN}),
+    ("surveys.accept_response", RESPONSE_B, {OFFICER_B, ADMIN}),
+    ("surveys.accept_response", RESPONSE_A2_ENTERED, {ADMIN}),
+    ("surveys.accept_response", NONE, {ADMIN}),
     ("surveys.view_round_progress", NONE, NATIONAL_OR_OFFICER),
     ("surveys.send_reminders", NONE, ADMIN_OR_OFFICER),
     ("surveys.import_responses", NONE, ADMIN_OR_OFFICER),
@@ -129,6 +136,9 @@ def world(province_a, province_b, open_round, agency_officer, alliance_officer):
         COOP_B: coop_b,
         RESPONSE_A1: Response.objects.create(round=open_round, cooperative=coop_a1),
         RESPONSE_B: Response.objects.create(round=open_round, cooperative=coop_b),
+        RESPONSE_A2_ENTERED: Response.objects.create(
+            round=open_round, cooperative=coop_a2, entered_by=users[OFFICER_A], is_proxy=True
+        ),
         ROUND_NATIONAL: open_round,
         ROUND_A: provincial_round(province_a, code="KS2026-A"),
         ROUND_B: provincial_round(province_b, code="KS2026-B"),

@@ -65,6 +65,25 @@ def test_a_response_the_officer_entered_waits_for_another_reviewer_not_them(
     assert waiting_names(colleague) == ["HTX Nhập Hộ"]
 
 
+def test_an_officer_who_began_an_entry_a_member_finished_is_not_its_reviewer_in_the_list_nor_at_acceptance(
+    questionnaire, open_round, province_a, officer_a
+):
+    """The work list and the acceptance ask the same rule (``surveys.accept_response``): an
+    officer who started the entry, finished and submitted by the cooperative's member, may not
+    accept it, so it does not wait in their list; a colleague's it is."""
+    colleague = UserFactory(username="colleague", role=Role.PROVINCIAL_OFFICER, province=province_a)
+    cooperative = CooperativeFactory(province=province_a, name="HTX Bắt Đầu Hộ")
+    member = UserFactory(role=Role.COOPERATIVE_MEMBER, cooperative=cooperative)
+    response_start(survey_round=open_round, cooperative=cooperative, by=officer_a)
+    response = answer(questionnaire, open_round, cooperative, member, accept=False)
+    assert (response.entered_by, response.submitted_by) == (member, member)
+    assert waiting_names(officer_a) == []
+    assert not officer_a.has_perm("surveys.accept_response", response)
+    assert officer_a.has_perm("surveys.review_response", response)  # returning it stays open to them
+    assert waiting_names(colleague) == ["HTX Bắt Đầu Hộ"]
+    assert colleague.has_perm("surveys.accept_response", response)
+
+
 def test_rounds_with_responses_to_review_count_each_rounds_waiting(
     submitted, questionnaire, previous_round, national_admin, province_a, officer_a, open_round
 ):
