@@ -11,6 +11,7 @@ to bottom; the blank template is in ``exports``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatives.models import Cooperative
 from cooperatives.resources import header_key
@@ -31,7 +31,7 @@ from .addons import addon_bulk_replace, addon_questions
 from .answers import AskedQuestion, parse_answer
 from .consistency import answers_check, confirmed_codes, questionnaire_rules
 from .flags import flags_raise
-from .lifecycle import change_refusal, mark_entered, mark_submitted
+from .lifecycle import change_refusal, mark_entered, mark_started, mark_submitted
 from .models import AddOnQuestion, Answer, PillarScore, Question, Response, ScoringScheme, SurveyRound
 from .questionnaires import questionnaire_spec
 from .scoring import AnswerValue, ScoreResult, hidden_codes, score_response
@@ -45,6 +45,21 @@ CODE_HEADER = "Mã số HTX"
 NAME_HEADER = "Tên HTX"
 ANSWER_SHEET = "Phiếu"  # the paper form's answer sheet (surveys.paper_form), after its instructions
 BATCH = 2000
+# What a re-imported response's row changes (the rest stays as it was).
+UPDATED_FIELDS = [
+    "status",
+    "score",
+    "level",
+    "scoring_scheme",
+    "entered_by",
+    "is_proxy",
+    "submitted_at",
+    "submitted_by",
+    "revision",
+    "answers_signature",
+    "confirmed_warnings",
+    "updated_at",
+]
 
 
 @dataclass
@@ -326,50 +341,7 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
     with transaction.atomic():
         updates = [row for row in plan.rows if row.existing is not None]
         creates = [row for row in plan.rows if row.existing is None]
-        for row in updates:
-            response = row.existing
-            assert response is not None
-            _fill(response, row, by, now, scheme)
-        if updates:
-            responses = [row.existing for row in updates]
-            Answer.objects.filter(response__in=responses).delete()
-            PillarScore.objects.filter(response__in=responses).delete()
-            bulk_update_with_history(
-                responses,
-                Response,
-                [
-                    "status",
-                    "score",
-                    "level",
-                    "scoring_scheme",
-                    "entered_by",
-                    "is_proxy",
-                    "submitted_at",
-                    "submitted_by",
-                    "revision",
-                    "answers_signature",
-                    "confirmed_warnings",
-                    "updated_at",
-                ],
-                batch_size=BATCH,
-                default_user=by,
-            )
-        new_responses = []
-        for row in creates:
-            response = Response(round=survey_round, cooperative_id=row.cooperative_id, created_at=now)
-            _fill(response, row, by, now, scheme)
-            row.existing = response
-            new_responses.append(response)
-        if new_responses:
-            bulk_create_with_history(new_responses, Response, batch_size=BATCH, default_user=by)
-            if any(r.pk is None for r in new_responses):
-                ids = dict(
-                    Response.objects.filter(
-                        round=survey_round, cooperative_id__in=[r.cooperative_id for r in creates]
-                    ).values_list("cooperative_id", "pk")
-                )
-                for response in new_responses:
-                    response.pk = ids[response.cooperative_id]
+        _write_responses(updates, creates, survey_round=survey_round, by=by, now=now, scheme=scheme)
         answers: list[Answer] = []
         answer_options: list[tuple[int, list[int]]] = []
         pillar_scores: list[PillarScore] = []
@@ -406,9 +378,65 @@ def responses_import_apply(*, plan: ResponsePlan, by: User | None) -> dict[str, 
     return {"created": len(creates), "updated": len(updates), "unchanged": 0}
 
 
-def _fill(response: Response, row: ResponseRow, by: User | None, now: Any, scheme: ScoringScheme) -> None:
-    """The browser's two transitions, in one go: answers entered by ``by``, then submitted."""
+def _write_responses(
+    updates: list[ResponseRow],
+    creates: list[ResponseRow],
+    *,
+    survey_round: SurveyRound,
+    by: User | None,
+    now: Any,
+    scheme: ScoringScheme,
+) -> None:
+    """The responses' rows, re-imported ones updated and new ones created (``row.existing`` then
+    names each), with the history the browser leaves: begun, answers entered, submitted."""
+    # Each response's states after each of the browser's transitions, for its history.
+    started: list[Response] = []
+    entered: list[Response] = []
+    for row in updates:
+        response = row.existing
+        assert response is not None
+        entered.append(_fill(response, row, by, now, scheme))
+    if updates:
+        responses = [row.existing for row in updates]
+        Answer.objects.filter(response__in=responses).delete()
+        PillarScore.objects.filter(response__in=responses).delete()
+        Response.objects.bulk_update(responses, UPDATED_FIELDS, batch_size=BATCH)
+    new_responses = []
+    for row in creates:
+        response = Response(round=survey_round, cooperative_id=row.cooperative_id, created_at=now)
+        mark_started(response, by=by)
+        started.append(copy.copy(response))
+        entered.append(_fill(response, row, by, now, scheme))
+        row.existing = response
+        new_responses.append(response)
+    if new_responses:
+        Response.objects.bulk_create(new_responses, batch_size=BATCH)
+        if any(r.pk is None for r in new_responses):
+            ids = dict(
+                Response.objects.filter(
+                    round=survey_round, cooperative_id__in=[r.cooperative_id for r in creates]
+                ).values_list("cooperative_id", "pk")
+            )
+            for response in new_responses:
+                response.pk = ids[response.cooperative_id]
+    final = [row.existing for row in updates + creates if row.existing is not None]
+    for state, response in zip(started, new_responses, strict=True):
+        state.pk = response.pk
+    for state, response in zip(entered, final, strict=True):
+        state.pk = response.pk
+    # The history the browser leaves, in the same order: begun (new responses), answers
+    # entered, submitted; a few statements per thousand responses.
+    history = Response.history
+    history.bulk_history_create(started, batch_size=BATCH, default_user=by, default_date=now)
+    history.bulk_history_create(entered, batch_size=BATCH, update=True, default_user=by, default_date=now)
+    history.bulk_history_create(final, batch_size=BATCH, update=True, default_user=by, default_date=now)
+
+
+def _fill(response: Response, row: ResponseRow, by: User | None, now: Any, scheme: ScoringScheme) -> Response:
+    """The browser's two transitions, in one go: answers entered by ``by``, then submitted;
+    returns a copy of the response as it was between the two (its history's row)."""
     mark_entered(response, by=by)
+    entered = copy.copy(response)
     mark_submitted(
         response,
         result=row.result,
@@ -419,3 +447,4 @@ def _fill(response: Response, row: ResponseRow, by: User | None, now: Any, schem
         confirmed_warnings=row.confirmed_warnings,
     )
     response.updated_at = now
+    return entered

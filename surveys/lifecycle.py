@@ -54,6 +54,13 @@ def change_refusal(response: Response | None) -> str | None:
     return None
 
 
+def mark_started(response: Response, *, by: User | None) -> None:
+    """A new response, a draft begun by ``by``: an officer's, an administrator's or an import's
+    is a proxy entry (on behalf of the cooperative)."""
+    response.entered_by = by
+    response.is_proxy = by is None or not by.is_member
+
+
 def mark_entered(response: Response, *, by: User | None) -> None:
     """Answers were typed by ``by``: an officer's or an administrator's entry is a proxy entry
     (on behalf of the cooperative), and stays one after the cooperative's own edits. The

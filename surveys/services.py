@@ -22,7 +22,7 @@ from .addons import addon_parse, addon_unanswered
 from .answers import RawAnswer, parse_answer, store_answers
 from .consistency import Finding, answers_check, confirmed_codes, questionnaire_rules, submission_refusal
 from .flags import flags_raise, flags_resolve
-from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_submitted
+from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_started, mark_submitted
 from .models import (
     AddOnAnswer,
     Answer,
@@ -77,7 +77,8 @@ def response_start(*, survey_round: SurveyRound, cooperative: Cooperative, by: U
         return response
     if not survey_round.is_open():
         raise ValidationError(_("This survey round is closed."))
-    response = Response(round=survey_round, cooperative=cooperative, entered_by=by, is_proxy=not by.is_member)
+    response = Response(round=survey_round, cooperative=cooperative)
+    mark_started(response, by=by)
     record_by(response, by)
     response.save()
     return response

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def outcome(response: Response) -> dict:
     """What a response is, to its readers: status, result, who entered and sent it, its answers,
-    its pillars, the last entry of its history, and the level it gave the registry."""
+    its pillars, its whole history (every state it went through, by whom, oldest first), and the
+    level it gave the registry."""
     response = Response.objects.get(pk=response.pk)
-    latest = response.history.order_by("-history_date", "-history_id").first()
     return {
         "status": response.status,
         "score": response.score,
@@ -30,7 +30,21 @@ def outcome(response: Response) -> dict:
             for answer in response.answers.select_related("question").prefetch_related("options")
         ),
         "pillars": sorted(PillarScore.objects.filter(response=response).values_list("pillar_code", "score", "level")),
-        "history": (latest.status, latest.history_user_id, latest.score, latest.level),
+        "history": list(
+            response.history.order_by("history_date", "history_id").values_list(
+                "history_type",
+                "status",
+                "history_user_id",
+                "entered_by_id",
+                "is_proxy",
+                "submitted_by_id",
+                "revision",
+                "score",
+                "level",
+                "scoring_scheme_id",
+                "answers_signature",
+            )
+        ),
         "registry_level": response.cooperative.maturity_level,
         "registry_history_user": response.cooperative.history.order_by("-history_date", "-history_id")
         .first()
