@@ -18,13 +18,12 @@ from accounts.services import user_create
 from .models import (
     Cooperative,
     CooperativeStatus,
-    EcommerceListing,
-    OcopProduct,
     Platform,
     Province,
     Sector,
     Traceability,
 )
+from .products import listing_create, ocop_product_create
 from .services import cooperative_create
 
 DEMO_PASSWORD = "HopTacXa#2026"
@@ -143,16 +142,17 @@ def demo_data_seed(*, seed: int = 2025) -> list[DemoAccount]:
                 traceability=traceability,
             )
             if wants_ocop and sector_code in ("NN", "CN"):
-                OcopProduct.objects.create(
+                ocop_product_create(
                     cooperative=cooperative,
+                    by=admin,
                     name=f"{rng.choice(OCOP_PRODUCTS)} {place}",
                     stars=rng.choice([3, 3, 3, 4, 4, 5]),
                     year_certified=rng.randint(2019, 2025),
                 )
             if wants_listing:
                 platform = rng.choice([Platform.SHOPEE, Platform.LAZADA, Platform.POSTMART, Platform.PROVINCIAL])
-                EcommerceListing.objects.create(
-                    cooperative=cooperative, platform=platform, url=f"https://example.vn/{platform}/{code}"
+                listing_create(
+                    cooperative=cooperative, by=admin, platform=platform, url=f"https://example.vn/{platform}/{code}"
                 )
     accounts = [DemoAccount("quantri", Role.NATIONAL_ADMIN, "Quản trị quốc gia")]
     for username, role, extra, label in _accounts_spec()[1:]:

@@ -8,10 +8,12 @@ an upsert by code, so it is safe to repeat (a data migration runs it once; the c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -20,6 +22,21 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 def _read(name: str) -> dict[str, Any]:
     with open(DATA_DIR / name, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def _checked(rows: Iterable[Any]) -> list[Any]:
+    """The rows, each through its model's field rules (``full_clean``) before the bulk upsert:
+    uniqueness is the upsert's, and the links to other reference rows are made from their codes
+    here, so neither is asked of the database row by row. A bad row stops the load, naming it."""
+    checked = []
+    for row in rows:
+        links = [field.name for field in row._meta.concrete_fields if field.is_relation]
+        try:
+            row.full_clean(exclude=links, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise ValidationError(f"{row._meta.object_name} {row.code}: {error.message_dict}") from error
+        checked.append(row)
+    return checked
 
 
 def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
@@ -37,7 +54,7 @@ def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
     with transaction.atomic():
         names_before = dict(Ward.objects.values_list("code", "name"))
         Province.objects.bulk_create(
-            [
+            _checked(
                 Province(
                     code=p["code"],
                     name=p["name"],
@@ -47,24 +64,24 @@ def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
                     longitude=p.get("lng"),
                 )
                 for p in units["provinces"]
-            ],
+            ),
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "short_name", "kind", "latitude", "longitude"],
         )
         province_ids = dict(Province.objects.values_list("code", "id"))
         Ward.objects.bulk_create(
-            [
+            _checked(
                 Ward(code=w["code"], name=w["name"], kind=w["kind"], province_id=province_ids[w["province"]])
                 for w in units["wards"]
-            ],
+            ),
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "kind", "province"],
             batch_size=1000,
         )
         LegacyProvince.objects.bulk_create(
-            [
+            _checked(
                 LegacyProvince(
                     code=p["code"],
                     name=p["name"],
@@ -72,16 +89,16 @@ def reference_data_load(apps: Any = global_apps) -> dict[str, int]:
                     successor_id=province_ids[p["successor"]],
                 )
                 for p in units["legacy_provinces"]
-            ],
+            ),
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "short_name", "successor"],
         )
         Sector.objects.bulk_create(
-            [
+            _checked(
                 Sector(code=s["code"], name=s["name"], name_en=s["name_en"], position=index)
                 for index, s in enumerate(sectors)
-            ],
+            ),
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "name_en", "position"],

@@ -89,6 +89,18 @@ def provincial_committee_code(province_code: str) -> str:
     return f"UBND-{province_code}"
 
 
+def _upsert(model: Any, code: str, fields: dict[str, Any]) -> Any:
+    """The row of ``model`` with this code, created or changed to ``fields``, through the model's
+    rules (``full_clean``: its validators, and its ``clean`` outside migrations) like every other
+    write; running it again changes nothing."""
+    row = model.objects.filter(code=code).first() or model(code=code)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
@@ -130,7 +142,7 @@ def directive_seed_load(apps: Any = global_apps) -> dict[str, int]:
     agencies: dict[str, Any] = {}
 
     def upsert_agency(code: str, **fields: Any) -> None:
-        agencies[code], _created = Agency.objects.update_or_create(code=code, defaults=fields)
+        agencies[code] = _upsert(Agency, code, fields)
 
     for national in data["national_agencies"]:
         upsert_agency(
@@ -165,14 +177,16 @@ def directive_seed_load(apps: Any = global_apps) -> dict[str, int]:
         if named["successor"]:
             agency = agencies[named["code"]]
             agency.successor = agencies[named["successor"]]
+            agency.full_clean()
             agency.save(update_fields=["successor"])
 
     documents: dict[str, Any] = {}
     for document in data["documents"]:
         parent = document["parent"]
-        documents[document["code"]], _created = Document.objects.update_or_create(
-            code=document["code"],
-            defaults={
+        documents[document["code"]] = _upsert(
+            Document,
+            document["code"],
+            {
                 "number": document["number"],
                 "kind": document["kind"],
                 "title": document["title"],
@@ -189,9 +203,10 @@ def directive_seed_load(apps: Any = global_apps) -> dict[str, int]:
         tasks += _expand_shared(shared, province_codes)
     for spec in tasks:
         lead_agency = agencies[spec["lead_agency"]]
-        task, _created = DirectiveTask.objects.update_or_create(
-            code=spec["code"],
-            defaults={
+        task = _upsert(
+            DirectiveTask,
+            spec["code"],
+            {
                 "document": documents[spec["document"]],
                 "clause": spec["clause"],
                 "content": spec["content"],

@@ -23,7 +23,7 @@ from .answers import parse_answer
 from .consistency import CompiledRule, answers_check, questionnaire_rules
 from .importing import ResponseImporter
 from .models import Question, Questionnaire, Response, ResponseStatus, SurveyRound
-from .services import response_review, response_save_answers, response_start
+from .services import response_review, response_save_answers, response_start, round_create
 
 ROUNDS = [
     ("KS2024", "Khảo sát chuyển đổi số HTX 2024", "DX survey of cooperatives 2024", (2024, 10, 1), (2024, 12, 31)),
@@ -75,15 +75,14 @@ def demo_surveys_seed(*, seed: int = 2026) -> None:
         c.pk: min(0.95, max(0.05, rng.gauss(0.35 + 0.1 * (c.province.code == "82"), 0.18))) for c in cooperatives
     }
     for year_index, (code, name_vi, name_en, opens, closes) in enumerate(ROUNDS):
-        survey_round, _ = SurveyRound.objects.get_or_create(
+        survey_round = SurveyRound.objects.filter(code=code).first() or round_create(
+            by=admin,
             code=code,
-            defaults={
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "questionnaire": questionnaire,
-                "opens_on": datetime.date(*opens),
-                "closes_on": datetime.date(*closes),
-            },
+            name_vi=name_vi,
+            name_en=name_en,
+            questionnaire=questionnaire,
+            opens_on=datetime.date(*opens),
+            closes_on=datetime.date(*closes),
         )
         if Response.objects.filter(round=survey_round).exists():
             continue

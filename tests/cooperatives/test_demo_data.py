@@ -27,3 +27,19 @@ def test_demo_data_is_refused_in_production(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert Cooperative.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_products_and_listings_are_written_through_the_registrys_services():
+    """The demo's OCOP products and listings are recorded like an officer's: by the seeding
+    administrator, in their history, with the model's rules."""
+    from cooperatives.models import EcommerceListing, OcopProduct
+
+    call_command("seed_demo")
+    admin = User.objects.get(username="quantri")
+    assert OcopProduct.objects.exists() and EcommerceListing.objects.exists()
+    for model in (OcopProduct, EcommerceListing):
+        creators = set(model.history.filter(history_type="+").values_list("history_user", flat=True))
+        assert creators == {admin.pk}
+        for row in model.objects.all()[:50]:
+            row.full_clean()

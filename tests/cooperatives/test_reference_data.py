@@ -52,3 +52,35 @@ def test_loading_again_changes_nothing_and_duplicates_nothing():
     after = (Province.objects.count(), Ward.objects.count(), LegacyProvince.objects.count(), Sector.objects.count())
     assert after == before
     assert set(Province.objects.values_list("id", flat=True)) == ids
+
+
+@pytest.mark.parametrize(
+    ("file", "part", "field", "bad"),
+    [
+        ("admin_units.json", "provinces", "short_name", ""),
+        ("admin_units.json", "wards", "name", "x" * 101),
+        ("sectors.json", "sectors", "name", ""),
+    ],
+    ids=["province-short-name", "ward-name", "sector-name"],
+)
+def test_a_data_file_that_breaks_a_models_rules_stops_the_load_and_names_the_row(monkeypatch, file, part, field, bad):
+    """The reference load runs the models' field rules (a name not empty and within its length)
+    before its bulk upsert; nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    from cooperatives import reference
+
+    read = reference._read
+
+    def spoiled(name):
+        data = read(name)
+        if name == file:
+            data[part][0][field] = bad
+        return data
+
+    monkeypatch.setattr(reference, "_read", spoiled)
+    before = (Province.objects.count(), Ward.objects.count(), Sector.objects.count())
+    with pytest.raises(ValidationError) as refused:
+        reference_data_load()
+    assert field in str(refused.value)
+    assert (Province.objects.count(), Ward.objects.count(), Sector.objects.count()) == before

@@ -93,3 +93,27 @@ def test_loading_the_seed_again_changes_nothing():
     assert counts["tasks"] == DirectiveTask.objects.count()
     # What an administrator filled in is kept.
     assert Agency.objects.get(code="BTC").email == "vanphong@mof.gov.vn"
+
+
+@pytest.mark.parametrize(
+    ("part", "field", "bad"),
+    [
+        ("national_agencies", "kind", "not-a-kind"),
+        ("documents", "number", "x" * 500),
+        ("tasks", "content", ""),
+    ],
+    ids=["agency-kind", "document-number", "task-content"],
+)
+def test_the_seed_refuses_a_data_file_that_breaks_the_models_rules(monkeypatch, part, field, bad):
+    """The seed writes through the models' rules (full_clean): a bad value in the data file stops it
+    with the field named, instead of storing what the pages and the API would refuse."""
+    from django.core.exceptions import ValidationError
+
+    from directives import seed
+
+    data = seed.directive_seed_data()
+    data[part][0][field] = bad  # type: ignore[literal-required]
+    monkeypatch.setattr(seed, "directive_seed_data", lambda: data)
+    with pytest.raises(ValidationError) as refused:
+        directive_seed_load()
+    assert field in refused.value.message_dict
