@@ -4,7 +4,8 @@ The API's validators (ETag, Last-Modified) and its cache of rendered answers res
 of each data set (``coopdx.versions``). Every model whose data appears in a cached answer feeds
 a data set, and every write to its table, by any path (the admin, a service, ``save()``,
 ``QuerySet.update()``, ``bulk_create``, a delete, the reference-data load, an import, a shell
-command, raw SQL), renews that version when it commits. Each test below asks with the old ETag
+command, raw SQL), renews that version when it commits: the registry's, the indicators' and the
+completeness-and-timeliness answers, each model they show, each way it is written. Each test below asks with the old ETag
 after a change and must get 200 and the new data, never 304 with the old.
 """
 
@@ -18,15 +19,16 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Role
 from coopdx import versions
-from cooperatives.models import Cooperative, Province, Sector, Ward
+from cooperatives.models import Cooperative, CooperativeStatus, Province, Sector, Ward
 from cooperatives.reference import reference_data_load
 from cooperatives.services import cooperative_update
 from indicators.models import IndicatorSnapshot
-from surveys.models import SurveyRound
-from tests.api.conftest import make_snapshot
+from surveys.models import Response, ResponseStatus, SurveyRound
+from tests.api.conftest import first_ward, make_snapshot
 from tests.factories import CooperativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,8 +186,14 @@ class Case:
     Each path returns the value the answer must show afterwards (``probe``), or ``None`` when the
     change is not visible in the body (only the validators must move)."""
 
-    def __init__(self, path: str, probe: Callable[[Any, dict[str, Any]], Any], writes: dict[str, Callable]):
-        self.path, self.probe, self.writes = path, probe, writes
+    def __init__(
+        self,
+        path: str,
+        probe: Callable[[Any, dict[str, Any]], Any],
+        writes: dict[str, Callable],
+        setup: Callable[[dict[str, Any]], None] | None = None,
+    ):
+        self.path, self.probe, self.writes, self.setup = path, probe, writes, setup
 
 
 def _coop_field(name: str):
@@ -436,6 +444,127 @@ INDICATOR_CASES = {
             )[1],
         },
     ),
+    "ward code": Case(
+        "/api/v1/indicators/provinces/82/wards/",
+        _figures_probe("ward"),
+        {
+            "save": lambda ctx: (_save(first_ward("82"), code="99001"), ["99001"])[1],
+            "update": lambda ctx: (
+                Ward.objects.filter(pk=first_ward("82").pk).update(code="99002"),
+                ["99002"],
+            )[1],
+        },
+    ),
+}
+
+
+def _nation(field: str):
+    def probe(body, ctx):
+        return body["nation"][field]
+
+    return probe
+
+
+def _submit_in_browser(ctx) -> None:
+    from tests.indicators.test_aggregation import answer
+
+    answer(ctx["round"].questionnaire, ctx["round"], ctx["coop"], ctx["quantri"], accept=False)
+
+
+def _submitted(ctx) -> Response:
+    return Response(
+        round=ctx["round"], cooperative=ctx["coop"], status=ResponseStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+
+
+def _draft(ctx) -> None:
+    Response.objects.create(round=ctx["round"], cooperative=ctx["coop"])
+
+
+def _send_draft(ctx) -> None:
+    Response.objects.filter(cooperative=ctx["coop"]).update(
+        status=ResponseStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+
+
+def _expected_now(ctx) -> int:
+    from surveys.lifecycle import expected_to_answer
+
+    return Cooperative.objects.filter(expected_to_answer()).count()
+
+
+def _later_closing(ctx) -> str:
+    return (_round(ctx).closes_on + datetime.timedelta(days=7)).isoformat()
+
+
+TIMELINESS = "/api/v1/indicators/timeliness/KS2026/"
+TIMELINESS_CASES = {
+    "response sent": Case(
+        TIMELINESS,
+        _nation("submitted"),
+        {
+            "service (browser submission)": lambda ctx: (_submit_in_browser(ctx), 1)[1],
+            "save": lambda ctx: (_submitted(ctx).save(), 1)[1],
+            "bulk_create": lambda ctx: (Response.objects.bulk_create([_submitted(ctx)]), 1)[1],
+        },
+    ),
+    "response status": Case(
+        TIMELINESS,
+        _nation("submitted"),
+        {"update": lambda ctx: (_send_draft(ctx), 1)[1]},
+        setup=_draft,
+    ),
+    "response removed": Case(
+        TIMELINESS,
+        _nation("submitted"),
+        {"delete": lambda ctx: (Response.objects.filter(cooperative=ctx["coop"]).delete(), 0)[1]},
+        setup=lambda ctx: (_draft(ctx), _send_draft(ctx)),
+    ),
+    "cooperative status": Case(
+        TIMELINESS,
+        _nation("expected"),
+        {
+            "service": lambda ctx: (
+                cooperative_update(cooperative=ctx["coop"], by=ctx["quantri"], status=CooperativeStatus.SUSPENDED),
+                _expected_now(ctx),
+            )[1],
+            "update": lambda ctx: (
+                Cooperative.objects.filter(pk=ctx["coop"].pk).update(is_archived=True),
+                _expected_now(ctx),
+            )[1],
+        },
+    ),
+    "round closing day": Case(
+        TIMELINESS,
+        lambda body, ctx: body["closes_on"],
+        {
+            "admin": lambda ctx: (
+                closes := _later_closing(ctx),
+                _admin_post(
+                    ctx,
+                    f"/admin/surveys/surveyround/{ctx['round'].pk}/change/",
+                    {**_round_form(_round(ctx)), "closes_on": closes},
+                ),
+                closes,
+            )[2],
+            "update": lambda ctx: (
+                closes := _later_closing(ctx),
+                SurveyRound.objects.filter(pk=ctx["round"].pk).update(closes_on=closes),
+                closes,
+            )[2],
+        },
+    ),
+    "province name": Case(
+        TIMELINESS,
+        lambda body, ctx: [row["province_name"] for row in body["provinces"] if row["province"] == "82"],
+        {
+            "save": lambda ctx: (_save(_province(ctx), name="Tỉnh Qua Save"), ["Tỉnh Qua Save"])[1],
+            "update": lambda ctx: (
+                Province.objects.filter(pk=ctx["coop"].province_id).update(name="Tỉnh Qua Update"),
+                ["Tỉnh Qua Update"],
+            )[1],
+        },
+    ),
 }
 
 
@@ -491,7 +620,11 @@ def _aggregate(ctx) -> None:
 
 CASES = [
     (f"{data_set} / {model}: {path}", case, path)
-    for data_set, cases in (("registry", REGISTRY_CASES), ("indicators", INDICATOR_CASES))
+    for data_set, cases in (
+        ("registry", REGISTRY_CASES),
+        ("indicators", INDICATOR_CASES),
+        ("timeliness", TIMELINESS_CASES),
+    )
     for model, case in cases.items()
     for path in case.writes
 ]
@@ -515,6 +648,9 @@ def test_every_write_path_of_every_fed_model_renews_the_answer(
         with django_capture_on_commit_callbacks(execute=True):
             Province.objects.filter(pk=ward_coop.province_id).update(name="Tỉnh Sửa Tay")
             Ward.objects.filter(pk=ward_coop.ward_id).update(name="Phường Sửa Tay")
+    if case.setup is not None:
+        with django_capture_on_commit_callbacks(execute=True):
+            case.setup(ctx)
     api = login(quantri)
     first = api.get(case.path)
     assert first.status_code == 200
