@@ -1,12 +1,12 @@
 """Versions of the data sets behind the API's validators and cached answers.
 
-A data set ("registry", "indicators") is every table whose rows appear in its answers
-(``FEEDS``): the registry's answers show cooperatives with their province, ward and sector; the
-indicators' answers show figures with their round, province and sector. An ETag or a cached
-answer built on a data set's version must never outlive a change to any of those tables,
-whichever path made it: the admin, a service, ``save()``, ``QuerySet.update()``,
-``bulk_create``/``bulk_update``, a delete or its cascade, the reference-data load, an import, a
-shell, a data migration, raw SQL through Django's connection.
+A data set ("registry", "indicators") is every table whose rows appear in its answers (``FEEDS``,
+which each app that answers declares with ``data_set``): the registry's answers show cooperatives
+with their province, ward and sector; the indicators' answers show figures with their round,
+province and sector. An ETag or a cached answer built on a data set's version must never outlive a
+change to any of those tables, whichever path made it: the admin, a service, ``save()``,
+``QuerySet.update()``, ``bulk_create``/``bulk_update``, a delete or its cascade, the
+reference-data load, an import, a shell, a data migration, raw SQL through Django's connection.
 
 One hook sees all of them: every statement Django sends to the database passes through the
 connection's execute wrappers, and ``watch`` (installed on every connection) recognises an
@@ -42,37 +42,20 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-REGISTRY = "registry"
-INDICATORS = "indicators"
-TIMELINESS = "timeliness"
+# The models whose rows appear in each data set's answers (serializers, filters and 404 checks),
+# declared by the app that answers (``data_set``, from its ``versioning`` module, imported by its
+# AppConfig.ready): the kernel knows no domain. tests/api/test_versions.py checks them against the
+# serializers of every versioned endpoint.
+FEEDS: dict[str, tuple[str, ...]] = {}
 
-# The models whose rows appear in each data set's answers (serializers, filters and 404 checks).
-# tests/api/test_versions.py checks this against the serializers of every versioned endpoint.
-FEEDS: dict[str, tuple[str, ...]] = {
-    REGISTRY: (
-        "cooperatives.Cooperative",
-        "cooperatives.Province",
-        "cooperatives.Ward",
-        "cooperatives.Sector",
-    ),
-    # Not the computations (``AggregationRun``): their rows are not shown, and a run in progress
-    # writes its progress often. Its figures and its success are written in one transaction.
-    INDICATORS: (
-        "indicators.IndicatorSnapshot",
-        "surveys.SurveyRound",
-        "cooperatives.Province",
-        "cooperatives.Ward",
-        "cooperatives.Sector",
-    ),
-    # Completeness and timeliness, read live: the registry's cooperatives (the expected ones), the
-    # responses (their status and dates) and the rounds (their closing day), by province.
-    TIMELINESS: (
-        "surveys.Response",
-        "surveys.SurveyRound",
-        "cooperatives.Cooperative",
-        "cooperatives.Province",
-    ),
-}
+
+def data_set(name: str, *labels: str) -> str:
+    """Declare a data set: ``labels`` (``"app.Model"``) are the models whose rows its answers show.
+    Returns ``name``, for the app's constant. Declaring it again adds models to it."""
+    FEEDS[name] = tuple(dict.fromkeys((*FEEDS.get(name, ()), *labels)))
+    _fed_tables.cache_clear()
+    return name
+
 
 # The statements that change rows, and the table they change (optionally schema-qualified,
 # quoted as PostgreSQL, SQLite or MySQL quote). Anything else (SELECT, SAVEPOINT...) fails at

@@ -9,6 +9,7 @@ class CooperativesConfig(AppConfig):
     def ready(self) -> None:
         from imports import kinds
 
+        from . import versioning  # noqa: F401  (declares the registry's data set)
         from .importing.registry import REGISTRY
 
         kinds.register(

@@ -38,6 +38,7 @@ from coopdx import versions
 from coopdx.history import record_by
 
 from .models import Cooperative
+from .versioning import REGISTRY
 from .webhook_events import CHANGED, cooperatives_emit
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def cooperatives_merge(*, keep: Cooperative, merged: Sequence[Cooperative], by: 
     update_change_reason(keep, MERGED_FROM + ", ".join(c.code for c in merged))
     for path in _AFTER_MERGE:
         import_string(path)(cooperative_ids=ids, by=by)
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
     cooperatives_emit(
         event=CHANGED,
         codes=[keep.code, *(c.code for c in merged)],

@@ -15,6 +15,7 @@ from coopdx import versions
 from coopdx.history import record_by
 
 from .models import Cooperative, EcommerceListing, OcopProduct
+from .versioning import REGISTRY
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,7 +38,7 @@ def _save(item: OcopProduct | EcommerceListing, fields: dict[str, Any], allowed:
     item.full_clean()
     record_by(item, by)
     item.save()
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
 
 
 @transaction.atomic
@@ -62,7 +63,7 @@ def ocop_product_delete(*, product: OcopProduct, by: User) -> None:
     _check_can_maintain(cooperative=product.cooperative, by=by)
     record_by(product, by)
     product.delete()
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
 
 
 @transaction.atomic
@@ -86,4 +87,4 @@ def listing_delete(*, listing: EcommerceListing, by: User) -> None:
     _check_can_maintain(cooperative=listing.cooperative, by=by)
     record_by(listing, by)
     listing.delete()
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)

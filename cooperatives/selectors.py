@@ -19,6 +19,7 @@ from .duplicates import DuplicateGroup, duplicate_groups
 from .merging import MERGED_FROM, MERGED_INTO
 from .models import Cooperative, DuplicateDismissal, Province, Sector, Ward
 from .text import NAME_END, search_terms
+from .versioning import REGISTRY
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -88,7 +89,7 @@ def registry_version() -> tuple[str, datetime.datetime | None]:
     read folded into the same query.
     """
     current = versions.version(
-        versions.REGISTRY, latest=Cooperative.objects.order_by("-updated_at").values_list("updated_at", flat=True)[:1]
+        REGISTRY, latest=Cooperative.objects.order_by("-updated_at").values_list("updated_at", flat=True)[:1]
     )
     return current.token, current.last_modified
 

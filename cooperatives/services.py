@@ -16,6 +16,7 @@ from coopdx.history import record_by
 
 from .duplicates import duplicate_groups
 from .models import Cooperative, DuplicateDismissal
+from .versioning import REGISTRY
 from .webhook_events import CHANGED, CREATED, cooperatives_emit
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def cooperative_create(*, by: User, **fields: Any) -> Cooperative:
     cooperative.full_clean()
     record_by(cooperative, by)
     cooperative.save()
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
     cooperatives_emit(event=CREATED, codes=[cooperative.code], source="edit")
     return cooperative
 
@@ -77,7 +78,7 @@ def cooperative_update(*, cooperative: Cooperative, by: User, **fields: Any) -> 
     cooperative.full_clean()
     record_by(cooperative, by)
     cooperative.save()
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
     cooperatives_emit(event=CHANGED, codes=[cooperative.code], source="edit")
     return cooperative
 
@@ -89,7 +90,7 @@ def cooperative_archive(*, cooperative: Cooperative, by: User, archived: bool = 
     cooperative.is_archived = archived
     record_by(cooperative, by)
     cooperative.save(update_fields=["is_archived", "updated_at"])
-    versions.mark_changed(versions.REGISTRY)
+    versions.mark_changed(REGISTRY)
     cooperatives_emit(event=CHANGED, codes=[cooperative.code], source="archive")
     return cooperative
 
@@ -124,7 +125,7 @@ def cooperatives_set_maturity(*, levels: Mapping[int, int | None], by: User | No
         bulk_update_with_history(moved, Cooperative, ["maturity_level", "updated_at"], default_user=by)
         changed += len(moved)
     if changed:
-        versions.mark_changed(versions.REGISTRY)
+        versions.mark_changed(REGISTRY)
     return changed
 
 

@@ -26,6 +26,7 @@ from cooperatives.text import fold
 from surveys.models import IndicatorDefinition, SurveyRound
 
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus, Scope
+from .versioning import INDICATORS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -211,7 +212,7 @@ def snapshot_version() -> tuple[str, int | None, datetime.datetime | None]:
     # One query: the indicators data set's version (renewed by any committed write to figures,
     # runs, rounds, provinces or sectors; see ``coopdx.versions``) with the latest run.
     current = versions.version(
-        versions.INDICATORS,
+        INDICATORS,
         run=succeeded.values_list("pk", flat=True)[:1],
         finished_at=succeeded.values_list("finished_at", flat=True)[:1],
     )

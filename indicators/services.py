@@ -24,6 +24,7 @@ from surveys.models import SurveyRound
 
 from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus
+from .versioning import INDICATORS
 from .webhook_events import indicators_recomputed
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
             rows_written=len(figures),
             partitions_done=run.partitions_total,
         )
-        versions.mark_changed(versions.INDICATORS)
+        versions.mark_changed(INDICATORS)
         indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
     return len(figures)
 

@@ -40,6 +40,8 @@ from cooperatives.text import fold
 from surveys.lifecycle import counted_statuses, expected_to_answer
 from surveys.models import Response, ResponseStatus, SurveyRound
 
+from .versioning import TIMELINESS
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -176,7 +178,7 @@ def timeliness(
 def timeliness_version() -> tuple[tuple[object, ...], datetime.datetime | None]:
     """What the figures rest on, for validators: the registry's and the responses' version, the
     day (a response waiting past the review delay turns late with no write) and the delay."""
-    current = versions.version(versions.TIMELINESS)
+    current = versions.version(TIMELINESS)
     today = timezone.localdate()
     midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=VIET_NAM)
     last_modified = max(current.changed_at, midnight) if current.changed_at else midnight

@@ -37,6 +37,7 @@ from ..resources import (
     REQUIRED_FOR_NEW,
 )
 from ..services import EDITABLE_FIELDS
+from ..versioning import REGISTRY as REGISTRY_DATA
 from ..webhook_events import CHANGED, CREATED, cooperatives_emit
 from .rows import ATTRIBUTES, LABELS, RowReader, RowValues, map_headers
 from .values import Lookups
@@ -310,7 +311,7 @@ def registry_import_apply(*, plan: ImportPlan, by: User | None) -> dict[str, int
                 batch_size=WRITE_BATCH,
                 default_user=by,
             )
-        versions.mark_changed(versions.REGISTRY)
+        versions.mark_changed(REGISTRY_DATA)
         # One event per province and batch of codes, not one per row (cooperatives.webhook_events).
         cooperatives_emit(event=CREATED, codes=[c.code for c in plan.to_create], source="import")
         cooperatives_emit(event=CHANGED, codes=[c.code for c in plan.to_update], source="import")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from coopdx import versions
 from cooperatives.models import Cooperative
 from cooperatives.services import cooperative_archive, cooperative_create, cooperative_update
+from cooperatives.versioning import REGISTRY
 from surveys.services import response_review, response_submit
 from tests.api.conftest import make_snapshot
 from tests.factories import province
@@ -72,7 +73,7 @@ def test_a_change_committed_late_with_an_older_time_still_renews_the_page(
     earlier = timezone.now() - datetime.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         Cooperative.objects.filter(pk=coop_a.pk).update(members_count=777, updated_at=earlier)
-        versions.mark_changed(versions.REGISTRY)
+        versions.mark_changed(REGISTRY)
     second = client.get(LIST)
     assert second["ETag"] != first["ETag"]
     assert {row["code"]: row for row in second.json()["results"]}[coop_a.code]["members_count"] == 777
@@ -130,7 +131,7 @@ WRITERS = {
 def test_every_registry_writer_renews_the_registry_stamp_on_commit(
     writer, national_admin, officer_a, coop_a, response_a, tmp_path, django_capture_on_commit_callbacks
 ):
-    before = versions.stamp(versions.REGISTRY)
+    before = versions.stamp(REGISTRY)
     context = {
         "admin": national_admin,
         "officer": officer_a,
@@ -140,10 +141,10 @@ def test_every_registry_writer_renews_the_registry_stamp_on_commit(
     }
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         WRITERS[writer](context)
-    assert versions.stamp(versions.REGISTRY) == before, "renewed before the commit"
+    assert versions.stamp(REGISTRY) == before, "renewed before the commit"
     for callback in callbacks:
         callback()
-    assert versions.stamp(versions.REGISTRY) not in ("", before)
+    assert versions.stamp(REGISTRY) not in ("", before)
 
 
 def test_a_repeated_indicator_page_reads_no_figure_and_a_new_run_renews_it(as_caller, figures, open_round):

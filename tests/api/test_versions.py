@@ -1,12 +1,12 @@
 """No cached answer or ETag outlives a change to the data it shows, whatever path made the change.
 
 The API's validators (ETag, Last-Modified) and its cache of rendered answers rest on the version
-of each data set (``coopdx.versions``). Every model whose data appears in a cached answer feeds
-a data set, and every write to its table, by any path (the admin, a service, ``save()``,
+of each data set (``coopdx.versions``). Every model whose data appears in a cached answer feeds a
+data set, and every write to its table, by any path (the admin, a service, ``save()``,
 ``QuerySet.update()``, ``bulk_create``, a delete, the reference-data load, an import, a shell
 command, raw SQL), renews that version when it commits: the registry's, the indicators' and the
-completeness-and-timeliness answers, each model they show, each way it is written. Each test below asks with the old ETag
-after a change and must get 200 and the new data, never 304 with the old.
+completeness-and-timeliness answers, each model they show, each way it is written. Each test below
+asks with the old ETag after a change and must get 200 and the new data, never 304 with the old.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from accounts.models import User
 from coopdx import versions
 from cooperatives.merging import cooperatives_merge
 from cooperatives.models import Cooperative, EcommerceListing, OcopProduct
+from cooperatives.versioning import REGISTRY
 from surveys.models import Answer, PillarScore, Response, ResponseFlag
 from tests.factories import CooperativeFactory
 from tests.surveys.test_flags import submit
@@ -92,10 +93,10 @@ def test_the_merged_cooperative_is_archived_with_its_history_and_the_level_recou
 
 def test_a_merge_changes_the_registrys_data_version(pair, officer_a, django_capture_on_commit_callbacks):
     keep, copy = pair
-    before = versions.version(versions.REGISTRY).token
+    before = versions.version(REGISTRY).token
     with django_capture_on_commit_callbacks(execute=True):
         cooperatives_merge(keep=keep, merged=[copy], by=officer_a)
-    assert versions.version(versions.REGISTRY).token != before
+    assert versions.version(REGISTRY).token != before
 
 
 def test_two_responses_to_one_round_refuse_the_merge_naming_both_and_change_nothing(
