@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-x10 worker beat messages clean
+.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-suite bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ bench-export: $(VENV)/.dev
 
 bench-search: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_search
+
+# CPU time of a sample of the test suite, as it is and with the test settings of before (SQLite).
+bench-suite: $(VENV)/.dev
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(BIN)/python -m bench.bench_suite
 
 # x10 headroom: its own database, so the national one stays as it is.
 bench-x10: $(VENV)/.dev
