@@ -72,6 +72,12 @@ def is_officer_of_response_province(user: object, response: object) -> bool:
 
 
 @rules.predicate
+def is_given(user: object, obj: object) -> bool:
+    """The rule is asked of an object (a rule about one response says no to none)."""
+    return obj is not None
+
+
+@rules.predicate
 def entered_response(user: object, response: object) -> bool:
     """The user entered the response (``surveys.models.Response.entered_by_user``)."""
     was_entered_by = getattr(response, "was_entered_by", None)
@@ -133,11 +139,12 @@ rules.add_perm(
 )
 # Reviewing (accepting or returning) a submitted response: a national administrator, or an
 # officer of the response's cooperative's province. Accepting it (and confirming its flagged
-# figures) also needs four eyes: not whoever entered it. The work lists ask the same fact of many
-# responses at once (surveys.selectors.response_list_to_review).
+# figures) is asked of one response, with four eyes: not whoever entered it, superusers included
+# (asked through surveys.lifecycle.may_accept, without has_perm's superuser shortcut). The work
+# lists ask the same fact of many responses at once (surveys.selectors.response_list_to_review).
 may_review = is_national_admin | (is_officer & is_officer_of_response_province)
 rules.add_perm("surveys.review_response", may_review)
-rules.add_perm("surveys.accept_response", may_review & ~entered_response)
+rules.add_perm("surveys.accept_response", may_review & is_given & ~entered_response)
 # Following a round: its page of cooperatives and their states, and its export. Members see
 # their own responses only.
 rules.add_perm("surveys.view_round_progress", is_national | is_officer)

@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from coopdx.history import record_by
 
-from .lifecycle import counted_statuses
+from .lifecycle import counted_statuses, may_accept
 from .models import FlagKind, FlagStatus, Pillar, PillarScore, Response, ResponseFlag
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def response_flag_confirm(*, flag: ResponseFlag, by: User, note: str = "") -> Re
             _("This flag was already resolved (%(status)s); there is nothing left to confirm.")
             % {"status": flag.get_status_display()}
         )
-    if not by.has_perm("surveys.accept_response", flag.response):
+    if not may_accept(by, flag.response):
         raise ValidationError(
             _("You entered this self-assessment, so another officer needs to confirm its flagged figures.")
         )

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import rules
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -52,6 +53,13 @@ def change_refusal(response: Response | None) -> str | None:
     if response is not None and not response.is_editable:
         return _("This response has been accepted and can no longer change.")
     return None
+
+
+def may_accept(user: User, response: Response) -> bool:
+    """Whether ``user`` may accept ``response``: the rule ``surveys.accept_response`` (a reviewer of
+    it, and not whoever entered it), asked of the rule itself. ``User.has_perm`` would let a
+    superuser pass before asking it, skipping the four eyes."""
+    return rules.has_perm("surveys.accept_response", user, response)
 
 
 def mark_started(response: Response, *, by: User | None) -> None:

@@ -22,7 +22,7 @@ from .addons import addon_parse, addon_unanswered
 from .answers import RawAnswer, parse_answer, store_answers
 from .consistency import Finding, answers_check, confirmed_codes, questionnaire_rules, submission_refusal
 from .flags import flags_raise, flags_resolve
-from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_started, mark_submitted
+from .lifecycle import change_refusal, counted_statuses, mark_entered, mark_started, mark_submitted, may_accept
 from .models import (
     AddOnAnswer,
     Answer,
@@ -222,7 +222,7 @@ def response_review(*, response: Response, by: User, accept: bool, comment: str 
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted response can be reviewed."))
-    if accept and not by.has_perm("surveys.accept_response", response):
+    if accept and not may_accept(by, response):
         raise ValidationError(self_acceptance_message())
     if not accept and not comment.strip():
         raise ValidationError({"comment": [_("Say what needs correcting when you return a response.")]})

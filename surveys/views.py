@@ -29,7 +29,7 @@ from coopdx.exports import download
 from cooperatives import selectors as registry
 from cooperatives.models import Cooperative
 
-from . import addons, exports, flags, offline, paper_form, reminders, report, selectors, services
+from . import addons, exports, flags, lifecycle, offline, paper_form, reminders, report, selectors, services
 from .consistency import AnswersInconsistent, Finding, confirmed_warnings
 from .fill_parts import AddOnPart, part_context
 from .forms import FlagConfirmForm, PillarForm, ReviewForm, RevisionForm, RoundFilterForm
@@ -396,7 +396,7 @@ def response_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _result_page(request: HttpRequest, response: Response, *, status: int = 200) -> HttpResponse:
     can_review = request.user.has_perm("surveys.review_response", response)
-    may_accept = request.user.has_perm("surveys.accept_response", response)
+    may_accept = lifecycle.may_accept(request.user, response)
     pillars = selectors.response_pillars(response=response) if response.score is not None else []
     previous = selectors.previous_response(response=response)
     chart = {

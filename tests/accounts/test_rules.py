@@ -65,7 +65,7 @@ RULES: list[tuple[str, str, set[str]]] = [
     ("surveys.accept_response", RESPONSE_A1, {OFFICER_A, ADMIN}),
     ("surveys.accept_response", RESPONSE_B, {OFFICER_B, ADMIN}),
     ("surveys.accept_response", RESPONSE_A2_ENTERED, {ADMIN}),
-    ("surveys.accept_response", NONE, {ADMIN}),
+    ("surveys.accept_response", NONE, set()),  # a rule about one response says no to none
     ("surveys.view_round_progress", NONE, NATIONAL_OR_OFFICER),
     ("surveys.send_reminders", NONE, ADMIN_OR_OFFICER),
     ("surveys.import_responses", NONE, ADMIN_OR_OFFICER),

@@ -26,18 +26,32 @@ def private_uses(source: str, app: str, filename: str = "<module>") -> list[str]
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in APPS and alias.name.split(".")[0] != app:
-                    modules[alias.asname or alias.name.split(".")[0]] = alias.name
+                    # ``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``.
+                    modules[alias.asname or alias.name.split(".")[0]] = (
+                        alias.name if alias.asname else alias.name.split(".")[0]
+                    )
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in modules
             and node.attr.startswith("_")
             and not node.attr.startswith("__")
             and node.attr not in PUBLIC_DESPITE_UNDERSCORE
         ):
-            found.append(f"{filename}:{node.lineno} reads {modules[node.value.id]}.{node.attr}")
+            path = _dotted(node.value)
+            if path and path[0] in modules:
+                reached = ".".join([modules[path[0]], *path[1:]])
+                found.append(f"{filename}:{node.lineno} reads {reached}.{node.attr}")
     return found
+
+
+def _dotted(node: ast.expr) -> list[str] | None:
+    """``a.b.c`` as ["a", "b", "c"]; None for anything but names and attributes."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return None if inner is None else [*inner, node.attr]
+    return None
 
 
 def test_the_check_sees_both_ways_of_reaching_a_private_name_and_lets_an_apps_own_pass():
@@ -46,16 +60,24 @@ def test_the_check_sees_both_ways_of_reaching_a_private_name_and_lets_an_apps_ow
         "from cooperatives import importing\n"
         "import indicators.aggregation as aggregation\n"
         "from surveys.models import Response\n"
+        "import surveys.lifecycle\n"
         "importing._registry_rows(); aggregation._figures(); Response._meta; response_start()\n"
+        "surveys.lifecycle._entered(); surveys.lifecycle.may_accept()\n"
     )
     assert private_uses(source, app="exports") == [
         "<module>:1 imports surveys.services._questions",
-        "<module>:5 reads cooperatives.importing._registry_rows",
-        "<module>:5 reads indicators.aggregation._figures",
+        "<module>:6 reads cooperatives.importing._registry_rows",
+        "<module>:6 reads indicators.aggregation._figures",
+        "<module>:7 reads surveys.lifecycle._entered",
     ]
     assert private_uses(source.replace("surveys.services", "exports.services"), app="exports") == [
-        "<module>:5 reads cooperatives.importing._registry_rows",
-        "<module>:5 reads indicators.aggregation._figures",
+        "<module>:6 reads cooperatives.importing._registry_rows",
+        "<module>:6 reads indicators.aggregation._figures",
+        "<module>:7 reads surveys.lifecycle._entered",
+    ]
+    assert private_uses(source, app="surveys") == [
+        "<module>:6 reads cooperatives.importing._registry_rows",
+        "<module>:6 reads indicators.aggregation._figures",
     ]
 
 

@@ -72,10 +72,16 @@ def test_a_data_file_that_breaks_a_models_rules_stops_the_load_and_names_the_row
 
     read = reference._read
 
+    model = {"provinces": Province, "wards": Ward, "sectors": Sector}[part]
+    renamed = {}
+
     def spoiled(name):
         data = read(name)
         if name == file:
             data[part][0][field] = bad
+            # A good change in the same file, which must not be written either.
+            last = data[part][-1]
+            last["name"] = renamed[last["code"]] = f"{last['name']} (đổi)"
         return data
 
     monkeypatch.setattr(reference, "_read", spoiled)
@@ -84,3 +90,5 @@ def test_a_data_file_that_breaks_a_models_rules_stops_the_load_and_names_the_row
         reference_data_load()
     assert field in str(refused.value)
     assert (Province.objects.count(), Ward.objects.count(), Sector.objects.count()) == before
+    ((code, new_name),) = renamed.items()
+    assert model.objects.get(code=code).name != new_name

@@ -45,11 +45,21 @@ def outcome(response: Response) -> dict:
                 "answers_signature",
             )
         ),
+        # Each row at its own moment (simple-history's prev_record/next_record go by date), each
+        # with the response's real creation time.
+        "history_in_time_order": _strictly_increasing(
+            list(response.history.order_by("history_id").values_list("history_date", flat=True))
+        ),
+        "history_created_at": set(response.history.values_list("created_at", flat=True)) == {response.created_at},
         "registry_level": response.cooperative.maturity_level,
         "registry_history_user": response.cooperative.history.order_by("-history_date", "-history_id")
         .first()
         .history_user_id,
     }
+
+
+def _strictly_increasing(values: list) -> bool:
+    return all(earlier < later for earlier, later in zip(values, values[1:], strict=False))
 
 
 def browser_submit(cooperative, survey_round, answers, by):
@@ -77,6 +87,7 @@ def test_paper_and_browser_responses_end_identical_through_submission_and_review
     browser = browser_submit(in_browser, open_round, best_answers, officer_a)
     paper = paper_import(login(officer_a), on_paper, open_round, best_answers, officer_a)
     assert outcome(paper)["status"] == ResponseStatus.SUBMITTED
+    assert outcome(paper)["history_in_time_order"] and outcome(paper)["history_created_at"]
     assert outcome(paper) == outcome(browser)
 
     for response in (browser, paper):

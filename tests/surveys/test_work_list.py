@@ -195,3 +195,20 @@ def test_a_national_administrator_picks_the_province(login, national_admin, to_c
 
 def test_members_cannot_open_the_call_list(login, member_a, to_call):
     assert login(member_a).get("/surveys/call-list/").status_code == 403
+
+
+def test_a_superuser_who_entered_a_response_may_not_accept_it_either(questionnaire, open_round, province_a, officer_a):
+    """Django lets a superuser pass every ``has_perm``; four eyes hold for them too: the acceptance,
+    the flags' confirmation and the work list ask the rule itself."""
+    from django.core.exceptions import ValidationError
+
+    from surveys.lifecycle import may_accept
+
+    root = UserFactory(username="root", role=Role.NATIONAL_ADMIN, is_superuser=True, is_staff=True)
+    response = answer(questionnaire, open_round, CooperativeFactory(province=province_a, name="HTX Gốc"), root, False)
+    assert not may_accept(root, response)
+    assert waiting_names(root) == []
+    with pytest.raises(ValidationError):
+        response_review(response=response, by=root, accept=True)
+    assert Response.objects.get(pk=response.pk).status == ResponseStatus.SUBMITTED
+    assert may_accept(officer_a, response) and waiting_names(officer_a) == ["HTX Gốc"]
