@@ -1,5 +1,7 @@
 """The seeded documents, agencies and tasks (data migration), and that loading them is idempotent."""
 
+from typing import Any
+
 import pytest
 
 from cooperatives.models import Province
@@ -111,8 +113,8 @@ def test_the_seed_refuses_a_data_file_that_breaks_the_models_rules(monkeypatch, 
 
     from directives import seed
 
-    data = seed.directive_seed_data()
-    data[part][0][field] = bad  # type: ignore[literal-required]
+    data: dict[str, Any] = dict(seed.directive_seed_data())
+    data[part][0][field] = bad
     monkeypatch.setattr(seed, "directive_seed_data", lambda: data)
     with pytest.raises(ValidationError) as refused:
         directive_seed_load()
