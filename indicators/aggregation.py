@@ -14,6 +14,7 @@ runs on the same day give the same figures.
 from __future__ import annotations
 
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from decimal import Decimal
@@ -184,7 +185,7 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
                 "sector_id": sector_id,
                 "ward_id": ward_id,
             }
-            bucket = rollup.per_round.get((survey_round.pk, key), {})
+            bucket = rollup.bucket(survey_round.pk, key)
             figures.extend(
                 {
                     **place,
@@ -203,10 +204,15 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
 class _Rollup:
     """The partition rows summed into every scope each belongs to: the nation, its province, its
     sector, its province × sector and its ward (when the cooperative has one). Scopes keep the
-    order they are first met in (the nation first), which is the order of the figures."""
+    order they are first met in (the nation first), which is the order of the figures.
+
+    A row's counts are summed as one vector per (round, scope) (``fields`` order), added
+    element-wise: ~30,000 rows into five scopes each, at national scale."""
 
     def __init__(self, definitions: list[str]) -> None:
         self.definitions = definitions
+        self.fields = ["n", "n_expected", "score_sum", *(f"level_{level}" for level in LEVELS)]
+        self.fields += [*(f"ind_{code}" for code in definitions), MISMATCHED]
         self.sector_codes = dict(Sector.objects.values_list("pk", "code"))
         self.province_codes = dict(Province.objects.values_list("pk", "code"))
         self.ward_codes = dict(Ward.objects.values_list("pk", "code"))
@@ -217,8 +223,8 @@ class _Rollup:
         }
         # Active cooperatives in the registry, per scope key.
         self.totals: dict[str, int] = defaultdict(int)
-        # The counted responses' sums, per (round id, scope key).
-        self.per_round: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        # The counted responses' sums, per (round id, scope key), in ``fields`` order.
+        self.sums: dict[tuple[int, str], list[Any]] = {}
 
     def _keys(self, row: dict[str, Any]) -> list[str]:
         """The keys of the scopes a (province, sector, ward) row counts in; each scope is recorded."""
@@ -242,16 +248,17 @@ class _Rollup:
 
     def add_responses(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
+            counts = [row.get(field, 0) for field in self.fields]
+            counts[2] = Decimal(row["score_sum"])
+            round_id = row["round_id"]
             for key in self._keys(row):
-                bucket = self.per_round[(row["round_id"], key)]
-                bucket["n"] += row["n"]
-                bucket["n_expected"] += row.get("n_expected", 0)
-                bucket["score_sum"] += Decimal(row["score_sum"])
-                for level in LEVELS:
-                    bucket[f"level_{level}"] += row[f"level_{level}"]
-                for code in self.definitions:
-                    bucket[f"ind_{code}"] += row.get(f"ind_{code}", 0)
-                bucket[MISMATCHED] += row.get(MISMATCHED, 0)
+                summed = self.sums.get((round_id, key))
+                self.sums[(round_id, key)] = counts if summed is None else list(map(operator.add, summed, counts))
+
+    def bucket(self, round_id: int, key: str) -> dict[str, Any]:
+        """The summed counts of a round in a scope by name (empty when nothing was counted)."""
+        summed = self.sums.get((round_id, key))
+        return {} if summed is None else dict(zip(self.fields, summed, strict=True))
 
 
 def _metrics(

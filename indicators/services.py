@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, ForeignKey, Q
 from django.utils import timezone
 
 from coopdx import versions
@@ -72,38 +73,78 @@ def run_fail(*, run_id: int, message: str) -> None:
 
 def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[SurveyRound]) -> int:
     """Replace the day's figures of these rounds in one transaction and close the run."""
-    run = AggregationRun.objects.get(pk=run_id)
-    now = timezone.now()
-    day = timezone.localdate(run.started_at)
     with transaction.atomic():
-        IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
-        _insert_figures([{"run_id": run_id, "snapshot_date": day, "as_of": now, **figure} for figure in figures])
+        # The run first, locked until the commit: the figures name it.
+        run = AggregationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise MissingReference(f"indicators.AggregationRun {run_id} no longer exists")
+        now = timezone.now()
+        day = timezone.localdate(run.started_at)
         AggregationRun.objects.filter(pk=run_id).update(
             status=RunStatus.SUCCEEDED,
             finished_at=now,
             rows_written=len(figures),
             partitions_done=run.partitions_total,
         )
+        IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
+        _check_references(run_id, figures)
+        _insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
         versions.mark_changed(INDICATORS)
         indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
     return len(figures)
 
 
-def _insert_figures(rows: list[dict[str, Any]]) -> None:
-    """Insert the figures: on PostgreSQL with COPY (a tenth of the cost of building ~19,000
-    model instances and their INSERT), elsewhere with ``bulk_create``. COPY does not pass
-    through Django's execute wrappers: ``write_snapshot`` renews the indicators' version itself."""
+# The figures' references (``IndicatorSnapshot``: no foreign key constraint in the database).
+REFERENCES = ("round", "province", "sector", "ward")
+
+
+class MissingReference(IntegrityError):
+    """A figure names a round, province, sector or ward that no longer exists."""
+
+
+def _check_references(run_id: int, figures: list[dict[str, Any]]) -> None:
+    """Check what a foreign key would check, once per row referenced instead of once per figure:
+    every round, province, sector and ward the figures name exists, and on PostgreSQL it is
+    locked as a foreign key check locks it (``FOR KEY SHARE``: it cannot be deleted, or its key
+    changed, before the snapshot is committed); the run is checked and locked by its own update.
+    A missing row fails the run like a foreign key violation did (Django's IntegrityError)."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    for name in REFERENCES:
+        field = IndicatorSnapshot._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        wanted = sorted({figure[field.attname] for figure in figures} - {None})
+        model = field.related_model
+        if not wanted or not isinstance(model, type):
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        key = connection.ops.quote_name(str(model._meta.pk.column))
+        marks = ", ".join(["%s"] * len(wanted))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {key} FROM {table} WHERE {key} IN ({marks}){lock}", wanted)
+            missing = set(wanted) - {row[0] for row in cursor.fetchall()}
+        if missing:
+            raise MissingReference(f"{model._meta.label} {sorted(missing)[:10]} no longer exist (run {run_id})")
+
+
+def _insert_figures(rows: list[dict[str, Any]], **constants: Any) -> None:
+    """Insert the figures (``constants``: the columns every one of them shares, the run, the day
+    and the time): on PostgreSQL with COPY (a tenth of the cost of building the model instances
+    and their INSERT), elsewhere with ``bulk_create``. COPY does not pass through Django's
+    execute wrappers: ``write_snapshot`` renews the indicators' version itself."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        IndicatorSnapshot.objects.bulk_create([IndicatorSnapshot(**row) for row in rows], batch_size=2000)
+        IndicatorSnapshot.objects.bulk_create([IndicatorSnapshot(**row, **constants) for row in rows], batch_size=2000)
         return
-    names = list(rows[0])
+    names = [*rows[0], *constants]
+    shared = tuple(constants.values())
+    values = operator.itemgetter(*rows[0]) if len(rows[0]) > 1 else lambda row: (*row.values(),)
     column_of = {field.attname: str(field.column) for field in IndicatorSnapshot._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in names)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([["\\N" if row[name] is None else row[name] for name in names] for row in rows])
+    # None is NULL (\N); an empty text stays empty.
+    writer.writerows(["\\N" if value is None else value for value in (*values(row), *shared)] for row in rows)
     buffer.seek(0)
     table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
     # The driver's own cursor (psycopg2, as pinned) raises psycopg2's errors: wrapped, they are

@@ -188,8 +188,8 @@ def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monke
     before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
     real_insert = indicator_services._insert_figures
 
-    def half_then_die(rows):
-        real_insert(rows[: len(rows) // 2])
+    def half_then_die(rows, **constants):
+        real_insert(rows[: len(rows) // 2], **constants)
         raise RuntimeError("simulated crash mid-write")
 
     monkeypatch.setattr(indicator_services, "_insert_figures", half_then_die)
@@ -298,10 +298,11 @@ def test_the_queries_of_an_aggregation_do_not_grow_with_cooperatives(
     for index in range(12):
         cooperative = CooperativeFactory(province=province_a, code=f"82100000{index:02d}")
         answer(questionnaire, open_round, cooperative, national_admin, DX_NEED="yes")
-    # 28: the evidence checks are read with the indicators (one query), whatever the data, the
-    # webhook subscriptions told of the new figures (one query), and the indicators' mappings
-    # to later questionnaire versions (one query).
-    with django_assert_max_num_queries(28) as captured:
+    # 32: the evidence checks are read with the indicators (one query), whatever the data, the
+    # webhook subscriptions told of the new figures (one query), the indicators' mappings
+    # to later questionnaire versions (one query), and the rounds, provinces, sectors and wards
+    # the figures name, each checked in one query (four).
+    with django_assert_max_num_queries(32) as captured:
         indicator_services.aggregate_indicators()
     small = len(captured)
     for index in range(12, 40):
@@ -594,3 +595,45 @@ def test_figures_are_stored_as_given_and_a_refused_write_raises_djangos_error(da
         with pytest.raises(DataError), transaction.atomic():
             indicator_services._insert_figures(too_long)
         assert not IndicatorSnapshot.objects.filter(snapshot_date=day + datetime.timedelta(days=1)).exists()
+
+
+@pytest.mark.parametrize("reference", ["round_id", "province_id", "sector_id", "ward_id"])
+def test_a_figure_naming_a_row_that_is_gone_fails_the_run_and_writes_nothing(data, reference):
+    """The database checks no foreign key of the figures (160,000 checks a night): the write
+    checks each round, province, sector and ward they name, once, and refuses the snapshot if
+    one is missing, as the foreign key did."""
+    from indicators.aggregation import build_figures, compute_partition
+
+    indicator_services.aggregate_indicators()
+    before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
+    run = indicator_services.run_start(trigger="test")
+    figures = build_figures(compute_partition(round_ids=[data.pk]), [data])
+    assert len(figures) > 1
+    gone = 10**9
+    figures[-1] = {**figures[-1], reference: gone}
+    with pytest.raises(IntegrityError, match=str(gone)):
+        indicator_services.write_snapshot(run_id=run.pk, figures=figures, rounds=[data])
+    assert sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value")) == before
+
+
+def test_deleting_a_round_deletes_its_figures_and_a_run_with_figures_cannot_be_deleted(data):
+    from django.db.models import ProtectedError
+
+    run = indicator_services.aggregate_indicators()
+    assert IndicatorSnapshot.objects.filter(round=data).exists()
+    with pytest.raises(ProtectedError):
+        run.delete()
+    Response.objects.filter(round=data).delete()
+    data.delete()
+    assert not IndicatorSnapshot.objects.exists()
+
+
+def test_a_run_deleted_before_its_write_fails_it(data):
+    from indicators.aggregation import build_figures, compute_partition
+
+    run = indicator_services.run_start(trigger="test")
+    figures = build_figures(compute_partition(round_ids=[data.pk]), [data])
+    AggregationRun.objects.filter(pk=run.pk).delete()
+    with pytest.raises(IntegrityError, match=str(run.pk)):
+        indicator_services.write_snapshot(run_id=run.pk, figures=figures, rounds=[data])
+    assert not IndicatorSnapshot.objects.exists()
