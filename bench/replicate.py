@@ -19,16 +19,16 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 from bench.common import DEFAULT_DATABASE_URL, ROOT
 from bench.generate import SECTOR_COUNTS
 
-# table -> (columns copied as they are, {column: expression of the copy})
-COPIES: list[tuple[str, str, dict[str, str]]] = [
+# table -> {column: expression of the copy}; every other column is copied as it is (read from
+# the database's catalogue, so that a column added by a migration is copied too).
+COPIES: list[tuple[str, dict[str, str]]] = [
     (
         "cooperatives_cooperative",
-        "name, search_text, status, members_count, founded_on, address, phone, email, representative, website, "
-        "traceability, maturity_level, is_archived, created_at, updated_at, province_id, sector_id, ward_id",
         {
             "id": "id + %(k)s * %(cooperatives)s",
             # Codes are the province code and 8 digits whose first is 0 at ×1: the copy's number replaces it.
@@ -37,23 +37,18 @@ COPIES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "surveys_response",
-        "status, is_proxy, score, level, submitted_at, reviewed_at, review_comment, revision, created_at, "
-        "updated_at, entered_by_id, submitted_by_id, reviewed_by_id, round_id",
         {"id": "id + %(k)s * %(responses)s", "cooperative_id": "cooperative_id + %(k)s * %(cooperatives)s"},
     ),
     (
         "surveys_answer",
-        "number, text, question_id",
         {"id": "id + %(k)s * %(answers)s", "response_id": "response_id + %(k)s * %(responses)s"},
     ),
     (
         "surveys_answer_options",
-        "option_id",
         {"id": "id + %(k)s * %(options)s", "answer_id": "answer_id + %(k)s * %(answers)s"},
     ),
     (
         "surveys_pillarscore",
-        "pillar_code, score, level",
         {"id": "id + %(k)s * %(pillars)s", "response_id": "response_id + %(k)s * %(responses)s"},
     ),
 ]
@@ -87,6 +82,16 @@ def _cooperatives(url: str) -> int:
         return int(_psql(url, "SELECT count(*) FROM cooperatives_cooperative").strip())
     except subprocess.CalledProcessError:
         return -1
+
+
+def _kept_columns(cursor: Any, table: str, computed: dict[str, str]) -> list[str]:
+    """The table's columns the copy takes as they are: all but the computed and generated ones."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s"
+        " AND is_generated = 'NEVER' ORDER BY ordinal_position",
+        [table],
+    )
+    return [f'"{name}"' for (name,) in cursor.fetchall() if name not in computed]
 
 
 def ensure_scaled_database(scale: int, target: str | None = None) -> dict[str, float]:
@@ -125,8 +130,10 @@ def ensure_scaled_database(scale: int, target: str | None = None) -> dict[str, f
             for key, table in OFFSETS.items():
                 cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
                 (offsets[key],) = cursor.fetchone() or (0,)
+            kept_of = {table: ", ".join(_kept_columns(cursor, table, computed)) for table, computed in COPIES}
             for k in range(1, scale):
-                for table, kept, computed in COPIES:
+                for table, computed in COPIES:
+                    kept = kept_of[table]
                     columns = ", ".join([*computed, kept])
                     expressions = ", ".join([*(e % {"k": k, **offsets} for e in computed.values()), kept])
                     # The ×1 rows only: ids up to the ×1 maximum.
