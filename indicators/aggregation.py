@@ -248,8 +248,11 @@ class _Rollup:
 
     def add_responses(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            counts = [row.get(field, 0) for field in self.fields]
-            counts[2] = Decimal(row["score_sum"])
+            # An indicator or the mismatch count may be missing from a partition computed before
+            # it was defined (a fanned-out run); the rest may not.
+            counts = [row["n"], row.get("n_expected", 0), Decimal(row["score_sum"])]
+            counts += [row[f"level_{level}"] for level in LEVELS]
+            counts += [row.get(field, 0) for field in self.fields[len(counts) :]]
             round_id = row["round_id"]
             for key in self._keys(row):
                 summed = self.sums.get((round_id, key))
@@ -262,7 +265,7 @@ class _Rollup:
 
 
 def _metrics(
-    bucket: dict[str, Decimal], total: int, definitions: list[str], *, levels: bool = True
+    bucket: dict[str, Any], total: int, definitions: list[str], *, levels: bool = True
 ) -> list[tuple[str, Decimal | None, int | None, int | None]]:
     """(metric, value, numerator, denominator) of one round and scope from its summed counts (over
     nothing: None). ``levels``: the counts per level and the mismatch rate, which a ward does not

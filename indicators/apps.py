@@ -7,4 +7,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
-        from . import versioning  # noqa: F401  (declares the indicators' data sets)
+        from . import receivers, versioning  # noqa: F401  (versioning declares the indicators' data sets)
+
+        receivers.connect()

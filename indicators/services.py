@@ -25,6 +25,7 @@ from surveys.models import SurveyRound
 
 from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus
+from .receivers import REFERENCES
 from .versioning import INDICATORS
 from .webhook_events import indicators_recomputed
 
@@ -94,10 +95,6 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
     return len(figures)
 
 
-# The figures' references (``IndicatorSnapshot``: no foreign key constraint in the database).
-REFERENCES = ("round", "province", "sector", "ward")
-
-
 class MissingReference(IntegrityError):
     """A figure names a round, province, sector or ward that no longer exists."""
 
@@ -138,7 +135,7 @@ def _insert_figures(rows: list[dict[str, Any]], **constants: Any) -> None:
         return
     names = [*rows[0], *constants]
     shared = tuple(constants.values())
-    values = operator.itemgetter(*rows[0]) if len(rows[0]) > 1 else lambda row: (*row.values(),)
+    values = operator.itemgetter(*rows[0]) if len(rows[0]) > 1 else lambda row, name=names[0]: (row[name],)
     column_of = {field.attname: str(field.column) for field in IndicatorSnapshot._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in names)
     buffer = io.StringIO()
