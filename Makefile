@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-suite bench-x10 worker beat messages clean
+.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-paper bench-suite bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench-api: $(VENV)/.dev
 # Registry search on ten times the national registry, with and without its trigram index.
 bench-export: $(VENV)/.dev
 	SURVEYS_COUNT_SUBMITTED=true $(BIN)/python -m bench.bench_export
+
+bench-paper: $(VENV)/.dev
+	SURVEYS_COUNT_SUBMITTED=true $(BIN)/python -m bench.bench_paper
 
 bench-search: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_search
