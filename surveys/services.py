@@ -91,20 +91,13 @@ def _questions(response: Response) -> dict[str, Question]:
     }
 
 
-def _locked(pk: int, *related: str) -> Response:
-    """The response, locked until the transaction ends: its own row only, not its round's or its
-    cooperative's (every save of the round, nationally, and every edit of the registry entry
-    would wait behind it)."""
-    return Response.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-
-
 @transaction.atomic
 def response_save_answers(
     *, response: Response, answers: Mapping[str, RawAnswer], by: User, revision: int | None = None
 ) -> Response:
     """Save some answers of a draft (a page of the questionnaire). Checks the revision the
     form was opened at, so two tabs cannot silently overwrite each other."""
-    response = _locked(response.pk, "round", "cooperative")
+    response = Response.objects.select_for_update().select_related("round", "cooperative").get(pk=response.pk)
     if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
     refusal = change_refusal(response)
@@ -181,7 +174,9 @@ def response_submit(
 ) -> Response:
     """Submit a complete response: it is scored and goes to the province for review. The
     version's consistency rules apply: an error refuses it, a warning until ``confirm_warnings``."""
-    response = _locked(response.pk, "round__questionnaire", "cooperative")
+    response = (
+        Response.objects.select_for_update().select_related("round__questionnaire", "cooperative").get(pk=response.pk)
+    )
     if not by.has_perm("surveys.answer_for_cooperative", response.cooperative):
         raise PermissionDenied
     refusal = change_refusal(response)
@@ -222,7 +217,7 @@ def self_acceptance_message() -> str:
 @transaction.atomic
 def response_review(*, response: Response, by: User, accept: bool, comment: str = "") -> Response:
     """A provincial officer (or national admin) accepts a submitted response or returns it."""
-    response = _locked(response.pk, "cooperative")
+    response = Response.objects.select_for_update().select_related("cooperative").get(pk=response.pk)
     if not by.has_perm("surveys.review_response", response):
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
