@@ -1,11 +1,12 @@
 """A deleted round, province, sector or ward takes its figures with it, including figures a
-snapshot's write committed while the delete waited.
+snapshot's write commits while the delete waits.
 
 The snapshot's references are not database foreign keys (``services.write_snapshot`` checks
-them, once per row named). Django deletes the figures first (``on_delete``), then the row; a
-write under way holds that row ``FOR KEY SHARE``, so the row's delete waits for the write's
-commit, and the figures the write committed meanwhile were not seen by the first delete. After
-the row is gone, this deletes again, and sees them.
+them, once per row named, and holds each row ``FOR KEY SHARE`` until it commits). Django deletes
+the figures (``on_delete``) before the row itself; a write under way would commit figures that
+delete did not see. So the row is first locked ``FOR UPDATE`` (before Django deletes anything,
+in the same transaction): that waits for any write naming it, and the figures' delete then sees
+what the write committed.
 """
 
 from __future__ import annotations
@@ -13,23 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from django.db.models.signals import post_delete
+from django.db.models.signals import pre_delete
 
 from .models import IndicatorSnapshot
 
+# The figures' references (``IndicatorSnapshot``: no foreign key constraint in the database).
 REFERENCES = ("round", "province", "sector", "ward")
 
 
 def connect() -> None:
     for name in REFERENCES:
-        field = IndicatorSnapshot._meta.get_field(name)
-        post_delete.connect(
-            _figures_deleter(field.attname), sender=field.related_model, weak=False, dispatch_uid=f"figures_of_{name}"
-        )
+        model = IndicatorSnapshot._meta.get_field(name).related_model
+        pre_delete.connect(_wait_for_snapshot_writes, sender=model, dispatch_uid=f"figures_of_{name}")
 
 
-def _figures_deleter(attname: str) -> Any:
-    def delete_figures(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-        IndicatorSnapshot.objects.filter(**{attname: instance.pk}).delete()
-
-    return delete_figures
+def _wait_for_snapshot_writes(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    list(sender._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True))

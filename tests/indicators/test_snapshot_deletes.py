@@ -2,10 +2,11 @@
 its figures with it.
 
 The snapshot's references are checked by the write, not by database foreign keys
-(``indicators.services.write_snapshot``). A delete that starts while the write is under way
-deletes the figures it can see, then waits for the write's lock on the row; when the write
-commits, figures the delete could not see would be left naming a row that is gone. Two real
-connections on PostgreSQL (SQLite lets one writer at a time: the delete cannot start).
+(``indicators.services.write_snapshot``, which holds each row it names until it commits). A
+delete that started while the write was under way would delete the figures it could see, then
+the row, leaving the figures the write committed meanwhile naming a row that is gone; the
+delete now waits for the write first (``indicators/receivers.py``). Two real connections on
+PostgreSQL (SQLite lets one writer at a time: the delete cannot start).
 """
 
 import datetime
