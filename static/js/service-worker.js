@@ -83,13 +83,21 @@ function post(request) {
 // to the number of pages asked of the server. Redirects are not followed: a page that answers with
 // one (the session is over) ends the round, so the worker never fetches the sign-in page behind the
 // member's back, which would give the browser a new CSRF cookie and make the sign-in form already
-// open fail.
+// open fail. Every page of a response asks for its pages when it opens, so a member going from part
+// to part would start a round per part, all fetching at once and each slowing the member's next
+// page on a weak connection: a newer round for the same response ends the older one before its
+// next fetch.
+var rounds = {};
 function refresh(urls, revision) {
   var fetched = 0;
   var signedOut = false;
+  var key = urls.join(" ");
+  var round = (rounds[key] || 0) + 1;
+  rounds[key] = round;
+  function over() { return signedOut || rounds[key] !== round; }
   return urls.reduce(function (done, url) {
-    return done.then(function () { return signedOut ? null : keptPage(url); }).then(function (hit) {
-      if (signedOut || (hit && hit.headers.get(CONFIG.headers.revision) === revision)) return null;
+    return done.then(function () { return over() ? null : keptPage(url); }).then(function (hit) {
+      if (over() || (hit && hit.headers.get(CONFIG.headers.revision) === revision)) return null;
       fetched += 1;
       return fetch(url, { credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
@@ -101,7 +109,10 @@ function refresh(urls, revision) {
         })
         .catch(function () { return null; });
     });
-  }, Promise.resolve()).then(function () { return fetched; });
+  }, Promise.resolve()).then(function () {
+    if (rounds[key] === round) delete rounds[key];
+    return fetched;
+  });
 }
 
 self.addEventListener("fetch", function (event) {

@@ -5,9 +5,11 @@ a missing browser is a failure, not a skip. Screenshots of each main screen are 
 test-artifacts/screens/ (git-ignored).
 """
 
+import contextlib
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -25,23 +27,44 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
     each wait for the other, one inside SQLite calling back into Python (Django's SQLite
     functions), the other holding Python and waiting for SQLite. Connections stay threaded, so a
     browser's idle keep-alive connection never holds the others up; only the application runs
-    alone, its whole answer included."""
+    alone, its whole answer included.
+
+    It also counts the requests it is answering, so that a test's end can wait for the last one
+    (a service worker's fetch may still be running when the browser closes) before the database
+    is emptied under it."""
+
+    answering = 0
+    counting = threading.Lock()
 
     def set_app(self, application):
-        if not self.connections_override:  # PostgreSQL: a connection per thread, nothing shared
-            return super().set_app(application)
-        lock = threading.Lock()
+        shared = threading.Lock() if self.connections_override else None  # PostgreSQL: nothing shared
 
-        def one_at_a_time(environ, start_response):
-            with lock:
-                answer = application(environ, start_response)
-                try:
-                    return list(answer)
-                finally:
-                    if hasattr(answer, "close"):
-                        answer.close()
+        def counted(environ, start_response):
+            with OneRequestAtATimeServer.counting:
+                OneRequestAtATimeServer.answering += 1
+            try:
+                with shared or contextlib.nullcontext():
+                    answer = application(environ, start_response)
+                    try:
+                        return list(answer)
+                    finally:
+                        if hasattr(answer, "close"):
+                            answer.close()
+            finally:
+                with OneRequestAtATimeServer.counting:
+                    OneRequestAtATimeServer.answering -= 1
 
-        return super().set_app(one_at_a_time)
+        return super().set_app(counted)
+
+    @classmethod
+    def wait_until_idle(cls, seconds=30.0):
+        """Until no request has been under way for two looks 0.1 s apart (one read from its
+        socket a moment before the browser closed has had time to start); at most `seconds`."""
+        deadline = time.monotonic() + seconds
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            quiet = quiet + 1 if cls.answering == 0 else 0
+            time.sleep(0.1)
 
 
 LiveServerThread.server_class = OneRequestAtATimeServer
@@ -106,6 +129,13 @@ def log_in(page, base_url, username, password):
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_the_database_is_emptied(transactional_db):
+    """Torn down after the test's browser contexts are closed and before the database is flushed."""
+    yield
+    OneRequestAtATimeServer.wait_until_idle()
 
 
 @pytest.fixture(autouse=True)

@@ -246,3 +246,29 @@ def test_a_member_whose_session_ended_while_pages_were_being_kept_signs_in_again
     assert "/accounts/login/" not in page.url
     page.goto(f"{live_server.url}/surveys/responses/{response.pk}/page/1/")
     assert page.get_by_test_id("pillar-form").is_visible()
+
+
+def test_a_newer_request_to_keep_a_responses_pages_ends_the_older_one(page, live_server, member_a, coop_a, open_round):
+    """Each part of the form asks the worker to keep the response's pages when it opens. A member
+    going from part to part must not start one download of every page per part, all running at
+    once beside the page the member is waiting for: the newer request ends the older one."""
+    response = response_start(survey_round=open_round, cooperative=coop_a, by=member_a)
+    open_form(page, live_server.url, member_a, response)
+    urls = [f"{live_server.url}/surveys/responses/{response.pk}/page/{n}/" for n in (1, 2, 3, 4, 5)]
+    # Two requests one after the other, for revisions none of the kept pages has: without the rule
+    # the two downloads run side by side and each fetches all five pages.
+    answers = page.evaluate(
+        """(urls) => new Promise((resolve) => {
+            const answers = [];
+            setTimeout(() => resolve(answers), 15000);
+            navigator.serviceWorker.addEventListener('message', (event) => {
+                if (event.data && event.data.type === 'pages-kept') answers.push(event.data.fetched);
+                if (answers.length === 2) resolve(answers);
+            });
+            navigator.serviceWorker.controller.postMessage({type: 'keep-pages', urls: urls, revision: 'first'});
+            navigator.serviceWorker.controller.postMessage({type: 'keep-pages', urls: urls, revision: 'second'});
+        })""",
+        urls,
+    )
+    assert len(answers) == 2, answers
+    assert answers[0] <= 1 and answers[1] == len(urls), answers
