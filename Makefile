@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-paper bench-suite bench-x10 worker beat messages clean
+.PHONY: run test lint typecheck check bench bench-data bench-import bench-aggregate bench-dashboard bench-api bench-search bench-export bench-paper bench-continuous bench-suite bench-x10 worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,9 @@ bench-export: $(VENV)/.dev
 
 bench-paper: $(VENV)/.dev
 	SURVEYS_COUNT_SUBMITTED=true $(BIN)/python -m bench.bench_paper
+
+bench-continuous: $(VENV)/.dev
+	$(BIN)/python -m bench.bench_continuous
 
 bench-search: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_search

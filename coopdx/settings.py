@@ -344,6 +344,10 @@ REVIEW_WITHIN_DAYS = env.int("REVIEW_WITHIN_DAYS", default=10)
 # --- Indicators --------------------------------------------------------------------------
 # With real workers, a registry at least this large is aggregated per province in parallel.
 INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=5000)
+# Between the nightly runs, today's figures follow the changes every minute (indicators.continuous);
+# a change is looked for this long before its province was last counted (a write's history rows
+# bear the time they were made, which may come before its commit).
+INDICATORS_CONTINUOUS_OVERLAP_SECONDS = env.int("INDICATORS_CONTINUOUS_OVERLAP_SECONDS", default=600)
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

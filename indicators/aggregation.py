@@ -16,11 +16,10 @@ from __future__ import annotations
 import logging
 import operator
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
@@ -160,23 +159,25 @@ def _counted_responses(round_ids: list[int], province_id: int | None) -> list[di
     return rows
 
 
-def merge_partitions(partitions: Iterable[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
-    merged: dict[str, list[dict[str, Any]]] = {"registry": [], "responses": []}
-    for partition in partitions:
-        merged["registry"].extend(partition["registry"])
-        merged["responses"].extend(partition["responses"])
-    return merged
-
-
 def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRound]) -> list[dict[str, Any]]:
     """Roll the (province, sector, ward) counts up to every scope and derive the metrics."""
-    definitions = list(IndicatorDefinition.objects.filter(is_active=True).values_list("code", flat=True))
-    rollup = _Rollup(definitions)
+    rollup = Rollup(active_definitions())
     rollup.add_registry(counts["registry"])
     rollup.add_responses(counts["responses"])
+    return figures_of(rollup, rounds)
+
+
+def active_definitions() -> list[str]:
+    return list(IndicatorDefinition.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+def figures_of(rollup: Rollup, rounds: list[SurveyRound], keys: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The figures of every round in the rollup's scopes (only those named by ``keys``, if given)."""
     figures: list[dict[str, Any]] = []
     for survey_round in rounds:
         for key, (scope, province_id, sector_id, ward_id) in rollup.scopes.items():
+            if keys is not None and key not in keys:
+                continue
             place = {
                 "round_id": survey_round.pk,
                 "scope": scope,
@@ -195,13 +196,13 @@ def build_figures(counts: dict[str, list[dict[str, Any]]], rounds: list[SurveyRo
                     "denominator": denominator,
                 }
                 for metric, value, numerator, denominator in _metrics(
-                    bucket, rollup.totals.get(key, 0), definitions, levels=scope != Scope.WARD
+                    bucket, rollup.totals.get(key, 0), rollup.definitions, levels=scope != Scope.WARD
                 )
             )
     return figures
 
 
-class _Rollup:
+class Rollup:
     """The partition rows summed into every scope each belongs to: the nation, its province, its
     sector, its province × sector and its ward (when the cooperative has one). Scopes keep the
     order they are first met in (the nation first), which is the order of the figures.
@@ -292,9 +293,3 @@ def _metrics(
 
 def _pct(numerator: int, denominator: int) -> Decimal | None:
     return Decimal(100) * numerator / denominator if denominator else None
-
-
-def should_fan_out() -> bool:
-    """Fan out per province when real workers exist and the registry is large."""
-    threshold = getattr(settings, "INDICATORS_FANOUT_THRESHOLD", 5000)
-    return not settings.CELERY_TASK_ALWAYS_EAGER and Cooperative.objects.count() >= threshold

@@ -234,3 +234,28 @@ class IndicatorTarget(models.Model):
             errors["baseline_year"] = [str(_("The baseline year comes before the target year."))]
         if errors:
             raise ValidationError(errors)
+
+
+class ProvinceCounts(models.Model):
+    """A province's summed counts as of ``counted_from``, kept by the continuous figures
+    (``indicators.continuous``): the province's own scopes (``own``: the province, its sectors,
+    its wards) and its share of the nation's and the national sectors' (``shared``), per round,
+    so that a change in one province rewrites that province's figures and the national ones
+    without counting the others again. ``fingerprint`` names what the counts were made with (the
+    rounds of the snapshot, the indicators, the evidence checks); counts made otherwise are
+    counted again."""
+
+    province = models.OneToOneField(
+        "cooperatives.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(_("counted with"), max_length=64)
+    counted_from = models.DateTimeField(_("changes counted until"))
+    own = models.JSONField(_("counts of the province's scopes"), default=dict)
+    shared = models.JSONField(_("share of the national counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("province counts")
+        verbose_name_plural = _("province counts")
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.counted_from:%Y-%m-%d %H:%M:%S}"

@@ -366,7 +366,10 @@ def dashboard(*, user: User, province: Province | None, round_code: str = "") ->
     return {
         "empty": False,
         "day": day,
-        "as_of": IndicatorSnapshot.objects.filter(snapshot_date=day).values_list("as_of", flat=True).first(),
+        # When the figures shown were computed: the night's run, or later where they followed changes.
+        "as_of": IndicatorSnapshot.objects.filter(snapshot_date=day, scope_key=key).aggregate(Max("as_of"))[
+            "as_of__max"
+        ],
         "run": latest_run(),
         "province": province,
         "rounds": rounds,

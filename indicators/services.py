@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, ForeignKey, Q
 from django.utils import timezone
@@ -20,10 +22,10 @@ from django.utils import timezone
 from coopdx import versions
 from coopdx.heartbeat import beating, stale_before
 from coopdx.history import record_by
-from cooperatives.models import Province
+from cooperatives.models import Cooperative, Province
 from surveys.models import SurveyRound
 
-from .aggregation import build_figures, compute_partition, merge_partitions, rounds_for, should_fan_out
+from .aggregation import build_figures, compute_partition, rounds_for
 from .models import AggregationRun, IndicatorSnapshot, IndicatorTarget, RunStatus
 from .receivers import REFERENCES
 from .versioning import INDICATORS
@@ -35,6 +37,20 @@ if TYPE_CHECKING:
 # A fanned-out run's provinces wait in the queue without beating while workers are busy: it is
 # given up only after a province's own time limit (tasks.aggregate_partition) without a beat.
 FAN_OUT_STALE_SECONDS = 25 * 60
+
+
+def should_fan_out() -> bool:
+    """Fan out per province when real workers exist and the registry is large."""
+    threshold = getattr(settings, "INDICATORS_FANOUT_THRESHOLD", 5000)
+    return not settings.CELERY_TASK_ALWAYS_EAGER and Cooperative.objects.count() >= threshold
+
+
+def merge_partitions(partitions: Iterable[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {"registry": [], "responses": []}
+    for partition in partitions:
+        merged["registry"].extend(partition["registry"])
+        merged["responses"].extend(partition["responses"])
+    return merged
 
 
 class AggregationBusy(Exception):
@@ -88,8 +104,8 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
             partitions_done=run.partitions_total,
         )
         IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).delete()
-        _check_references(run_id, figures)
-        _insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
+        check_references(run_id, figures)
+        insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
         versions.mark_changed(INDICATORS)
         indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
     return len(figures)
@@ -99,7 +115,7 @@ class MissingReference(IntegrityError):
     """A figure names a round, province, sector or ward that no longer exists."""
 
 
-def _check_references(run_id: int, figures: list[dict[str, Any]]) -> None:
+def check_references(run_id: int, figures: list[dict[str, Any]]) -> None:
     """Check what a foreign key would check, once per row referenced instead of once per figure:
     every round, province, sector and ward the figures name exists, and on PostgreSQL it is
     locked as a foreign key check locks it (``FOR KEY SHARE``: it cannot be deleted, or its key
@@ -123,7 +139,7 @@ def _check_references(run_id: int, figures: list[dict[str, Any]]) -> None:
             raise MissingReference(f"{model._meta.label} {sorted(missing)[:10]} no longer exist (run {run_id})")
 
 
-def _insert_figures(rows: list[dict[str, Any]], **constants: Any) -> None:
+def insert_figures(rows: list[dict[str, Any]], **constants: Any) -> None:
     """Insert the figures (``constants``: the columns every one of them shares, the run, the day
     and the time): on PostgreSQL with COPY (a tenth of the cost of building the model instances
     and their INSERT), elsewhere with ``bulk_create``. COPY does not pass through Django's

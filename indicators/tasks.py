@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import continuous, services
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -67,3 +67,12 @@ def _user(user_id: int | None):
     from accounts.models import User
 
     return User.objects.filter(pk=user_id).first()
+
+
+@shared_task(
+    name="indicators.follow_changes", autoretry_for=TRANSIENT, max_retries=0, soft_time_limit=50, time_limit=55
+)
+def follow_changes() -> int | None:
+    """Every minute (a beat entry that expires before the next): today's figures follow the changes."""
+    run = continuous.figures_follow_changes()
+    return run.pk if run is not None else None

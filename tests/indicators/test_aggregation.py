@@ -186,13 +186,13 @@ def test_running_twice_the_same_day_gives_identical_figures(data):
 def test_a_run_that_dies_half_way_leaves_the_previous_snapshot_whole(data, monkeypatch):
     indicator_services.aggregate_indicators()
     before = sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value"))
-    real_insert = indicator_services._insert_figures
+    real_insert = indicator_services.insert_figures
 
     def half_then_die(rows, **constants):
         real_insert(rows[: len(rows) // 2], **constants)
         raise RuntimeError("simulated crash mid-write")
 
-    monkeypatch.setattr(indicator_services, "_insert_figures", half_then_die)
+    monkeypatch.setattr(indicator_services, "insert_figures", half_then_die)
     with pytest.raises(RuntimeError):
         indicator_services.aggregate_indicators()
     assert sorted(IndicatorSnapshot.objects.values_list("pk", "metric", "value")) == before
@@ -587,13 +587,13 @@ def test_figures_are_stored_as_given_and_a_refused_write_raises_djangos_error(da
         },
     ]
     with transaction.atomic():
-        indicator_services._insert_figures(rows)
+        indicator_services.insert_figures(rows)
     stored = list(IndicatorSnapshot.objects.filter(snapshot_date=day).order_by("metric").values(*rows[0]))
     assert stored == rows
     if connection.vendor == "postgresql":  # SQLite keeps any text whatever its declared length
         too_long = [{**rows[2], "snapshot_date": day + datetime.timedelta(days=1), "scope": "x" * 40}]
         with pytest.raises(DataError), transaction.atomic():
-            indicator_services._insert_figures(too_long)
+            indicator_services.insert_figures(too_long)
         assert not IndicatorSnapshot.objects.filter(snapshot_date=day + datetime.timedelta(days=1)).exists()
 
 

@@ -55,7 +55,7 @@ def delete_during_the_write(monkeypatch, delete) -> list[BaseException]:
         finally:
             connection.close()
 
-    real_insert = indicator_services._insert_figures
+    real_insert = indicator_services.insert_figures
     thread = threading.Thread(target=deleting)
 
     def insert_then_let_the_delete_start(rows, **constants):
@@ -63,7 +63,7 @@ def delete_during_the_write(monkeypatch, delete) -> list[BaseException]:
         thread.start()
         wait_until_blocked()
 
-    monkeypatch.setattr(indicator_services, "_insert_figures", insert_then_let_the_delete_start)
+    monkeypatch.setattr(indicator_services, "insert_figures", insert_then_let_the_delete_start)
     indicator_services.aggregate_indicators()
     thread.join(30)
     assert not thread.is_alive()

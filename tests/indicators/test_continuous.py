@@ -1,0 +1,185 @@
+"""Continuous figures (``indicators.continuous``): after random sequences of changes made through
+the services (answers accepted, returned or submitted, cooperatives moved between provinces or
+sectors, archived, suspended, added), the snapshot the minute's work leaves is the snapshot a
+full run writes, figure for figure; and the work counts again only the provinces that changed."""
+
+import random
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from accounts.models import Role
+from cooperatives.models import Province, Sector, Ward
+from cooperatives.services import cooperative_archive, cooperative_update
+from indicators.continuous import figures_follow_changes
+from indicators.models import AggregationRun, IndicatorSnapshot, ProvinceCounts, RunStatus
+from indicators.selectors import dashboard
+from indicators.services import aggregate_indicators, run_start
+from indicators.tasks import follow_changes
+from surveys.models import Response, ResponseStatus
+from surveys.services import response_review, response_save_answers, response_start, response_submit
+from tests.factories import CooperativeFactory, UserFactory, complete_answers
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+PROVINCES = ("82", "66", "01")
+
+
+def snapshot():
+    """Today's figures, as sets of what a reader sees (not when or by which run they were written)."""
+    return set(
+        IndicatorSnapshot.objects.filter(snapshot_date=timezone.localdate()).values_list(
+            "round_id",
+            "scope",
+            "scope_key",
+            "province_id",
+            "sector_id",
+            "ward_id",
+            "metric",
+            "value",
+            "numerator",
+            "denominator",
+        )
+    )
+
+
+class World:
+    """Cooperatives in three provinces and changes made to them through the services."""
+
+    def __init__(self, rng, questionnaire, survey_round, admin):
+        self.rng, self.questionnaire, self.round, self.admin = rng, questionnaire, survey_round, admin
+        self.reviewer = UserFactory(username="reviewer", role=Role.NATIONAL_ADMIN, is_staff=True)
+        self.provinces = list(Province.objects.filter(code__in=PROVINCES))
+        self.sectors = list(Sector.objects.filter(code__in=("NN", "VT")))
+        self.cooperatives = [self.add() for _ in range(10)]
+        for cooperative in self.cooperatives[:7]:
+            self.answer(cooperative)
+
+    def add(self):
+        province = self.rng.choice(self.provinces)
+        return CooperativeFactory(province=province, sector=self.rng.choice(self.sectors))
+
+    def answer(self, cooperative, accept=True):
+        values = complete_answers(self.questionnaire, self.rng.choice(["best", "worst"]))
+        response = response_start(survey_round=self.round, cooperative=cooperative, by=self.admin)
+        response_save_answers(response=response, answers=values, by=self.admin)
+        response = response_submit(response=response, by=self.admin, confirm_warnings=True)
+        if accept:
+            response_review(response=response, by=self.reviewer, accept=True)
+
+    def change(self):
+        """One random change; returns the provinces it touches."""
+        rng = self.rng
+        cooperative = rng.choice(self.cooperatives)
+        cooperative.refresh_from_db()
+        before = cooperative.province_id
+        response = Response.objects.filter(cooperative=cooperative, round=self.round).first()
+        kind = rng.choice(["answer", "review", "move", "sector", "archive", "suspend", "add"])
+        if kind == "answer" and response is None:
+            self.answer(cooperative, accept=rng.random() < 0.5)
+        elif kind == "review" and response is not None and response.status == ResponseStatus.SUBMITTED:
+            accept = rng.random() < 0.5
+            response_review(response=response, by=self.reviewer, accept=accept, comment="" if accept else "Thiếu")
+        elif kind == "move":
+            province = rng.choice([p for p in self.provinces if p.pk != before])
+            ward = Ward.objects.filter(province=province).order_by("code")[rng.randrange(3)]
+            cooperative_update(cooperative=cooperative, by=self.admin, province=province, ward=ward)
+        elif kind == "sector":
+            sector = rng.choice([s for s in self.sectors if s.pk != cooperative.sector_id])
+            cooperative_update(cooperative=cooperative, by=self.admin, sector=sector)
+        elif kind == "archive":
+            cooperative_archive(cooperative=cooperative, by=self.admin, archived=not cooperative.is_archived)
+        elif kind == "suspend":
+            status = "active" if cooperative.status == "suspended" else "suspended"
+            cooperative_update(cooperative=cooperative, by=self.admin, status=status)
+        elif kind == "add":
+            cooperative = self.add()
+            self.cooperatives.append(cooperative)
+            return {cooperative.province_id}
+        else:
+            return set()  # nothing to do for this one: no change
+        cooperative.refresh_from_db()
+        return {before, cooperative.province_id}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_after_random_changes_the_minutes_work_leaves_the_snapshot_a_full_run_writes(
+    seed, settings, questionnaire, open_round, national_admin
+):
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(seed), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    assert figures_follow_changes() is not None  # the first counts every province once
+    assert ProvinceCounts.objects.count() == Province.objects.count()
+    for _step in range(5):
+        touched = set()
+        for _ in range(world.rng.randint(1, 3)):
+            touched |= world.change()
+        run = figures_follow_changes()
+        followed = snapshot()
+        if not touched:
+            assert run is None
+            continue
+        assert run is not None and run.status == RunStatus.SUCCEEDED
+        # Only the provinces a change touched were counted again.
+        assert run.partitions_done == len(touched), (run.partitions_done, touched)
+        aggregate_indicators(trigger="command")
+        assert followed == snapshot()
+    assert figures_follow_changes() is None  # nothing changed since
+
+
+def test_a_change_shows_in_the_province_and_the_nation_and_nothing_else_is_written(
+    settings, questionnaire, open_round, national_admin
+):
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(7), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    first = figures_follow_changes()  # counts every province once, and rewrites every figure
+    province = Province.objects.get(code="66")
+    before = {row[2]: row for row in snapshot() if row[6] == "surveyed_total" and row[2] in ("nation", "p:66", "p:82")}
+    written_before = set(IndicatorSnapshot.objects.values_list("pk", flat=True))
+    world.answer(CooperativeFactory(province=province, sector=world.sectors[0]))
+    run = figures_follow_changes()
+    after = {row[2]: row for row in snapshot() if row[6] == "surveyed_total" and row[2] in before}
+    assert after["nation"][8] == before["nation"][8] + 1
+    assert after["p:66"][8] == before["p:66"][8] + 1
+    assert after["p:82"] == before["p:82"]
+    # The other provinces' figures are the ones written before; the new ones are this run's.
+    new = IndicatorSnapshot.objects.exclude(pk__in=written_before)
+    assert set(new.values_list("run_id", flat=True)) == {run.pk}
+    assert set(new.exclude(province=None).values_list("province_id", flat=True)) == {province.pk}
+    assert not IndicatorSnapshot.objects.filter(province__code="82").exclude(pk__in=written_before).exists()
+    # Each dashboard says when its own figures were computed.
+    assert dashboard(user=national_admin, province=province)["as_of"] == run.finished_at
+    assert dashboard(user=national_admin, province=None)["as_of"] == run.finished_at
+    assert dashboard(user=national_admin, province=Province.objects.get(code="82"))["as_of"] == first.finished_at
+    assert first.finished_at < run.finished_at
+
+
+def test_nothing_is_followed_before_todays_full_run_nor_while_another_computation_runs(
+    questionnaire, open_round, national_admin
+):
+    World(random.Random(3), questionnaire, open_round, national_admin)
+    assert figures_follow_changes() is None  # no snapshot today: the night's run comes first
+    assert not ProvinceCounts.objects.exists()
+    aggregate_indicators(trigger="command")
+    busy = run_start(trigger="manual")
+    assert figures_follow_changes() is None
+    assert AggregationRun.objects.filter(status=RunStatus.RUNNING).get() == busy
+    assert not ProvinceCounts.objects.exists()
+
+
+def test_the_beat_runs_the_work_every_minute_and_a_missed_minute_is_not_queued_up(
+    settings, questionnaire, open_round, national_admin
+):
+    entry = PeriodicTask.objects.get(task="indicators.follow_changes")
+    assert (entry.interval.every, entry.interval.period) == (60, "seconds")
+    assert entry.enabled and entry.expire_seconds < 60
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(5), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    assert follow_changes.delay().get() is not None  # eager here; a worker in the deployment
+    world.answer(CooperativeFactory(province=Province.objects.get(code="01")))
+    run = AggregationRun.objects.get(pk=follow_changes.delay().get())
+    assert (run.trigger, run.partitions_done) == ("continuous", 1)
