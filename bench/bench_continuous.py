@@ -1,9 +1,9 @@
 """Benchmark 10: the continuous figures (one minute's work) beside the full nightly job.
 
 On the national data set, after the night's job and a first minute's work (which counts every
-province), a change is made in one province, then in five, through the registry's service; the
-minute's work that follows is timed against the full job, pair by pair. After each, every figure
-of today's snapshot is compared with what a full computation gives now.
+province), a cooperative is suspended (or made active again) in one province, then in five,
+through the registry's service; the minute's work that follows is timed against the full job,
+pair by pair. After each, every figure of today's snapshot is compared with the full job's.
 
     python -m bench.bench_continuous [--scale 1] [--repeat 3]   (PostgreSQL)
 """
@@ -36,6 +36,7 @@ def main() -> None:
     from cooperatives.models import Cooperative, Province
     from cooperatives.services import cooperative_update
     from indicators.continuous import figures_follow_changes
+    from indicators.models import ProvinceCounts
     from indicators.services import aggregate_indicators
 
     admin, _ = User.objects.get_or_create(
@@ -45,15 +46,17 @@ def main() -> None:
         cursor.execute("ANALYZE")
     vacuum_snapshot()
     full_first, _run = timed(lambda: aggregate_indicators(trigger="bench"))
+    ProvinceCounts.objects.all().delete()  # the first minute counts every province
     first, seeded = timed(figures_follow_changes)
     provinces = list(Province.objects.order_by("code").values_list("pk", flat=True))
 
     def change(count: int) -> None:
-        """A cooperative's members counted again in each of ``count`` provinces."""
+        """A cooperative suspended, or active again, in each of ``count`` provinces."""
         for province_id in provinces[:count]:
-            cooperative = Cooperative.objects.filter(province_id=province_id, is_archived=False).first()
+            cooperative = Cooperative.objects.filter(province_id=province_id, is_archived=False).order_by("pk").first()
             assert cooperative is not None
-            cooperative_update(cooperative=cooperative, by=admin, members_count=(cooperative.members_count or 0) + 1)
+            status = "suspended" if cooperative.status == "active" else "active"
+            cooperative_update(cooperative=cooperative, by=admin, status=status)
 
     metrics: dict[str, object] = {
         "cooperatives": Cooperative.objects.count(),

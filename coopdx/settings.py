@@ -348,6 +348,9 @@ INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=500
 # a change is looked for this long before its province was last counted (a write's history rows
 # bear the time they were made, which may come before its commit).
 INDICATORS_CONTINUOUS_OVERLAP_SECONDS = env.int("INDICATORS_CONTINUOUS_OVERLAP_SECONDS", default=600)
+# A minute's work counts provinces for at most this long (a first count of every province, at ×10,
+# is spread over several minutes; the task's own limit is 50 s).
+INDICATORS_CONTINUOUS_BUDGET_SECONDS = env.float("INDICATORS_CONTINUOUS_BUDGET_SECONDS", default=30)
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

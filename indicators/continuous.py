@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +38,7 @@ from django.utils import timezone
 
 from coopdx import versions
 from coopdx.heartbeat import beating
-from cooperatives.models import Cooperative, Province
+from cooperatives.models import Cooperative, EcommerceListing, OcopProduct, Province, Sector, Ward
 from surveys.evidence import resolved_checks
 from surveys.lifecycle import counted_statuses
 from surveys.models import IndicatorDefinition, Response, SurveyRound
@@ -48,11 +50,13 @@ from .versioning import INDICATORS
 from .webhook_events import indicators_recomputed
 
 SCORE = 2  # the place of the summed score (a Decimal, kept as text) in a count vector
+# A province's kept counts: its own scopes', and its share of the nation's and sectors' (JSON).
+Parts = tuple[dict[str, Any], dict[str, Any]]
 
 
 def figures_follow_changes() -> AggregationRun | None:
-    """Rewrite the figures of today's snapshot that changed; None when nothing did, when today
-    has no snapshot yet, or when another computation holds the lock (the next minute will)."""
+    """Rewrite the figures of today's snapshot that changed; None when none did, when today has
+    no snapshot yet, or when another computation holds the lock (the next minute will)."""
     today = timezone.localdate()
     if not IndicatorSnapshot.objects.filter(snapshot_date=today).exists():
         return None
@@ -61,10 +65,14 @@ def figures_follow_changes() -> AggregationRun | None:
             pk__in=IndicatorSnapshot.objects.filter(snapshot_date=today).values("round_id").distinct()
         ).order_by("opens_on")
     )
-    fingerprint = _fingerprint(rounds)
-    started = timezone.now()
+    # Read before the changes are looked for: what commits after is looked for next time.
+    counted_from = _counted_from(timezone.now())
+    definitions = active_definitions()
+    fingerprint = _fingerprint(rounds, definitions)
     stale = stale_provinces(fingerprint)
-    if not stale:
+    kept = ProvinceCounts.objects.filter(fingerprint=fingerprint)
+    unwritten = set(kept.filter(written=False).values_list("province_id", flat=True))
+    if not stale and not unwritten:
         return None
     try:
         run = run_start(trigger="continuous")
@@ -73,21 +81,48 @@ def figures_follow_changes() -> AggregationRun | None:
     try:
         with beating(AggregationRun, run.pk):
             AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(stale))
-            definitions = active_definitions()
-            counted = {pk: _count(pk, rounds, definitions) for pk in stale}
-            rollup = Rollup(definitions)
-            kept = ProvinceCounts.objects.exclude(province_id__in=stale).values_list("shared", flat=True)
-            for part in [*(own for own, _shared in counted.values()), *kept, *(s for _o, s in counted.values())]:
-                _add(rollup, part)
-            keys = [key for key in rollup.scopes if key == "nation" or key.startswith("s:")]
-            keys += [key for own, _shared in counted.values() for key in own["scopes"]]
-            figures = figures_of(rollup, rounds, set(keys))
-            _write(run.pk, today, rounds, counted, figures, fingerprint, _counted_from(started))
+            counted = _count_within_budget(stale, rounds, definitions)
+            left = [pk for pk in stale if pk not in counted]
+            if not unwritten and not left and _unchanged(counted):
+                kept.update(counted_from=counted_from)
+                AggregationRun.objects.filter(pk=run.pk).delete()  # nothing to show for it
+                return None
+            _write(run.pk, today, rounds, counted, Kept(fingerprint, counted_from, left, definitions))
     except BaseException as error:
         run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
         raise
     run.refresh_from_db()
     return run
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How the new counts are kept: made with ``fingerprint``, changes looked for until
+    ``counted_from``; ``left``: the stale provinces not counted this time."""
+
+    fingerprint: str
+    counted_from: datetime.datetime
+    left: list[int]
+    definitions: list[str]
+
+
+def _count_within_budget(stale: list[int], rounds: list[SurveyRound], definitions: list[str]) -> dict[int, Parts]:
+    """The stale provinces counted again, as many as ``INDICATORS_CONTINUOUS_BUDGET_SECONDS``
+    allows (at least one): a first count of a large country is spread over several minutes."""
+    deadline = time.monotonic() + settings.INDICATORS_CONTINUOUS_BUDGET_SECONDS
+    counted: dict[int, Parts] = {}
+    for pk in stale:
+        if counted and time.monotonic() > deadline:
+            break
+        counted[pk] = _count(pk, rounds, definitions)
+    return counted
+
+
+def _unchanged(counted: dict[int, Parts]) -> bool:
+    """Whether the new counts are the kept ones (a change already counted, looked at again)."""
+    rows = ProvinceCounts.objects.filter(province_id__in=counted).values_list("province_id", "own", "shared")
+    kept = {pk: [own, shared] for pk, own, shared in rows}
+    return all(json.loads(json.dumps(list(parts))) == kept.get(pk) for pk, parts in counted.items())
 
 
 def stale_provinces(fingerprint: str) -> list[int]:
@@ -105,20 +140,28 @@ def stale_provinces(fingerprint: str) -> list[int]:
     before = Cooperative.history.filter(id=OuterRef("id"), history_date__lte=since).order_by("-history_date")
     stale |= set(changed.values_list("province_id", flat=True).distinct())
     stale |= set(changed.annotate(was=Subquery(before.values("province_id")[:1])).values_list("was", flat=True))
-    # A response changed: its cooperative's province (a cooperative that moved or went is above).
-    answered = Response.history.filter(history_date__gt=since).values("cooperative_id")
-    stale |= set(Cooperative.objects.filter(pk__in=answered).values_list("province_id", flat=True).distinct())
+    # A response, or the registry's evidence its answers are checked against (``surveys.evidence``),
+    # changed: its cooperative's province (a cooperative that moved or went is above).
+    for model in (Response, OcopProduct, EcommerceListing):
+        touched = model.history.filter(history_date__gt=since).values("cooperative_id")
+        stale |= set(Cooperative.objects.filter(pk__in=touched).values_list("province_id", flat=True).distinct())
     return sorted(stale & provinces)
 
 
-def _fingerprint(rounds: list[SurveyRound]) -> str:
+def _fingerprint(rounds: list[SurveyRound], definitions: list[str]) -> str:
+    """What the counts are made with: the rounds, the indicators and evidence checks, the counted
+    statuses, and the codes the scopes are named by."""
     made_with = {
         "rounds": [r.pk for r in rounds],
+        "definitions": definitions,
         "indicators": list(
-            IndicatorDefinition.objects.filter(is_active=True).values_list("code", "question_code", "option_codes")
+            IndicatorDefinition.objects.filter(code__in=definitions).values_list(
+                "code", "question_code", "option_codes"
+            )
         ),
         "checks": [[model_to_dict(r.check), r.option_ids] for r in resolved_checks()],
         "counted": sorted(counted_statuses()),
+        "codes": [list(model.objects.order_by("pk").values_list("pk", "code")) for model in (Province, Sector, Ward)],
     }
     return hashlib.sha256(json.dumps(made_with, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -137,7 +180,7 @@ def _counted_from(started: datetime.datetime) -> datetime.datetime:
     return min(started, oldest) if oldest else started
 
 
-def _count(province_id: int, rounds: list[SurveyRound], definitions: list[str]) -> tuple[dict, dict]:
+def _count(province_id: int, rounds: list[SurveyRound], definitions: list[str]) -> Parts:
     """A province's counts rolled up: (its own scopes, its share of the nation's and sectors')."""
     counts = compute_partition(round_ids=[r.pk for r in rounds], province_id=province_id)
     rollup = Rollup(definitions)
@@ -168,35 +211,49 @@ def _add(rollup: Rollup, part: dict[str, Any]) -> None:
         )
 
 
-def _write(
-    run_id: int,
-    day: datetime.date,
-    rounds: list[SurveyRound],
-    counted: dict[int, tuple[dict, dict]],
-    figures: list[dict[str, Any]],
-    fingerprint: str,
-    counted_from: datetime.datetime,
-) -> None:
-    """Replace the figures of the counted provinces' scopes, the nation's and the sectors' in
-    today's snapshot, and keep the provinces' new counts, in one transaction; close the run."""
+def _write(run_id: int, day: datetime.date, rounds: list[SurveyRound], counted: dict[int, Parts], kept: Kept) -> None:
+    """Keep the provinces' new counts and, once every province is counted, replace the figures of
+    the provinces counted since the last write, the nation's and the sectors' in today's
+    snapshot; in one transaction, closing the run."""
     with transaction.atomic():
         if not AggregationRun.objects.select_for_update().filter(pk=run_id).exists():
             raise MissingReference(f"indicators.AggregationRun {run_id} no longer exists")
+        mine = ProvinceCounts.objects.filter(fingerprint=kept.fingerprint)
+        # The provinces found unchanged were so until then; those left to count were not.
+        mine.exclude(province_id__in=kept.left).update(counted_from=kept.counted_from)
+        for province_id, (own, shared) in counted.items():
+            ProvinceCounts.objects.update_or_create(
+                province_id=province_id,
+                defaults={
+                    "fingerprint": kept.fingerprint,
+                    "counted_from": kept.counted_from,
+                    "own": own,
+                    "shared": shared,
+                    "written": False,
+                },
+            )
+        figures: list[dict[str, Any]] = []
+        written = set(mine.filter(written=False).values_list("province_id", flat=True))
+        if not kept.left:
+            rollup = Rollup(kept.definitions)
+            # The nation and the sectors from every province's share, and the rewritten provinces'.
+            for part in [
+                *mine.values_list("shared", flat=True),
+                *mine.filter(province_id__in=written).values_list("own", flat=True),
+            ]:
+                _add(rollup, part)
+            figures = figures_of(rollup, rounds)
         now = timezone.now()
         AggregationRun.objects.filter(pk=run_id).update(
             status=RunStatus.SUCCEEDED, finished_at=now, rows_written=len(figures), partitions_done=len(counted)
         )
+        if kept.left:
+            return
         IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).filter(
-            Q(province_id__in=counted) | Q(scope__in=[Scope.NATION, Scope.SECTOR])
+            Q(province_id__in=written) | Q(scope__in=[Scope.NATION, Scope.SECTOR])
         ).delete()
         check_references(run_id, figures)
         insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
-        # The others were found unchanged until then.
-        ProvinceCounts.objects.filter(fingerprint=fingerprint).update(counted_from=counted_from)
-        for province_id, (own, shared) in counted.items():
-            ProvinceCounts.objects.update_or_create(
-                province_id=province_id,
-                defaults={"fingerprint": fingerprint, "counted_from": counted_from, "own": own, "shared": shared},
-            )
+        mine.filter(province_id__in=written).update(written=True)
         versions.mark_changed(INDICATORS)
-        indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
+        indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures, provinces_changed=written)

@@ -252,6 +252,9 @@ class ProvinceCounts(models.Model):
     counted_from = models.DateTimeField(_("changes counted until"))
     own = models.JSONField(_("counts of the province's scopes"), default=dict)
     shared = models.JSONField(_("share of the national counts"), default=dict)
+    # False while today's figures were not yet written from these counts (a first count of every
+    # province is spread over several minutes, and written when the last is counted).
+    written = models.BooleanField(_("figures written"), default=False)
 
     class Meta:
         verbose_name = _("province counts")

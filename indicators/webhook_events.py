@@ -9,7 +9,7 @@ the other figures are read through the API, which applies it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import webhooks
@@ -23,9 +23,15 @@ METRIC = "survey_coverage_pct"
 
 
 def indicators_recomputed(
-    *, run_id: int, day: datetime.date, rounds: Sequence[SurveyRound], figures: Sequence[dict[str, Any]]
+    *,
+    run_id: int,
+    day: datetime.date,
+    rounds: Sequence[SurveyRound],
+    figures: Sequence[dict[str, Any]],
+    provinces_changed: Collection[int] | None = None,
 ) -> int:
-    """Emit the event (inside the snapshot's transaction): one national shape, one per province."""
+    """Emit the event (inside the snapshot's transaction): one national shape, one per province
+    (only ``provinces_changed`` when the figures are some provinces' only)."""
     codes = {r.pk: r.code for r in rounds}
     base = {"run": run_id, "snapshot_date": day.isoformat(), "rounds": [r.code for r in rounds]}
     national: list[dict[str, Any]] = []
@@ -50,7 +56,7 @@ def indicators_recomputed(
         return {
             pk: {**base, "scope": "province", "province": codes[pk], "coverage": per_province.get(pk, [])}
             for pk in wanted
-            if pk in codes
+            if pk in codes and (provinces_changed is None or pk in provinces_changed)
         }
 
     return webhooks.emit_by_province(EVENT, {**base, "scope": "nation", "coverage": national}, provinces)

@@ -12,6 +12,7 @@ from cooperatives.importing.registry import registry_import_bytes
 from cooperatives.services import cooperative_archive, cooperative_create, cooperative_update
 from directives import services as directive_services
 from directives.models import Agency
+from indicators.continuous import figures_follow_changes
 from indicators.services import aggregate_indicators
 from surveys.services import response_review, response_save_answers, response_start, response_submit
 from tests.directives.conftest import AgencyFactory, TaskFactory
@@ -159,6 +160,21 @@ def test_the_aggregation_sends_each_province_only_its_own_figures(
     assert a["scope"] == "province" and a["province"] == "82" and b["province"] == "66"
     assert a["coverage"] and all(c["denominator"] == 1 for c in a["coverage"])  # A's one cooperative
     assert "66" not in str(a) and "82" not in str(b)
+
+
+def test_figures_that_follow_a_change_reach_the_nation_and_the_changed_province_only(
+    hooks, receiver, coop_a, coop_b, open_round, national_admin, settings, django_capture_on_commit_callbacks
+):
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()  # the first minute counts every province
+    receiver.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperative_update(cooperative=coop_b, by=national_admin, status="suspended")
+        run = figures_follow_changes()
+    got = received(receiver, "indicators.recomputed")
+    assert set(got) == {"nation", "b"}  # province a's figures were not rewritten: no event for it
+    assert got["b"][0]["run"] == run.pk and got["b"][0]["province"] == "66"
 
 
 def test_a_webhook_receives_only_the_events_it_chose_and_its_token_reads(
