@@ -96,3 +96,4 @@ bench-suite: $(VENV)/.dev
 bench-x10: $(VENV)/.dev
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_aggregate --scale 10 --repeat 1
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_api --scale 10
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopdx_bench_x10 $(BIN)/python -m bench.bench_continuous --scale 10 --repeat 1

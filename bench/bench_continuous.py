@@ -47,7 +47,17 @@ def main() -> None:
     vacuum_snapshot()
     full_first, _run = timed(lambda: aggregate_indicators(trigger="bench"))
     ProvinceCounts.objects.all().delete()  # the first minute counts every province
-    first, seeded = timed(figures_follow_changes)
+
+    def first_count() -> tuple[int, int]:
+        """The minutes (calls) a first count of every province takes, and the figures written."""
+        minutes = 0
+        while (run := figures_follow_changes()) is not None:
+            minutes += 1
+            if run.rows_written:
+                return minutes, run.rows_written
+        return minutes, 0
+
+    first, (minutes, seeded) = timed(first_count)
     provinces = list(Province.objects.order_by("code").values_list("pk", flat=True))
 
     def change(count: int) -> None:
@@ -61,8 +71,9 @@ def main() -> None:
     metrics: dict[str, object] = {
         "cooperatives": Cooperative.objects.count(),
         "full_job_s": round(full_first, 3),
-        "first_minute_all_provinces_s": round(first, 3),
-        "first_minute_figures": seeded.rows_written if seeded else 0,
+        "first_count_all_provinces_s": round(first, 3),
+        "first_count_minutes": minutes,
+        "first_count_figures": seeded,
     }
     for count in (1, 5):
         full_times: list[float] = []
