@@ -345,9 +345,10 @@ REVIEW_WITHIN_DAYS = env.int("REVIEW_WITHIN_DAYS", default=10)
 # With real workers, a registry at least this large is aggregated per province in parallel.
 INDICATORS_FANOUT_THRESHOLD = env.int("INDICATORS_FANOUT_THRESHOLD", default=5000)
 # Between the nightly runs, today's figures follow the changes every minute (indicators.continuous);
-# a change is looked for this long before its province was last counted (a write's history rows
-# bear the time they were made, which may come before its commit).
-INDICATORS_CONTINUOUS_OVERLAP_SECONDS = env.int("INDICATORS_CONTINUOUS_OVERLAP_SECONDS", default=600)
+# a change is looked for this long before its province was last counted: the clocks of the web
+# and worker machines may differ (on PostgreSQL, a transaction still open when a province is
+# counted is waited for by its start time already).
+INDICATORS_CONTINUOUS_OVERLAP_SECONDS = env.int("INDICATORS_CONTINUOUS_OVERLAP_SECONDS", default=60)
 # A minute's work counts provinces for at most this long (a first count of every province, at ×10,
 # is spread over several minutes; the task's own limit is 50 s).
 INDICATORS_CONTINUOUS_BUDGET_SECONDS = env.float("INDICATORS_CONTINUOUS_BUDGET_SECONDS", default=30)

@@ -12,12 +12,16 @@ ones a full run would write: the same counts, rolled up and derived by the same 
 
 What changed is read from the history tables, which every write path fills (the browser, the
 API, the importers, the admin, merges, rescoring): a cooperative's rows name every province it
-was in, a response's its cooperative. A change is looked for from the time its province was
-counted, less ``INDICATORS_CONTINUOUS_OVERLAP_SECONDS`` and never after the oldest transaction
-still open on PostgreSQL: a history row's time is taken before its transaction commits.
+was in, a response's, an OCOP product's or a listing's their cooperative. A change is looked for
+from the time its province was counted, less ``INDICATORS_CONTINUOUS_OVERLAP_SECONDS`` (clocks),
+and never after the oldest transaction then open on PostgreSQL: a history row's time is taken
+before its transaction commits. Counts found as kept rewrite nothing; a province's figures are
+rewritten only when its counts changed. Provinces are counted within a time budget, the longest
+uncounted first, so a day of changes everywhere (or a first count, at ×10) takes several minutes.
 
 Nothing is updated before the night's full run has written today's snapshot, nor for a round
-it did not count; counts made with other rounds, indicators or evidence checks are made again.
+it did not count; counts made with other rounds, indicators, evidence checks or reference codes
+(a ward created or renamed) are made again, and written once every province has them.
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ import datetime
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -70,9 +75,7 @@ def figures_follow_changes() -> AggregationRun | None:
     definitions = active_definitions()
     fingerprint = _fingerprint(rounds, definitions)
     stale = stale_provinces(fingerprint)
-    kept = ProvinceCounts.objects.filter(fingerprint=fingerprint)
-    unwritten = set(kept.filter(written=False).values_list("province_id", flat=True))
-    if not stale and not unwritten:
+    if not stale and not ProvinceCounts.objects.filter(fingerprint=fingerprint, written=False).exists():
         return None
     try:
         run = run_start(trigger="continuous")
@@ -83,11 +86,9 @@ def figures_follow_changes() -> AggregationRun | None:
             AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(stale))
             counted = _count_within_budget(stale, rounds, definitions)
             left = [pk for pk in stale if pk not in counted]
-            if not unwritten and not left and _unchanged(counted):
-                kept.update(counted_from=counted_from)
-                AggregationRun.objects.filter(pk=run.pk).delete()  # nothing to show for it
+            if not _write(run.pk, today, rounds, counted, Kept(fingerprint, counted_from, left, definitions)):
+                AggregationRun.objects.filter(pk=run.pk).delete()  # counts as kept: nothing to show for it
                 return None
-            _write(run.pk, today, rounds, counted, Kept(fingerprint, counted_from, left, definitions))
     except BaseException as error:
         run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
         raise
@@ -107,8 +108,9 @@ class Kept:
 
 
 def _count_within_budget(stale: list[int], rounds: list[SurveyRound], definitions: list[str]) -> dict[int, Parts]:
-    """The stale provinces counted again, as many as ``INDICATORS_CONTINUOUS_BUDGET_SECONDS``
-    allows (at least one): a first count of a large country is spread over several minutes."""
+    """The stale provinces counted again, in their order (the longest uncounted first), as many
+    as ``INDICATORS_CONTINUOUS_BUDGET_SECONDS`` allows (at least one): a first count of a large
+    country, or a day of changes everywhere, is spread over several minutes."""
     deadline = time.monotonic() + settings.INDICATORS_CONTINUOUS_BUDGET_SECONDS
     counted: dict[int, Parts] = {}
     for pk in stale:
@@ -118,34 +120,38 @@ def _count_within_budget(stale: list[int], rounds: list[SurveyRound], definition
     return counted
 
 
-def _unchanged(counted: dict[int, Parts]) -> bool:
-    """Whether the new counts are the kept ones (a change already counted, looked at again)."""
-    rows = ProvinceCounts.objects.filter(province_id__in=counted).values_list("province_id", "own", "shared")
-    kept = {pk: [own, shared] for pk, own, shared in rows}
-    return all(json.loads(json.dumps(list(parts))) == kept.get(pk) for pk, parts in counted.items())
-
-
 def stale_provinces(fingerprint: str) -> list[int]:
-    """The provinces to count again: those never counted (or counted otherwise), and those where
-    a cooperative or a response changed since they were."""
+    """The provinces to count again, those never counted (or counted otherwise) first, then
+    those where a cooperative, a response or the registry's evidence changed since each was
+    counted, the longest uncounted first."""
     provinces = set(Province.objects.values_list("pk", flat=True))
-    kept = ProvinceCounts.objects.filter(fingerprint=fingerprint, province_id__in=provinces)
-    stale = provinces - set(kept.values_list("province_id", flat=True))
-    since = kept.aggregate(since=Min("counted_from"))["since"]
-    if since is None:
-        return sorted(stale)
-    since -= datetime.timedelta(seconds=settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS)
+    rows = ProvinceCounts.objects.filter(fingerprint=fingerprint, province_id__in=provinces)
+    kept = dict(rows.values_list("province_id", "counted_from"))
+    missing = sorted(provinces - set(kept))
+    if not kept:
+        return missing
+    overlap = datetime.timedelta(seconds=settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS)
+    since = min(kept.values()) - overlap
+    last: dict[int, datetime.datetime] = {}  # the latest change seen in each province
+
+    def seen(pairs: Iterable[tuple[int | None, datetime.datetime]]) -> None:
+        for province_id, at in pairs:
+            if province_id is not None and (province_id not in last or at > last[province_id]):
+                last[province_id] = at
+
     # A cooperative changed: the provinces it has been in since, and the one it was in before.
     changed = Cooperative.history.filter(history_date__gt=since)
+    seen(changed.values("province_id").annotate(at=Max("history_date")).values_list("province_id", "at"))
     before = Cooperative.history.filter(id=OuterRef("id"), history_date__lte=since).order_by("-history_date")
-    stale |= set(changed.values_list("province_id", flat=True).distinct())
-    stale |= set(changed.annotate(was=Subquery(before.values("province_id")[:1])).values_list("was", flat=True))
+    seen(changed.annotate(was=Subquery(before.values("province_id")[:1])).values_list("was", "history_date"))
     # A response, or the registry's evidence its answers are checked against (``surveys.evidence``),
     # changed: its cooperative's province (a cooperative that moved or went is above).
     for model in (Response, OcopProduct, EcommerceListing):
-        touched = model.history.filter(history_date__gt=since).values("cooperative_id")
-        stale |= set(Cooperative.objects.filter(pk__in=touched).values_list("province_id", flat=True).distinct())
-    return sorted(stale & provinces)
+        touched = model.history.filter(history_date__gt=since)  # type: ignore[attr-defined]
+        grouped = touched.values("cooperative__province_id").annotate(at=Max("history_date"))
+        seen(grouped.values_list("cooperative__province_id", "at"))
+    stale = [pk for pk, at in last.items() if pk in kept and at > kept[pk] - overlap]
+    return missing + sorted(stale, key=lambda pk: (kept[pk], pk))
 
 
 def _fingerprint(rounds: list[SurveyRound], definitions: list[str]) -> str:
@@ -211,49 +217,53 @@ def _add(rollup: Rollup, part: dict[str, Any]) -> None:
         )
 
 
-def _write(run_id: int, day: datetime.date, rounds: list[SurveyRound], counted: dict[int, Parts], kept: Kept) -> None:
-    """Keep the provinces' new counts and, once every province is counted, replace the figures of
-    the provinces counted since the last write, the nation's and the sectors' in today's
-    snapshot; in one transaction, closing the run."""
+def _write(run_id: int, day: datetime.date, rounds: list[SurveyRound], counted: dict[int, Parts], kept: Kept) -> bool:
+    """Keep the provinces' new counts and, while every province has counts, replace the figures
+    of those whose counts changed since their figures were written, the nation's and the
+    sectors' in today's snapshot; in one transaction, closing the run. False when nothing
+    changed (the counts were the kept ones)."""
     with transaction.atomic():
         if not AggregationRun.objects.select_for_update().filter(pk=run_id).exists():
             raise MissingReference(f"indicators.AggregationRun {run_id} no longer exists")
         mine = ProvinceCounts.objects.filter(fingerprint=kept.fingerprint)
-        # The provinces found unchanged were so until then; those left to count were not.
-        mine.exclude(province_id__in=kept.left).update(counted_from=kept.counted_from)
+        before = {pk: [own, shared] for pk, own, shared in mine.values_list("province_id", "own", "shared")}
+        changed = False
         for province_id, (own, shared) in counted.items():
+            same = json.loads(json.dumps([own, shared])) == before.get(province_id)
+            changed = changed or not same
+            values: dict[str, Any] = {"fingerprint": kept.fingerprint, "own": own, "shared": shared}
+            values["counted_from"] = kept.counted_from
             ProvinceCounts.objects.update_or_create(
-                province_id=province_id,
-                defaults={
-                    "fingerprint": kept.fingerprint,
-                    "counted_from": kept.counted_from,
-                    "own": own,
-                    "shared": shared,
-                    "written": False,
-                },
+                province_id=province_id, defaults=values if same else {**values, "written": False}
             )
+        # Those found unchanged were so until then; those left to count were not.
+        mine.exclude(province_id__in=kept.left).update(counted_from=kept.counted_from)
+        rewritten = set(mine.filter(written=False).values_list("province_id", flat=True))
+        every = mine.count() == Province.objects.count()
         figures: list[dict[str, Any]] = []
-        written = set(mine.filter(written=False).values_list("province_id", flat=True))
-        if not kept.left:
+        if every and rewritten:
             rollup = Rollup(kept.definitions)
             # The nation and the sectors from every province's share, and the rewritten provinces'.
             for part in [
                 *mine.values_list("shared", flat=True),
-                *mine.filter(province_id__in=written).values_list("own", flat=True),
+                *mine.filter(province_id__in=rewritten).values_list("own", flat=True),
             ]:
                 _add(rollup, part)
             figures = figures_of(rollup, rounds)
+        elif not changed:
+            return False
         now = timezone.now()
         AggregationRun.objects.filter(pk=run_id).update(
             status=RunStatus.SUCCEEDED, finished_at=now, rows_written=len(figures), partitions_done=len(counted)
         )
-        if kept.left:
-            return
+        if not figures:
+            return True
         IndicatorSnapshot.objects.filter(snapshot_date=day, round__in=rounds).filter(
-            Q(province_id__in=written) | Q(scope__in=[Scope.NATION, Scope.SECTOR])
+            Q(province_id__in=rewritten) | Q(scope__in=[Scope.NATION, Scope.SECTOR])
         ).delete()
         check_references(run_id, figures)
         insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
-        mine.filter(province_id__in=written).update(written=True)
+        mine.filter(province_id__in=rewritten).update(written=True)
         versions.mark_changed(INDICATORS)
-        indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures, provinces_changed=written)
+        indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures, provinces_changed=rewritten)
+    return True

@@ -19,7 +19,7 @@ from indicators.models import AggregationRun, IndicatorSnapshot, ProvinceCounts,
 from indicators.selectors import dashboard
 from indicators.services import aggregate_indicators, run_start
 from indicators.tasks import follow_changes
-from surveys.models import Response, ResponseStatus
+from surveys.models import IndicatorDefinition, Response, ResponseStatus
 from surveys.services import response_review, response_save_answers, response_start, response_submit
 from tests.factories import CooperativeFactory, UserFactory, complete_answers
 
@@ -243,3 +243,78 @@ def test_a_first_count_spread_over_minutes_writes_once_every_province_is_counted
     followed = snapshot()
     aggregate_indicators(trigger="command")
     assert followed == snapshot() != night
+
+
+def test_changes_beyond_the_budget_are_all_counted_in_turn_and_written(
+    settings, questionnaire, open_round, national_admin
+):
+    """The longest uncounted province goes first: a province left over by the budget is counted
+    the next minute, never starved by one counted again and again."""
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(14), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    settings.INDICATORS_CONTINUOUS_BUDGET_SECONDS = 0  # one province a minute
+    a, b = (Province.objects.get(code=code) for code in ("66", "01"))
+    for province in (a, b):
+        world.answer(CooperativeFactory(province=province, sector=world.sectors[0]))
+    counted = []
+    while (run := figures_follow_changes()) is not None:
+        counted.append(run.partitions_done)
+        assert len(counted) <= 3
+    assert counted == [1, 1]
+    followed = snapshot()
+    aggregate_indicators(trigger="command")
+    assert followed == snapshot()
+
+
+def test_a_renamed_indicator_is_counted_and_written_again(settings, questionnaire, open_round, national_admin):
+    """Its counts are the same, its figures' names are not: counts made with another fingerprint
+    are never taken as the kept ones."""
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    World(random.Random(15), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    definition = IndicatorDefinition.objects.filter(is_active=True).order_by("code").first()
+    IndicatorDefinition.objects.filter(pk=definition.pk).update(code=f"{definition.code}_v2")
+    assert figures_follow_changes() is not None
+    followed = snapshot()
+    assert any(row[6] == f"{definition.code}_v2_pct" for row in followed)
+    aggregate_indicators(trigger="command")
+    assert followed == snapshot()
+
+
+def test_a_new_ward_counts_every_province_once_and_then_nothing(
+    settings, monkeypatch, questionnaire, open_round, national_admin
+):
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    World(random.Random(16), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    province = Province.objects.get(code="82")
+    Ward.objects.create(province=province, code="99999", name="Phường Mới")  # the reference data grows
+    counting = []
+    count = continuous.compute_partition
+    monkeypatch.setattr(continuous, "compute_partition", lambda **kw: counting.append(kw["province_id"]) or count(**kw))
+    figures_follow_changes()
+    assert len(counting) == Province.objects.count()
+    counting.clear()
+    assert figures_follow_changes() is None
+    assert counting == []
+
+
+def test_a_province_counted_again_within_the_overlap_keeps_its_figures(questionnaire, open_round, national_admin):
+    """With the default overlap a province changed a moment ago is counted again with the next
+    change elsewhere; its counts are the kept ones, so its figures are not rewritten."""
+    world = World(random.Random(17), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    a, b = (Province.objects.get(code=code) for code in ("66", "82"))
+    world.answer(CooperativeFactory(province=a, sector=world.sectors[0]))
+    figures_follow_changes()
+    figures_of_a = set(IndicatorSnapshot.objects.filter(province=a).values_list("pk", "as_of"))
+    world.answer(CooperativeFactory(province=b, sector=world.sectors[0]))
+    run = figures_follow_changes()
+    assert run is not None and run.partitions_done >= 2  # a (and the others changed a moment ago) again, and b
+    assert set(IndicatorSnapshot.objects.filter(province=a).values_list("pk", "as_of")) == figures_of_a
+    assert IndicatorSnapshot.objects.filter(province=b, run=run).exists()
