@@ -139,10 +139,11 @@ def stale_provinces(fingerprint: str) -> list[int]:
             if province_id is not None and (province_id not in last or at > last[province_id]):
                 last[province_id] = at
 
-    # A cooperative changed: the provinces it has been in since, and the one it was in before.
+    # A cooperative changed: the province it went to, and the one it was in just before.
     changed = Cooperative.history.filter(history_date__gt=since)
     seen(changed.values("province_id").annotate(at=Max("history_date")).values_list("province_id", "at"))
-    before = Cooperative.history.filter(id=OuterRef("id"), history_date__lte=since).order_by("-history_date")
+    before = Cooperative.history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+    before = before.order_by("-history_date")
     seen(changed.annotate(was=Subquery(before.values("province_id")[:1])).values_list("was", "history_date"))
     # A response, or the registry's evidence its answers are checked against (``surveys.evidence``),
     # changed: its cooperative's province (a cooperative that moved or went is above).
@@ -179,8 +180,8 @@ def _counted_from(started: datetime.datetime) -> datetime.datetime:
         return started
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(xact_start) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
         )
         oldest = cursor.fetchone()[0]
     return min(started, oldest) if oldest else started
@@ -226,7 +227,13 @@ def _write(run_id: int, day: datetime.date, rounds: list[SurveyRound], counted: 
         if not AggregationRun.objects.select_for_update().filter(pk=run_id).exists():
             raise MissingReference(f"indicators.AggregationRun {run_id} no longer exists")
         mine = ProvinceCounts.objects.filter(fingerprint=kept.fingerprint)
-        before = {pk: [own, shared] for pk, own, shared in mine.values_list("province_id", "own", "shared")}
+        # A province's figures are those of its kept counts when they were written after the last
+        # full run of the day (which writes every figure from its own counts).
+        full = _last_full_write(day)
+        shown = mine.filter(province_id__in=counted, written=True)
+        if full is not None:
+            shown = shown.filter(written_at__gt=full)
+        before = {pk: [own, shared] for pk, own, shared in shown.values_list("province_id", "own", "shared")}
         changed = False
         for province_id, (own, shared) in counted.items():
             same = json.loads(json.dumps([own, shared])) == before.get(province_id)
@@ -263,7 +270,13 @@ def _write(run_id: int, day: datetime.date, rounds: list[SurveyRound], counted: 
         ).delete()
         check_references(run_id, figures)
         insert_figures(figures, run_id=run_id, snapshot_date=day, as_of=now)
-        mine.filter(province_id__in=rewritten).update(written=True)
+        mine.filter(province_id__in=rewritten).update(written=True, written_at=now)
         versions.mark_changed(INDICATORS)
         indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures, provinces_changed=rewritten)
     return True
+
+
+def _last_full_write(day: datetime.date) -> datetime.datetime | None:
+    """When a full run last wrote the day's figures (the night's, or a refresh)."""
+    runs = AggregationRun.objects.filter(status=RunStatus.SUCCEEDED, finished_at__date__gte=day)
+    return runs.exclude(trigger="continuous").aggregate(at=Max("finished_at"))["at"]

@@ -255,6 +255,7 @@ class ProvinceCounts(models.Model):
     # False while today's figures were not yet written from these counts (a first count of every
     # province is spread over several minutes, and written when the last is counted).
     written = models.BooleanField(_("figures written"), default=False)
+    written_at = models.DateTimeField(_("figures written at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("province counts")

@@ -95,6 +95,9 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
         run = AggregationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None:
             raise MissingReference(f"indicators.AggregationRun {run_id} no longer exists")
+        if run.status != RunStatus.RUNNING:
+            # Given up as lost (no heartbeat): a later run may have written newer figures since.
+            raise RunGivenUp(f"indicators.AggregationRun {run_id} is {run.status}: its figures are not written")
         now = timezone.now()
         day = timezone.localdate(run.started_at)
         AggregationRun.objects.filter(pk=run_id).update(
@@ -109,6 +112,10 @@ def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[S
         versions.mark_changed(INDICATORS)
         indicators_recomputed(run_id=run_id, day=day, rounds=rounds, figures=figures)
     return len(figures)
+
+
+class RunGivenUp(Exception):
+    """The run was marked abandoned while it computed; what it computed is not written."""
 
 
 class MissingReference(IntegrityError):

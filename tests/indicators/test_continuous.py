@@ -17,7 +17,7 @@ from indicators import continuous
 from indicators.continuous import figures_follow_changes
 from indicators.models import AggregationRun, IndicatorSnapshot, ProvinceCounts, RunStatus
 from indicators.selectors import dashboard
-from indicators.services import aggregate_indicators, run_start
+from indicators.services import RunGivenUp, aggregate_indicators, run_start, write_snapshot
 from indicators.tasks import follow_changes
 from surveys.models import IndicatorDefinition, Response, ResponseStatus
 from surveys.services import response_review, response_save_answers, response_start, response_submit
@@ -318,3 +318,58 @@ def test_a_province_counted_again_within_the_overlap_keeps_its_figures(questionn
     assert run is not None and run.partitions_done >= 2  # a (and the others changed a moment ago) again, and b
     assert set(IndicatorSnapshot.objects.filter(province=a).values_list("pk", "as_of")) == figures_of_a
     assert IndicatorSnapshot.objects.filter(province=b, run=run).exists()
+
+
+def test_a_change_undone_after_a_full_run_is_written_again(settings, questionnaire, open_round, national_admin):
+    """A full run writes every figure from its own counts: counts found as kept after it do not
+    mean its figures are the kept ones (a change made before the night's run, undone after)."""
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(18), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    cooperative = next(c for c in world.cooperatives if c.status == "active" and not c.is_archived)
+    cooperative_update(cooperative=cooperative, by=national_admin, status="suspended")
+    aggregate_indicators(trigger="beat")  # the night's run counts the suspension
+    cooperative_update(cooperative=cooperative, by=national_admin, status="active")  # undone
+    assert figures_follow_changes() is not None
+    followed = snapshot()
+    aggregate_indicators(trigger="command")
+    assert followed == snapshot()
+
+
+def test_a_cooperative_moved_twice_leaves_no_count_behind(settings, questionnaire, open_round, national_admin):
+    """The province a cooperative leaves is the one it was in just before each move, even while
+    another province waits to be counted (budget) from before the first move."""
+    settings.INDICATORS_CONTINUOUS_OVERLAP_SECONDS = 0
+    world = World(random.Random(19), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    figures_follow_changes()
+    settings.INDICATORS_CONTINUOUS_BUDGET_SECONDS = 0  # one province a minute
+    first, second, third = Province.objects.filter(code__in=PROVINCES).order_by("pk")
+    moved = CooperativeFactory(province=second, sector=world.sectors[0])
+    world.answer(moved)
+    world.answer(CooperativeFactory(province=third, sector=world.sectors[0]))
+    while figures_follow_changes() is not None:
+        pass
+    ward = Ward.objects.filter(province=first).order_by("code").first()
+    cooperative_update(cooperative=moved, by=national_admin, province=first, ward=ward)  # second → first
+    world.answer(CooperativeFactory(province=third, sector=world.sectors[0]))  # third waits behind
+    assert figures_follow_changes().partitions_done == 1  # the first, lowest key: third is left over
+    ward = Ward.objects.filter(province=third).order_by("code").first()
+    cooperative_update(cooperative=moved, by=national_admin, province=third, ward=ward)  # first → third
+    while figures_follow_changes() is not None:
+        pass
+    followed = snapshot()
+    aggregate_indicators(trigger="command")
+    assert followed == snapshot()
+
+
+def test_a_run_given_up_as_lost_does_not_write_its_figures(questionnaire, open_round, national_admin):
+    World(random.Random(20), questionnaire, open_round, national_admin)
+    aggregate_indicators(trigger="command")
+    written = snapshot()
+    run = run_start(trigger="beat")
+    AggregationRun.objects.filter(pk=run.pk).update(status=RunStatus.ABANDONED)  # no heartbeat: released
+    with pytest.raises(RunGivenUp):
+        write_snapshot(run_id=run.pk, figures=[], rounds=[open_round])
+    assert snapshot() == written
