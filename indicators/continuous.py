@@ -50,7 +50,7 @@ from surveys.models import IndicatorDefinition, Response, SurveyRound
 
 from .aggregation import Rollup, active_definitions, compute_partition, figures_of
 from .models import AggregationRun, IndicatorSnapshot, ProvinceCounts, RunStatus, Scope
-from .services import AggregationBusy, MissingReference, check_references, insert_figures, run_fail, run_start
+from .services import AggregationBusy, MissingReference, check_references, failing_run, insert_figures, run_start
 from .versioning import INDICATORS
 from .webhook_events import indicators_recomputed
 
@@ -81,17 +81,13 @@ def figures_follow_changes() -> AggregationRun | None:
         run = run_start(trigger="continuous")
     except AggregationBusy:
         return None
-    try:
-        with beating(AggregationRun, run.pk):
-            AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(stale))
-            counted = _count_within_budget(stale, rounds, definitions)
-            left = [pk for pk in stale if pk not in counted]
-            if not _write(run.pk, today, rounds, counted, Kept(fingerprint, counted_from, left, definitions)):
-                AggregationRun.objects.filter(pk=run.pk).delete()  # counts as kept: nothing to show for it
-                return None
-    except BaseException as error:
-        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
-        raise
+    with failing_run(run.pk), beating(AggregationRun, run.pk):
+        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(stale))
+        counted = _count_within_budget(stale, rounds, definitions)
+        left = [pk for pk in stale if pk not in counted]
+        if not _write(run.pk, today, rounds, counted, Kept(fingerprint, counted_from, left, definitions)):
+            AggregationRun.objects.filter(pk=run.pk).delete()  # counts as kept: nothing to show for it
+            return None
     run.refresh_from_db()
     return run
 
@@ -147,8 +143,8 @@ def stale_provinces(fingerprint: str) -> list[int]:
     seen(changed.annotate(was=Subquery(before.values("province_id")[:1])).values_list("was", "history_date"))
     # A response, or the registry's evidence its answers are checked against (``surveys.evidence``),
     # changed: its cooperative's province (a cooperative that moved or went is above).
-    for model in (Response, OcopProduct, EcommerceListing):
-        touched = model.history.filter(history_date__gt=since)  # type: ignore[attr-defined]
+    for history in (Response.history, OcopProduct.history, EcommerceListing.history):
+        touched = history.filter(history_date__gt=since)
         grouped = touched.values("cooperative__province_id").annotate(at=Max("history_date"))
         seen(grouped.values_list("cooperative__province_id", "at"))
     stale = [pk for pk, at in last.items() if pk in kept and at > kept[pk] - overlap]
@@ -207,7 +203,8 @@ def _count(province_id: int, rounds: list[SurveyRound], definitions: list[str]) 
 def _add(rollup: Rollup, part: dict[str, Any]) -> None:
     """Add kept counts (``_count``'s) to a rollup."""
     for key, place in part["scopes"].items():
-        rollup.scopes.setdefault(key, tuple(place))  # type: ignore[arg-type]
+        scope, province_id, sector_id, ward_id = place
+        rollup.scopes.setdefault(key, (scope, province_id, sector_id, ward_id))
     for key, total in part["totals"].items():
         rollup.totals[key] += total
     for round_id, key, kept in part["sums"]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,16 @@ def run_fail(*, run_id: int, message: str) -> None:
     AggregationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.FAILED, finished_at=timezone.now(), message=message[:2000]
     )
+
+
+@contextmanager
+def failing_run(run_id: int) -> Iterator[None]:
+    """Mark the run failed, with the error, when what is inside raises (then raise it again)."""
+    try:
+        yield
+    except BaseException as error:
+        run_fail(run_id=run_id, message=f"{type(error).__name__}: {error}")
+        raise
 
 
 def write_snapshot(*, run_id: int, figures: list[dict[str, Any]], rounds: list[SurveyRound]) -> int:
@@ -176,15 +187,11 @@ def insert_figures(rows: list[dict[str, Any]], **constants: Any) -> None:
 def aggregate_indicators(*, trigger: str = "command", by: User | None = None, round_code: str = "") -> AggregationRun:
     """Compute and store the indicators synchronously, in one partition (the command's path)."""
     run = run_start(trigger=trigger, by=by, round_code=round_code)
-    try:
-        with beating(AggregationRun, run.pk):
-            rounds = rounds_for(round_code)
-            AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
-            counts = compute_partition(round_ids=[r.pk for r in rounds])
-            write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
-    except BaseException as error:
-        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
-        raise
+    with failing_run(run.pk), beating(AggregationRun, run.pk):
+        rounds = rounds_for(round_code)
+        AggregationRun.objects.filter(pk=run.pk).update(partitions_total=1)
+        counts = compute_partition(round_ids=[r.pk for r in rounds])
+        write_snapshot(run_id=run.pk, figures=build_figures(counts, rounds), rounds=rounds)
     run.refresh_from_db()
     return run
 
@@ -209,13 +216,10 @@ def indicators_refresh(*, trigger: str, by: User | None = None, round_code: str 
         run = run_start(trigger=trigger, by=by, round_code=round_code)
     except AggregationBusy:
         return None
-    try:
+    with failing_run(run.pk):
         round_ids = [r.pk for r in rounds_for(round_code)]
         province_ids = list(Province.objects.values_list("pk", flat=True))
         AggregationRun.objects.filter(pk=run.pk).update(partitions_total=len(province_ids))
-    except BaseException as error:
-        run_fail(run_id=run.pk, message=f"{type(error).__name__}: {error}")
-        raise
     return FanOut(run_id=run.pk, round_ids=round_ids, province_ids=province_ids)
 
 
@@ -229,15 +233,9 @@ def partition_compute(*, run_id: int, round_ids: list[int], province_id: int) ->
 
 def finish_fan_out(*, run_id: int, round_ids: list[int], partitions: list[dict[str, list[dict[str, Any]]]]) -> int:
     """Join the provinces' counts into one snapshot (the chord's callback)."""
-    try:
-        with beating(AggregationRun, run_id):
-            rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
-            return write_snapshot(
-                run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds
-            )
-    except BaseException as error:
-        run_fail(run_id=run_id, message=f"{type(error).__name__}: {error}")
-        raise
+    with failing_run(run_id), beating(AggregationRun, run_id):
+        rounds = list(SurveyRound.objects.filter(pk__in=round_ids).order_by("opens_on"))
+        return write_snapshot(run_id=run_id, figures=build_figures(merge_partitions(partitions), rounds), rounds=rounds)
 
 
 def trigger_refresh(*, by: User) -> None:

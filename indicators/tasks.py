@@ -28,12 +28,9 @@ def aggregate_indicators(self, round_code: str = "", trigger: str = "beat", user
     result = services.indicators_refresh(trigger=trigger, by=_user(user_id), round_code=round_code)
     if not isinstance(result, services.FanOut):
         return result.pk if result is not None else None
-    try:
+    with services.failing_run(result.run_id):
         partitions = (aggregate_partition.s(result.run_id, result.round_ids, pk) for pk in result.province_ids)
         chord(partitions)(aggregate_finish.s(result.run_id, result.round_ids))
-    except BaseException as error:
-        services.run_fail(run_id=result.run_id, message=f"{type(error).__name__}: {error}")
-        raise
     return result.run_id
 
 
